@@ -1,0 +1,60 @@
+import type { Context } from 'fabric-contract-api';
+import type { Category } from '../validation/categories';
+
+/**
+ * Every key is a composite key whose leading attributes are what a query filters on, so each
+ * list is one partial-key range over a single patient, caregiver or hospital and no call ever
+ * scans the whole state. Values are canonical JSON except the pointers, which hold a
+ * permission-log sequence number as decimal text.
+ */
+export const KeyType = {
+  /** [userId] → DirectoryUser */
+  user: 'user',
+  /** [certFingerprint] → userId: who signed a transaction, and one certificate per user */
+  userByCertificate: 'user-by-certificate',
+  /** [mspId, caregiverId] → marker: the caregiver directory, per hospital */
+  caregiverByHospital: 'caregiver-by-hospital',
+  /** [patientId, seq] → PermissionEntry: the patient's full permission history, in order */
+  permissionLog: 'permission-log',
+  /** [patientId] → number of entries in the patient's permission log */
+  permissionLogLength: 'permission-log-length',
+  /** [patientId, caregiverId, category] → seq of the entry in force for that pair */
+  permissionCurrent: 'permission-current',
+  /** [caregiverId, patientId, category] → seq: "patients who shared with me" */
+  permissionByCaregiver: 'permission-by-caregiver',
+  /** [patientId, caregiverId] → seq of the caregiver's latest break-glass entry */
+  breakGlassCurrent: 'break-glass-current',
+  /** [patientId, recordId] → RecordMetadata */
+  record: 'record',
+  /** [patientId, accessId] → AccessEntry: the accounting of disclosures */
+  disclosure: 'disclosure',
+} as const;
+
+/** Fixed width keeps the lexical order of log keys equal to their numeric order. */
+const SEQ_WIDTH = 12;
+
+export function seqKeyPart(seq: number): string {
+  return seq.toString().padStart(SEQ_WIDTH, '0');
+}
+
+export const keys = {
+  user: (ctx: Context, userId: string) => ctx.stub.createCompositeKey(KeyType.user, [userId]),
+  userByCertificate: (ctx: Context, fingerprint: string) =>
+    ctx.stub.createCompositeKey(KeyType.userByCertificate, [fingerprint]),
+  caregiverByHospital: (ctx: Context, mspId: string, caregiverId: string) =>
+    ctx.stub.createCompositeKey(KeyType.caregiverByHospital, [mspId, caregiverId]),
+  permissionLog: (ctx: Context, patientId: string, seq: number) =>
+    ctx.stub.createCompositeKey(KeyType.permissionLog, [patientId, seqKeyPart(seq)]),
+  permissionLogLength: (ctx: Context, patientId: string) =>
+    ctx.stub.createCompositeKey(KeyType.permissionLogLength, [patientId]),
+  permissionCurrent: (ctx: Context, patientId: string, caregiverId: string, category: Category) =>
+    ctx.stub.createCompositeKey(KeyType.permissionCurrent, [patientId, caregiverId, category]),
+  permissionByCaregiver: (ctx: Context, caregiverId: string, patientId: string, category: Category) =>
+    ctx.stub.createCompositeKey(KeyType.permissionByCaregiver, [caregiverId, patientId, category]),
+  breakGlassCurrent: (ctx: Context, patientId: string, caregiverId: string) =>
+    ctx.stub.createCompositeKey(KeyType.breakGlassCurrent, [patientId, caregiverId]),
+  record: (ctx: Context, patientId: string, recordId: string) =>
+    ctx.stub.createCompositeKey(KeyType.record, [patientId, recordId]),
+  disclosure: (ctx: Context, patientId: string, accessId: string) =>
+    ctx.stub.createCompositeKey(KeyType.disclosure, [patientId, accessId]),
+};

@@ -1,0 +1,48 @@
+// One build for the three bundles: main and preload with esbuild (CommonJS, as Electron
+// loads them), the renderer with Vite. Native modules and Electron stay external: they are
+// loaded from node_modules (unpacked from the asar archive in a packaged app).
+import { build } from 'esbuild';
+import { build as viteBuild } from 'vite';
+import { rmSync } from 'node:fs';
+
+const external = ['electron', 'better-sqlite3', 'pkcs11js'];
+
+async function main(): Promise<void> {
+  rmSync('dist/main', { recursive: true, force: true });
+  rmSync('dist/preload', { recursive: true, force: true });
+  await build({
+    entryPoints: {
+      index: 'src/main/index.ts',
+      'pkcs11-probe.child': 'src/main/offload/pkcs11-probe.child.ts',
+    },
+    outdir: 'dist/main',
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: true,
+    external,
+    logLevel: 'warning',
+  });
+  await build({
+    entryPoints: { index: 'src/preload/index.ts' },
+    outdir: 'dist/preload',
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    // A sandboxed preload may require only 'electron'; everything else is bundled in.
+    platform: 'browser',
+    format: 'cjs',
+    target: 'chrome120',
+    sourcemap: true,
+    external: ['electron'],
+    logLevel: 'warning',
+  });
+  await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' });
+  console.log('Built dist/main, dist/preload and dist/renderer.');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

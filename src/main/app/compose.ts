@@ -1,0 +1,45 @@
+// Composition root: builds every service of the main process from plain inputs, in order.
+// The Electron entry, the E2E harness and the start script all come through here, so they
+// run the same code against the same kind of database.
+import { join } from 'node:path';
+import type { AppInfo } from '../../shared/ipc/contract';
+import { openDatabase, type Db } from '../cache/database';
+import { createDispatcher, type Dispatch, type HandlerTable } from '../ipc/dispatch';
+import { createHandlerTable } from '../ipc/handlers';
+import type { ChildScript } from '../offload/child-task';
+import { NoCardSessionSource, type SessionSource } from '../session/session';
+import { SettingsStore } from '../settings/store';
+
+export interface ComposeOptions {
+  userDataDir: string;
+  appInfo: AppInfo;
+  /** Child-process scripts; built JavaScript in the app, TypeScript via tsx in tests. */
+  childScripts: { pkcs11Probe: ChildScript };
+  /** Replaces the session source (the E2E harness shows each role's shell this way). */
+  session?: SessionSource;
+  logError?: (channel: string, error: unknown) => void;
+}
+
+export interface ComposedApp {
+  db: Db;
+  handlers: HandlerTable;
+  dispatch: Dispatch;
+  close(): void;
+}
+
+export const DATABASE_FILE = 'workstation.sqlite';
+
+export function composeApp(options: ComposeOptions): ComposedApp {
+  const db = openDatabase(join(options.userDataDir, DATABASE_FILE));
+  const settings = new SettingsStore(db, { pkcs11Probe: options.childScripts.pkcs11Probe });
+  const handlers = createHandlerTable({
+    appInfo: options.appInfo,
+    settings,
+    session: options.session ?? new NoCardSessionSource(),
+  });
+  const dispatch = createDispatcher(
+    handlers,
+    options.logError ? { logError: options.logError } : {},
+  );
+  return { db, handlers, dispatch, close: () => db.close() };
+}

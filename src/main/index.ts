@@ -1,0 +1,88 @@
+// Electron entry: wiring only. Policy lives in window/security.ts, services in
+// app/compose.ts, the IPC handlers in ipc/handlers.ts; none of those import Electron.
+import { BrowserWindow, Menu, app, ipcMain, protocol, session } from 'electron';
+import { join } from 'node:path';
+import { composeApp, type ComposedApp } from './app/compose';
+import { denyAllPermissions, hardenApp } from './electron/harden';
+import { CHANNEL_NAMES, ipcChannel } from '../shared/ipc/contract';
+import { serveRendererFile } from './window/renderer-files';
+import { APP_ENTRY_URL, APP_SCHEME, isAppUrl, mainWindowOptions } from './window/security';
+
+const kiosk = process.argv.includes('--kiosk');
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+let mainWindow: BrowserWindow | null = null;
+let composed: ComposedApp | null = null;
+
+function createMainWindow(): BrowserWindow {
+  const window = new BrowserWindow(
+    mainWindowOptions({ kiosk, preloadPath: join(__dirname, '../preload/index.cjs') }),
+  );
+  window.once('ready-to-show', () => window.show());
+  window.on('closed', () => {
+    mainWindow = null;
+  });
+  void window.loadURL(APP_ENTRY_URL);
+  return window;
+}
+
+function registerIpc(dispatch: ComposedApp['dispatch']): void {
+  for (const name of CHANNEL_NAMES) {
+    ipcMain.handle(ipcChannel(name), (event, args: unknown) => {
+      // Only the workstation's own UI frame may call in.
+      if (!isAppUrl(event.senderFrame?.url)) {
+        return {
+          ok: false,
+          error: { code: 'UNTRUSTED_SENDER', message: 'This window may not call the workstation.' },
+        };
+      }
+      return dispatch(name, args);
+    });
+  }
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  hardenApp(app, { kiosk });
+  denyAllPermissions(session.defaultSession);
+  if (kiosk) Menu.setApplicationMenu(null);
+
+  const rendererDir = join(__dirname, '../renderer');
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = await serveRendererFile(rendererDir, new URL(request.url).pathname);
+    return new Response(new Uint8Array(file.body), { status: file.status, headers: file.headers });
+  });
+
+  composed = composeApp({
+    userDataDir: app.getPath('userData'),
+    appInfo: { name: app.getName(), version: app.getVersion(), kiosk, shell: 'electron' },
+    childScripts: { pkcs11Probe: { path: join(__dirname, 'pkcs11-probe.child.cjs') } },
+  });
+  registerIpc(composed.dispatch);
+  mainWindow = createMainWindow();
+
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow();
+  });
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => composed?.close());
+  start().catch((error: unknown) => {
+    console.error('The workstation could not start:', error);
+    app.exit(1);
+  });
+}

@@ -1,0 +1,16 @@
+// The channel names alone, without their schemas, so the preload bundle stays small
+// (it never validates: the main process does). contract.ts checks both lists agree.
+export const CHANNEL_NAMES = [
+  'getAppInfo',
+  'getSettings',
+  'checkSetting',
+  'saveSettings',
+  'getSession',
+] as const;
+
+export type ChannelName = (typeof CHANNEL_NAMES)[number];
+
+/** The Electron IPC channel string for a contract entry. */
+export function ipcChannel(name: ChannelName): string {
+  return `ehr:${name}`;
+}

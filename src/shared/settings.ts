@@ -1,0 +1,206 @@
+// Connection settings: what each field means, and the checks that need nothing but the
+// text itself. The main process adds the checks that need the machine (files, the
+// PKCS#11 module); the renderer uses these for instant feedback. Both sides share one
+// definition so a message never differs between them.
+
+export const SETTING_KEYS = [
+  'peerEndpoint',
+  'peerTlsCaPath',
+  'mspId',
+  'storageEndpoint',
+  'storageBucket',
+  'pkcs11ModulePath',
+  'pacsUrl',
+] as const;
+
+export type SettingKey = (typeof SETTING_KEYS)[number];
+
+/** A saved setting is a string; null means "not set yet". */
+export type Settings = Record<SettingKey, string | null>;
+
+export type SettingKind = 'hostPort' | 'filePath' | 'mspId' | 'httpUrl' | 'bucket';
+
+export interface SettingDefinition {
+  key: SettingKey;
+  group: 'Hospital ledger peer' | 'Cloud storage' | 'Smart card' | 'Hospital PACS';
+  label: string;
+  hint: string;
+  example: string;
+  kind: SettingKind;
+}
+
+export const SETTING_DEFINITIONS: readonly SettingDefinition[] = [
+  {
+    key: 'peerEndpoint',
+    group: 'Hospital ledger peer',
+    label: 'Peer endpoint',
+    hint: "Your hospital's Fabric peer, as host:port.",
+    example: 'peer0.hospital-a.example:7051',
+    kind: 'hostPort',
+  },
+  {
+    key: 'peerTlsCaPath',
+    group: 'Hospital ledger peer',
+    label: 'Peer TLS CA certificate',
+    hint: "The PEM file of the CA that signed the peer's TLS certificate.",
+    example: '/etc/action-ehr/hospital-a-tls-ca.pem',
+    kind: 'filePath',
+  },
+  {
+    key: 'mspId',
+    group: 'Hospital ledger peer',
+    label: 'MSP id',
+    hint: "Your hospital's membership service provider id on the channel.",
+    example: 'HospitalAMSP',
+    kind: 'mspId',
+  },
+  {
+    key: 'storageEndpoint',
+    group: 'Cloud storage',
+    label: 'Storage endpoint',
+    hint: 'The S3-compatible service that keeps the encrypted records.',
+    example: 'https://s3.hospital-a.example',
+    kind: 'httpUrl',
+  },
+  {
+    key: 'storageBucket',
+    group: 'Cloud storage',
+    label: 'Bucket',
+    hint: 'The bucket that holds encrypted records.',
+    example: 'action-ehr-records',
+    kind: 'bucket',
+  },
+  {
+    key: 'pkcs11ModulePath',
+    group: 'Smart card',
+    label: 'PKCS#11 module',
+    hint: "The card reader's PKCS#11 library (OpenSC, your card vendor's, or SoftHSM2).",
+    example: '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so',
+    kind: 'filePath',
+  },
+  {
+    key: 'pacsUrl',
+    group: 'Hospital PACS',
+    label: 'PACS URL',
+    hint: "Your PACS's DICOMweb or REST base URL.",
+    example: 'http://pacs.hospital-a.example:8042/dicom-web',
+    kind: 'httpUrl',
+  },
+];
+
+export function settingDefinition(key: SettingKey): SettingDefinition {
+  const def = SETTING_DEFINITIONS.find((d) => d.key === key);
+  if (!def) throw new Error(`No definition for setting ${key}`);
+  return def;
+}
+
+const HOSTNAME_LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const IPV6_BRACKETED = /^\[[0-9A-Fa-f:.]+\]$/;
+
+function checkHost(host: string): string | null {
+  if (host.length === 0) return 'The host part is empty.';
+  if (IPV6_BRACKETED.test(host) || IPV4.test(host)) return null;
+  if (/^\d+(\.\d+){3}$/.test(host)) return `"${host}" is not a valid IPv4 address.`;
+  if (host.length > 253) return 'The host name is longer than 253 characters.';
+  const bad = host.split('.').find((label) => !HOSTNAME_LABEL.test(label));
+  if (bad !== undefined) return `"${host}" is not a valid host name.`;
+  return null;
+}
+
+function checkPort(text: string): string | null {
+  if (!/^\d+$/.test(text)) return `The port "${text}" is not a number.`;
+  const port = Number(text);
+  if (port < 1 || port > 65535) return `Port ${port} is out of range: use 1 to 65535.`;
+  return null;
+}
+
+function checkHostPort(value: string, example: string): string | null {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    return `Give host:port without a scheme, e.g. ${example}.`;
+  }
+  const match = /^(\[[^\]]*\]|[^:]*):([^:]*)$/.exec(value);
+  if (!match) return `Expected host:port, e.g. ${example}.`;
+  return checkHost(match[1] ?? '') ?? checkPort(match[2] ?? '');
+}
+
+function checkHttpUrl(value: string, example: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `"${value}" is not a URL. Expected e.g. ${example}.`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return `Only http:// or https:// URLs are supported (got ${url.protocol}).`;
+  }
+  if (url.username || url.password) {
+    return 'Remove the user name and password from the URL; credentials are never kept in it.';
+  }
+  if (url.search || url.hash) return 'The URL must not carry a query (?…) or fragment (#…).';
+  const portText = /^[a-z]+:\/\/(\[[^\]]*\]|[^/:]*)(?::([^/]*))?/i.exec(value)?.[2];
+  if (portText !== undefined) return checkPort(portText);
+  return checkHost(url.hostname);
+}
+
+// Fabric accepts any string as an MSP id, but hospital consortia use short identifiers
+// such as HospitalAMSP; we refuse anything else so a typo or a pasted path is caught.
+const MSP_ID = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/;
+
+function checkMspId(value: string): string | null {
+  if (/\s/.test(value)) return 'An MSP id has no spaces.';
+  if (!/^[A-Za-z]/.test(value)) return 'An MSP id starts with a letter, e.g. HospitalAMSP.';
+  if (value.length > 64) return 'An MSP id is at most 64 characters.';
+  if (!MSP_ID.test(value)) {
+    return 'Unknown MSP id format: use letters, digits, ".", "_" or "-", e.g. HospitalAMSP.';
+  }
+  return null;
+}
+
+// S3 bucket naming rules (AWS general-purpose buckets), which MinIO and others follow.
+function checkBucket(value: string): string | null {
+  if (value.length < 3 || value.length > 63) return 'A bucket name has 3 to 63 characters.';
+  if (/[A-Z]/.test(value)) return 'A bucket name uses lower-case letters only.';
+  if (!/^[a-z0-9.-]+$/.test(value)) {
+    return 'A bucket name uses only lower-case letters, digits, "." and "-".';
+  }
+  if (!/^[a-z0-9].*[a-z0-9]$/.test(value)) {
+    return 'A bucket name starts and ends with a letter or digit.';
+  }
+  if (value.includes('..')) return 'A bucket name has no two dots in a row.';
+  if (IPV4.test(value)) return 'A bucket name must not look like an IP address.';
+  return null;
+}
+
+function checkFilePathSyntax(value: string): string | null {
+  const absolute = value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value);
+  if (!absolute) return 'Give the full path of the file (starting with / or a drive letter).';
+  return null;
+}
+
+/**
+ * Checks a setting's text. Returns a message for the person, or null when the text is
+ * well-formed. Empty means "not set" and is always acceptable.
+ */
+export function checkSettingSyntax(key: SettingKey, value: string): string | null {
+  if (value.length === 0) return null;
+  if (value !== value.trim()) return 'Remove the spaces at the start or end.';
+  if (value.length > 1024) return 'This value is longer than 1024 characters.';
+  const def = settingDefinition(key);
+  switch (def.kind) {
+    case 'hostPort':
+      return checkHostPort(value, def.example);
+    case 'httpUrl':
+      return checkHttpUrl(value, def.example);
+    case 'mspId':
+      return checkMspId(value);
+    case 'bucket':
+      return checkBucket(value);
+    case 'filePath':
+      return checkFilePathSyntax(value);
+  }
+}
+
+export function emptySettings(): Settings {
+  return Object.fromEntries(SETTING_KEYS.map((k) => [k, null])) as Settings;
+}

@@ -1,0 +1,126 @@
+// The browser shell: serves the built UI on loopback with the app's own security headers,
+// opens it in Debian's Chromium through playwright-core, and bridges the real handler
+// table in place of Electron's preload. Used by the E2E tests and by `npm start` where no
+// Electron binary can be had.
+import { build } from 'esbuild';
+import { createServer, type Server } from 'node:http';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Dispatch } from '../../src/main/ipc/dispatch';
+import { serveRendererFile } from '../../src/main/window/renderer-files';
+
+export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const RENDERER_DIR = join(REPO_ROOT, 'dist', 'renderer');
+export const ARTIFACTS_DIR = join(REPO_ROOT, 'artifacts');
+export const CHROMIUM_PATH = process.env.EHR_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Flags for a quiet, sandbox-free Chromium on a closed network (see the brief). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+];
+
+export interface BrowserShellOptions {
+  dispatch: Dispatch;
+  headless?: boolean;
+  /** The server and browser stop by themselves after this long. */
+  maxLifetimeMs?: number;
+  viewport?: { width: number; height: number };
+}
+
+export interface BrowserShell {
+  baseUrl: string;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** Saves a screenshot under artifacts/<folder>/<name>.png and returns its path. */
+  screenshot(folder: string, name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+let bridgeSource: Promise<string> | null = null;
+
+function bundleBridge(): Promise<string> {
+  bridgeSource ??= build({
+    entryPoints: [fileURLToPath(new URL('./bridge.ts', import.meta.url))],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+    logLevel: 'warning',
+  }).then((result) => result.outputFiles[0]?.text ?? '');
+  return bridgeSource;
+}
+
+function startRendererServer(): Promise<{ server: Server; baseUrl: string }> {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    void serveRendererFile(RENDERER_DIR, path).then((file) => {
+      res.writeHead(file.status, file.headers);
+      res.end(file.body);
+    });
+  });
+  return new Promise((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      if (typeof address !== 'object' || !address) return reject(new Error('no address'));
+      resolvePromise({ server, baseUrl: `http://127.0.0.1:${address.port}` });
+    });
+  });
+}
+
+export async function openBrowserShell(options: BrowserShellOptions): Promise<BrowserShell> {
+  const bridge = await bundleBridge();
+  const { server, baseUrl } = await startRendererServer();
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: options.headless ?? true,
+    args: CHROMIUM_ARGS,
+  });
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 860 },
+  });
+  // Like Electron's session handlers: the page gets no permissions at all.
+  await context.clearPermissions();
+  await context.exposeBinding('__ehrInvoke', (_source, channel: unknown, args: unknown) =>
+    options.dispatch(channel, args),
+  );
+  await context.addInitScript({ content: bridge });
+  const page = await context.newPage();
+
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    clearTimeout(lifetime);
+    await browser.close().catch(() => undefined);
+    await new Promise<void>((done) => server.close(() => done()));
+  };
+  const lifetime = setTimeout(() => void close(), options.maxLifetimeMs ?? 10 * 60_000);
+  lifetime.unref();
+
+  await page.goto(`${baseUrl}/index.html`);
+  return {
+    baseUrl,
+    browser,
+    context,
+    page,
+    async screenshot(folder, name) {
+      const dir = join(ARTIFACTS_DIR, folder);
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `${name}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      return file;
+    },
+    close,
+  };
+}

@@ -1,0 +1,11 @@
+// Tests fork the child-process scripts from source through tsx's loader; the app forks the
+// built .cjs files. The scripts themselves are the same.
+import { fileURLToPath } from 'node:url';
+import type { ChildScript } from '../../src/main/offload/child-task';
+
+export const PKCS11_PROBE_FROM_SOURCE: ChildScript = {
+  path: fileURLToPath(new URL('../../src/main/offload/pkcs11-probe.child.ts', import.meta.url)),
+  execArgv: ['--import', 'tsx'],
+};
+
+export const childScriptsFromSource = { pkcs11Probe: PKCS11_PROBE_FROM_SOURCE };
