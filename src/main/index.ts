@@ -17,9 +17,12 @@ protocol.registerSchemesAsPrivileged([
 let mainWindow: BrowserWindow | null = null;
 let composed: ComposedApp | null = null;
 
+// Built files sit under dist/ in the app folder (app.asar when packaged).
+const built = (...parts: string[]) => join(app.getAppPath(), 'dist', ...parts);
+
 function createMainWindow(): BrowserWindow {
   const window = new BrowserWindow(
-    mainWindowOptions({ kiosk, preloadPath: join(__dirname, '../preload/index.cjs') }),
+    mainWindowOptions({ kiosk, preloadPath: built('preload', 'index.cjs') }),
   );
   window.once('ready-to-show', () => window.show());
   window.on('closed', () => {
@@ -45,12 +48,14 @@ function registerIpc(dispatch: ComposedApp['dispatch']): void {
 }
 
 async function start(): Promise<void> {
+  // EHR_USER_DATA_DIR keeps separate profiles apart (a test run, a second hospital).
+  if (process.env.EHR_USER_DATA_DIR) app.setPath('userData', process.env.EHR_USER_DATA_DIR);
   await app.whenReady();
   hardenApp(app, { kiosk });
   denyAllPermissions(session.defaultSession);
   if (kiosk) Menu.setApplicationMenu(null);
 
-  const rendererDir = join(__dirname, '../renderer');
+  const rendererDir = built('renderer');
   protocol.handle(APP_SCHEME, async (request) => {
     const file = await serveRendererFile(rendererDir, new URL(request.url).pathname);
     return new Response(new Uint8Array(file.body), { status: file.status, headers: file.headers });
@@ -59,7 +64,7 @@ async function start(): Promise<void> {
   composed = composeApp({
     userDataDir: app.getPath('userData'),
     appInfo: { name: app.getName(), version: app.getVersion(), kiosk, shell: 'electron' },
-    childScripts: { pkcs11Probe: { path: join(__dirname, 'pkcs11-probe.child.cjs') } },
+    childScripts: { pkcs11Probe: { path: built('main', 'pkcs11-probe.child.cjs') } },
   });
   registerIpc(composed.dispatch);
   mainWindow = createMainWindow();

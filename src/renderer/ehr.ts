@@ -11,7 +11,9 @@ declare global {
 
 export function ehr(): EhrApi {
   if (!window.ehr) {
-    throw new Error('The workstation bridge is missing: this page must be opened by the workstation.');
+    throw new Error(
+      'The workstation bridge is missing: this page must be opened by the workstation.',
+    );
   }
   return window.ehr;
 }

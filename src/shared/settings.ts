@@ -125,6 +125,14 @@ function checkHostPort(value: string, example: string): string | null {
 }
 
 function checkHttpUrl(value: string, example: string): string | null {
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(value)?.[1];
+  if (authority?.includes('@')) {
+    return 'Remove the user name and password from the URL; credentials are never kept in it.';
+  }
+  // The URL parser refuses out-of-range ports with a vague error; say which port first.
+  const portText = authority ? /^(?:\[[^\]]*\]|[^:]*):(.*)$/.exec(authority)?.[1] : undefined;
+  const portProblem = portText !== undefined ? checkPort(portText) : null;
+  if (portProblem) return portProblem;
   let url: URL;
   try {
     url = new URL(value);
@@ -138,8 +146,6 @@ function checkHttpUrl(value: string, example: string): string | null {
     return 'Remove the user name and password from the URL; credentials are never kept in it.';
   }
   if (url.search || url.hash) return 'The URL must not carry a query (?…) or fragment (#…).';
-  const portText = /^[a-z]+:\/\/(\[[^\]]*\]|[^/:]*)(?::([^/]*))?/i.exec(value)?.[2];
-  if (portText !== undefined) return checkPort(portText);
   return checkHost(url.hostname);
 }
 

@@ -49,7 +49,11 @@ function idForLabel(label: string): string {
 /** Enters one bad value per field; each shows its own specific message. */
 export async function enterBadValues(page: Page, files: SettingsFlowFiles): Promise<void> {
   const cases: [string, string, RegExp][] = [
-    ['Peer endpoint', 'peer0.hospital-a.example:70000', /Port 70000 is out of range: use 1 to 65535/],
+    [
+      'Peer endpoint',
+      'peer0.hospital-a.example:70000',
+      /Port 70000 is out of range: use 1 to 65535/,
+    ],
     ['Peer TLS CA certificate', files.leafPem, /not a CA certificate/],
     ['MSP id', 'Hospital A', /An MSP id has no spaces/],
     ['Storage endpoint', 'ftp://storage.hospital-a.example', /Only http:\/\/ or https:\/\/ URLs/],
@@ -59,7 +63,9 @@ export async function enterBadValues(page: Page, files: SettingsFlowFiles): Prom
   ];
   for (const [label, value, message] of cases) {
     await fill(page, label, value);
-    await expect.poll(() => messageFor(page, label).textContent(), { timeout: 20_000 }).toMatch(message);
+    await expect
+      .poll(() => messageFor(page, label).textContent(), { timeout: 20_000 })
+      .toMatch(message);
     expect(await messageFor(page, label).getAttribute('data-state')).toBe('invalid');
   }
 }
@@ -71,9 +77,7 @@ export async function enterGoodValues(page: Page, files: SettingsFlowFiles): Pro
       .poll(() => messageFor(page, label).getAttribute('data-state'), { timeout: 20_000 })
       .toBe('valid');
   }
-  await expect
-    .poll(() => messageFor(page, 'PKCS#11 module').textContent())
-    .toMatch(/SoftHSM/);
+  await expect.poll(() => messageFor(page, 'PKCS#11 module').textContent()).toMatch(/SoftHSM/);
   await expect
     .poll(() => messageFor(page, 'Peer TLS CA certificate').textContent())
     .toMatch(/CA .*tlsca\.hospital-a\.example/);

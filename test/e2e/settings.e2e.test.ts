@@ -1,8 +1,16 @@
 // E2E: Connection settings in a real browser against the real handler table, SQLite
 // database, file checks and PKCS#11 probe. Screenshots land in artifacts/e2e/.
+import { join } from 'node:path';
+import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeApp, type ComposedApp } from '../../src/main/app/compose';
-import { openBrowserShell, type BrowserShell, ARTIFACTS_DIR } from '../harness/browser-shell';
+import {
+  ARTIFACTS_DIR,
+  REPO_ROOT,
+  openBrowserShell,
+  type BrowserShell,
+} from '../harness/browser-shell';
+import { findElectronBinary } from '../harness/electron-binary';
 import { childScriptsFromSource } from '../support/child-scripts';
 import { makeCertificates, softhsmModulePath } from '../support/fixtures';
 import { tempDir } from '../support/tmp';
@@ -45,10 +53,12 @@ describe('connection settings in Chromium', () => {
 
   it('opens on the smart-card sign-in screen and reaches the settings', async () => {
     const { page } = shell;
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(
-      'Sign in with your smart card',
+    await expect
+      .poll(() => page.getByRole('heading', { level: 1 }).textContent())
+      .toBe('Sign in with your smart card');
+    expect(await page.getByRole('status').textContent()).toMatch(
+      /Smart-card sign-in is not available/,
     );
-    expect(await page.getByRole('status').textContent()).toMatch(/Smart-card sign-in is not available/);
     await shell.screenshot('e2e', 'sign-in');
     await page.getByRole('button', { name: 'Connection settings' }).click();
     await page.getByRole('heading', { name: 'Connection settings' }).waitFor();
@@ -90,5 +100,45 @@ describe('connection settings in Chromium', () => {
     await page.getByRole('heading', { name: 'Connection settings' }).waitFor();
     await expect.poll(() => readFieldValues(page)).toEqual(GOOD_VALUES(files));
     await shell.screenshot('e2e', 'settings-after-restart');
+  });
+});
+
+// The same flow against the real Electron shell, where a binary exists (a developer's or
+// user's machine). Playwright drives Electron's own window; the preload is the real one.
+const electron = findElectronBinary();
+if (!electron.found) console.log(`Electron E2E skipped: ${electron.reason}.`);
+
+describe.skipIf(!electron.found || !process.env.DISPLAY)('connection settings in Electron', () => {
+  const home = tempDir('settings-electron');
+  let files: SettingsFlowFiles;
+  let electronApp: ElectronApplication;
+  let page: Page;
+
+  beforeAll(async () => {
+    files = { ...makeCertificates(home.path), softhsmModule: softhsmModulePath() };
+    electronApp = await _electron.launch({
+      executablePath: electron.found ? electron.path : '',
+      args: [REPO_ROOT],
+      env: { ...process.env, EHR_USER_DATA_DIR: join(home.path, 'userData') },
+    });
+    page = await electronApp.firstWindow();
+  });
+  afterAll(async () => {
+    await electronApp?.close();
+    home.cleanup();
+  });
+
+  it('refuses bad values and keeps good ones across a reload', async () => {
+    await page.getByRole('button', { name: 'Connection settings' }).click();
+    await enterBadValues(page, files);
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/Nothing was saved/);
+    await enterGoodValues(page, files);
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Settings saved.');
+    await page.reload();
+    await page.getByRole('button', { name: 'Connection settings' }).click();
+    await expect.poll(() => readFieldValues(page)).toEqual(GOOD_VALUES(files));
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'e2e', 'electron-settings.png') });
   });
 });

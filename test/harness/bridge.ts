@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // Stands in for the preload inside Chromium: builds window.ehr with the very same
 // createEhrApi the preload uses, but each call crosses to Node through a Playwright
 // binding instead of ipcRenderer. The main-process side (dispatcher + handler table) is

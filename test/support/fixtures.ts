@@ -30,21 +30,54 @@ export function makeCertificates(dir: string): { caPem: string; leafPem: string;
   const caPem = join(dir, 'ca.pem');
   openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', caKey]);
   openssl([
-    'req', '-x509', '-new', '-key', caKey, '-out', caPem, '-days', '3650',
-    '-subj', '/O=HospitalA/CN=tlsca.hospital-a.example',
-    '-addext', 'basicConstraints=critical,CA:TRUE',
-    '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    caKey,
+    '-out',
+    caPem,
+    '-days',
+    '3650',
+    '-subj',
+    '/O=HospitalA/CN=tlsca.hospital-a.example',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
   ]);
   const leafKey = join(dir, 'leaf.key');
   const leafCsr = join(dir, 'leaf.csr');
   const leafPem = join(dir, 'leaf.pem');
   openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', leafKey]);
-  openssl(['req', '-new', '-key', leafKey, '-out', leafCsr, '-subj', '/O=HospitalA/CN=peer0.hospital-a.example']);
+  openssl([
+    'req',
+    '-new',
+    '-key',
+    leafKey,
+    '-out',
+    leafCsr,
+    '-subj',
+    '/O=HospitalA/CN=peer0.hospital-a.example',
+  ]);
   const ext = join(dir, 'leaf.ext');
   writeFileSync(ext, 'basicConstraints=CA:FALSE\n');
   openssl([
-    'x509', '-req', '-in', leafCsr, '-CA', caPem, '-CAkey', caKey, '-CAcreateserial',
-    '-out', leafPem, '-days', '365', '-extfile', ext,
+    'x509',
+    '-req',
+    '-in',
+    leafCsr,
+    '-CA',
+    caPem,
+    '-CAkey',
+    caKey,
+    '-CAcreateserial',
+    '-out',
+    leafPem,
+    '-days',
+    '365',
+    '-extfile',
+    ext,
   ]);
   const notPem = join(dir, 'notes.txt');
   writeFileSync(notPem, 'this is not a certificate\n');

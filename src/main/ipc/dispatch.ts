@@ -36,7 +36,10 @@ export function createDispatcher(table: HandlerTable, options: DispatchOptions =
     if (!isChannelName(channel)) {
       return {
         ok: false,
-        error: { code: 'UNKNOWN_CHANNEL', message: `There is no channel named ${String(channel)}.` },
+        error: {
+          code: 'UNKNOWN_CHANNEL',
+          message: `There is no channel named ${String(channel)}.`,
+        },
       };
     }
     const parsed = contract[channel].args.safeParse(rawArgs);

@@ -2,7 +2,6 @@
 // initialisers, so this only ever runs in a child process (see pkcs11-probe.child.ts).
 import { PKCS11 } from 'pkcs11js';
 
-
 export interface Pkcs11ProbeInput {
   modulePath: string;
 }
@@ -50,4 +49,3 @@ export function probePkcs11Module({ modulePath }: Pkcs11ProbeInput): Pkcs11Probe
     pkcs11.close();
   }
 }
-

@@ -41,7 +41,10 @@ async function checkTlsCaFile(path: string, now: Date): Promise<FieldCheck> {
   }
   const text = await readFile(path, 'utf8');
   if (!text.includes('-----BEGIN CERTIFICATE-----')) {
-    return { valid: false, message: `${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----).` };
+    return {
+      valid: false,
+      message: `${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`,
+    };
   }
   let cert: X509Certificate;
   try {
@@ -64,7 +67,10 @@ async function checkTlsCaFile(path: string, now: Date): Promise<FieldCheck> {
   if (new Date(cert.validFrom) > now) {
     return { valid: false, message: `This CA certificate is not valid before ${cert.validFrom}.` };
   }
-  return { valid: true, detail: `CA ${cert.subject.replace(/\n/g, ', ')}, valid until ${cert.validTo}` };
+  return {
+    valid: true,
+    detail: `CA ${cert.subject.replace(/\n/g, ', ')}, valid until ${cert.validTo}`,
+  };
 }
 
 async function checkPkcs11Module(path: string, probe: ChildScript): Promise<FieldCheck> {

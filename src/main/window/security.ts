@@ -56,7 +56,10 @@ export interface MainWindowOptions {
   webPreferences: SecureWebPreferences;
 }
 
-export function mainWindowOptions(opts: { kiosk: boolean; preloadPath: string }): MainWindowOptions {
+export function mainWindowOptions(opts: {
+  kiosk: boolean;
+  preloadPath: string;
+}): MainWindowOptions {
   return {
     width: 1360,
     height: 860,

@@ -12,16 +12,18 @@ import {
 } from '../../shared/settings';
 import { ehr } from '../ehr';
 
-type FieldState = { status: 'idle' } | { status: 'checking' } | ({ status: 'checked' } & FieldCheck);
+type FieldState =
+  { status: 'idle' } | { status: 'checking' } | ({ status: 'checked' } & FieldCheck);
 
 type Banner = { kind: 'success' | 'error'; text: string } | null;
 
 const GROUPS = [...new Set(SETTING_DEFINITIONS.map((d) => d.group))];
 
 function toDraft(settings: Settings): Record<SettingKey, string> {
-  return Object.fromEntries(
-    Object.entries(settings).map(([k, v]) => [k, v ?? '']),
-  ) as Record<SettingKey, string>;
+  return Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, v ?? ''])) as Record<
+    SettingKey,
+    string
+  >;
 }
 
 interface Props {
@@ -138,7 +140,10 @@ export function SettingsView({ onClose }: Props) {
           {hasErrors && <span className="muted">Correct the marked fields before saving.</span>}
         </div>
         {banner && (
-          <p className={`banner ${banner.kind}`} role={banner.kind === 'error' ? 'alert' : 'status'}>
+          <p
+            className={`banner ${banner.kind}`}
+            role={banner.kind === 'error' ? 'alert' : 'status'}
+          >
             {banner.text}
           </p>
         )}

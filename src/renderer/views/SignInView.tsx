@@ -13,8 +13,8 @@ export function SignInView({ reason, kiosk, onOpenSettings }: Props) {
         <p className="brand">ACTION-EHR</p>
         <h1 id="sign-in-title">Sign in with your smart card</h1>
         <p>
-          Your keys stay on your card. Insert it into the reader, then enter its PIN. Without
-          the card, the workstation can neither read nor share records.
+          Your keys stay on your card. Insert it into the reader, then enter its PIN. Without the
+          card, the workstation can neither read nor share records.
         </p>
         <label htmlFor="pin">Card PIN</label>
         <input id="pin" type="password" inputMode="numeric" autoComplete="off" disabled />

@@ -14,6 +14,8 @@ function returns<T>(): T {
 
 const settingKey = z.enum(SETTING_KEYS);
 const settingValue = z.string().max(4096);
+// Absent = leave as is; null or '' = clear.
+const optionalSetting = settingValue.nullable().optional();
 
 export interface AppInfo {
   name: string;
@@ -42,7 +44,19 @@ export const contract = {
   },
   saveSettings: {
     args: z
-      .object({ values: z.partialRecord(settingKey, settingValue.nullable()) })
+      .object({
+        values: z
+          .object({
+            peerEndpoint: optionalSetting,
+            peerTlsCaPath: optionalSetting,
+            mspId: optionalSetting,
+            storageEndpoint: optionalSetting,
+            storageBucket: optionalSetting,
+            pkcs11ModulePath: optionalSetting,
+            pacsUrl: optionalSetting,
+          } satisfies Record<SettingKey, z.ZodType>)
+          .strict(),
+      })
       .strict(),
     result: returns<Settings>(),
   },
@@ -57,7 +71,6 @@ void _noExtraChannels;
 export type ArgsIn<C extends ChannelName> = z.input<Contract[C]['args']>;
 export type ArgsOut<C extends ChannelName> = z.output<Contract[C]['args']>;
 export type ResultOf<C extends ChannelName> = Contract[C]['result'];
-
 
 export function isChannelName(name: unknown): name is ChannelName {
   return typeof name === 'string' && Object.hasOwn(contract, name);

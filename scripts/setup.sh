@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs everything the workstation and its tests need on a fresh Debian machine:
+# system packages (Chromium for the UI without Electron, Xvfb, SoftHSM2 as the smart card,
+# OpenSSL for test certificates) and the npm packages. Safe to run again: it skips what is
+# already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_PACKAGES=(chromium xvfb softhsm2 opensc openssl fonts-dejavu-core python3 make g++)
+
+missing=()
+for pkg in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -q
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# Native modules (better-sqlite3, pkcs11js) compile against the local Node's headers
+# instead of downloading them.
+node_prefix="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
+if [ -f "$node_prefix/include/node/node.h" ]; then
+  export npm_config_nodedir="$node_prefix"
+fi
+
+# Electron's binary is a separate download that only some machines can reach; ask for it
+# with EHR_WITH_ELECTRON=1. Everything but the thin Electron entry runs under Node anyway.
+if [ "${EHR_WITH_ELECTRON:-0}" != "1" ]; then
+  export ELECTRON_SKIP_BINARY_DOWNLOAD=1
+fi
+
+install_npm() { # folder
+  local dir="$1" stamp="$1/node_modules/.ehr-setup-stamp"
+  local want
+  want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    echo "setup: npm packages in $dir are up to date"
+    return
+  fi
+  echo "setup: npm ci in $dir"
+  (cd "$dir" && npm ci --no-audit --no-fund)
+  echo "$want" >"$stamp"
+}
+
+install_npm .
+[ -f chaincode/package-lock.json ] && install_npm chaincode
+
+if [ "${EHR_WITH_ELECTRON:-0}" = "1" ]; then
+  echo "setup: fetching the Electron binary and rebuilding native modules for it"
+  node node_modules/electron/install.js
+  npx electron-builder install-app-deps
+fi
+echo "setup: done"

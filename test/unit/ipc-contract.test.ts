@@ -1,0 +1,169 @@
+// Every channel validates its arguments before any handler runs, and every failure
+// reaches the renderer as { code, message } — never a raw exception.
+import { afterAll, describe, expect, it } from 'vitest';
+import { composeApp } from '../../src/main/app/compose';
+import { createDispatcher, type HandlerTable } from '../../src/main/ipc/dispatch';
+import { EhrError } from '../../src/main/errors';
+import { CHANNEL_NAMES, type ChannelName } from '../../src/shared/ipc/channels';
+import { ERROR_CODES } from '../../src/shared/ipc/errors';
+import { childScriptsFromSource } from '../support/child-scripts';
+import { tempDir } from '../support/tmp';
+
+// Typed by channel: adding a channel to the contract without malformed cases here fails
+// the typecheck.
+const MALFORMED: Record<ChannelName, unknown[]> = {
+  getAppInfo: [{}, 'x', 1, null, [undefined]],
+  getSettings: [{ all: true }, 0, ''],
+  checkSetting: [
+    undefined,
+    {},
+    { key: 'peerEndpoint' },
+    { key: 'noSuchSetting', value: 'x' },
+    { key: 'mspId', value: 42 },
+    { key: 'mspId', value: 'A', extra: true },
+    { key: 'mspId', value: 'x'.repeat(5000) },
+    'peerEndpoint',
+  ],
+  saveSettings: [
+    undefined,
+    {},
+    { values: [] },
+    { values: { noSuchSetting: 'x' } },
+    { values: { mspId: 7 } },
+    { values: {}, extra: 1 },
+    JSON.parse('{"values":{"__proto__":"x"}}'),
+  ],
+  getSession: [{ pin: '1234' }, 'x'],
+};
+
+const home = tempDir('ipc');
+const app = composeApp({
+  userDataDir: home.path,
+  appInfo: {
+    name: 'ACTION-EHR Workstation',
+    version: 'test',
+    kiosk: false,
+    shell: 'browser-harness',
+  },
+  childScripts: childScriptsFromSource,
+});
+afterAll(() => {
+  app.close();
+  home.cleanup();
+});
+
+describe('IPC contract', () => {
+  it('has malformed cases for exactly the declared channels', () => {
+    expect(Object.keys(MALFORMED).sort()).toEqual([...CHANNEL_NAMES].sort());
+  });
+
+  for (const channel of CHANNEL_NAMES) {
+    it(`${channel} refuses malformed arguments with INVALID_ARGUMENT`, async () => {
+      const before = await app.handlers.getSettings(undefined);
+      for (const args of MALFORMED[channel]) {
+        const result = await app.dispatch(channel, args);
+        expect(result, `${channel}(${JSON.stringify(args)})`).toMatchObject({
+          ok: false,
+          error: { code: 'INVALID_ARGUMENT' },
+        });
+        if (!result.ok)
+          expect(result.error.message).toMatch(new RegExp(`^Invalid arguments for ${channel}: .+`));
+      }
+      expect(await app.handlers.getSettings(undefined)).toEqual(before);
+    });
+  }
+
+  it('answers well-formed calls on every channel', async () => {
+    expect(await app.dispatch('getAppInfo', undefined)).toMatchObject({
+      ok: true,
+      value: { kiosk: false },
+    });
+    expect(await app.dispatch('getSettings', undefined)).toMatchObject({
+      ok: true,
+      value: { mspId: null },
+    });
+    expect(await app.dispatch('checkSetting', { key: 'mspId', value: 'HospitalAMSP' })).toEqual({
+      ok: true,
+      value: { valid: true },
+    });
+    expect(await app.dispatch('saveSettings', { values: { mspId: 'HospitalAMSP' } })).toMatchObject(
+      {
+        ok: true,
+        value: { mspId: 'HospitalAMSP' },
+      },
+    );
+    expect(await app.dispatch('getSession', undefined)).toMatchObject({
+      ok: true,
+      value: { state: 'signed-out' },
+    });
+  });
+
+  it('refuses an unknown channel', async () => {
+    for (const name of ['deleteEverything', 'toString', '__proto__', 42, null]) {
+      expect(await app.dispatch(name, undefined)).toMatchObject({
+        ok: false,
+        error: { code: 'UNKNOWN_CHANNEL' },
+      });
+    }
+  });
+
+  it('returns field messages when a save is refused', async () => {
+    const result = await app.dispatch('saveSettings', { values: { peerEndpoint: 'peer:99999' } });
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        code: 'INVALID_SETTING',
+        message: 'Nothing was saved: one setting needs correcting.',
+        fields: { peerEndpoint: 'Port 99999 is out of range: use 1 to 65535.' },
+      },
+    });
+  });
+
+  it('turns an unexpected exception into INTERNAL without leaking its details', async () => {
+    const logged: unknown[] = [];
+    const broken = {
+      ...app.handlers,
+      getSettings: () => {
+        throw new Error('SQLITE_CORRUPT at /home/secret/path');
+      },
+    } as HandlerTable;
+    const dispatch = createDispatcher(broken, { logError: (_c, e) => logged.push(e) });
+    const result = await dispatch('getSettings', undefined);
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        code: 'INTERNAL',
+        message: "Something went wrong in getSettings. The details are in the workstation's log.",
+      },
+    });
+    expect(logged).toHaveLength(1);
+  });
+
+  it('passes an expected failure through with its own code', async () => {
+    const table = {
+      ...app.handlers,
+      getSession: () => {
+        throw new EhrError('STORAGE_FAILURE', 'The disk is full.');
+      },
+    } as HandlerTable;
+    expect(await createDispatcher(table)('getSession', undefined)).toEqual({
+      ok: false,
+      error: { code: 'STORAGE_FAILURE', message: 'The disk is full.' },
+    });
+    expect(ERROR_CODES).toContain('STORAGE_FAILURE');
+  });
+
+  it('refuses to change settings on a kiosk', async () => {
+    const kioskHome = tempDir('kiosk');
+    const kiosk = composeApp({
+      userDataDir: kioskHome.path,
+      appInfo: { name: 'k', version: 'test', kiosk: true, shell: 'browser-harness' },
+      childScripts: childScriptsFromSource,
+    });
+    const result = await kiosk.dispatch('saveSettings', { values: { mspId: 'HospitalAMSP' } });
+    expect(result).toMatchObject({ ok: false, error: { code: 'KIOSK_LOCKED' } });
+    expect((await kiosk.handlers.getSettings(undefined)).mspId).toBeNull();
+    kiosk.close();
+    kioskHome.cleanup();
+  });
+});
