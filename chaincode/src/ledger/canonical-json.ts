@@ -4,14 +4,6 @@
  * Array.prototype.sort does), there is no whitespace, and values JSON cannot represent
  * faithfully are refused instead of silently dropped or turned into null.
  */
-export type JsonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | readonly JsonValue[]
-  | { readonly [key: string]: JsonValue };
-
 export function canonicalJson(value: unknown): string {
   return serialize(value, '$');
 }
@@ -23,7 +15,8 @@ function serialize(value: unknown, path: string): string {
     case 'boolean':
       return JSON.stringify(value);
     case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: ${path} is not a finite number`);
+      if (!Number.isFinite(value))
+        throw new TypeError(`canonicalJson: ${path} is not a finite number`);
       return JSON.stringify(value);
     case 'object': {
       if (Array.isArray(value)) {

@@ -4,8 +4,8 @@ import type { Category } from '../validation/categories';
 /**
  * Every key is a composite key whose leading attributes are what a query filters on, so each
  * list is one partial-key range over a single patient, caregiver or hospital and no call ever
- * scans the whole state. Values are canonical JSON except the pointers, which hold a
- * permission-log sequence number as decimal text.
+ * scans the whole state. Objects are stored as canonical JSON; index entries hold plain text
+ * (an id, or a permission-log sequence number in decimal).
  */
 export const KeyType = {
   /** [userId] → DirectoryUser */
@@ -33,7 +33,7 @@ export const KeyType = {
 /** Fixed width keeps the lexical order of log keys equal to their numeric order. */
 const SEQ_WIDTH = 12;
 
-export function seqKeyPart(seq: number): string {
+function seqKeyPart(seq: number): string {
   return seq.toString().padStart(SEQ_WIDTH, '0');
 }
 
@@ -49,7 +49,12 @@ export const keys = {
     ctx.stub.createCompositeKey(KeyType.permissionLogLength, [patientId]),
   permissionCurrent: (ctx: Context, patientId: string, caregiverId: string, category: Category) =>
     ctx.stub.createCompositeKey(KeyType.permissionCurrent, [patientId, caregiverId, category]),
-  permissionByCaregiver: (ctx: Context, caregiverId: string, patientId: string, category: Category) =>
+  permissionByCaregiver: (
+    ctx: Context,
+    caregiverId: string,
+    patientId: string,
+    category: Category,
+  ) =>
     ctx.stub.createCompositeKey(KeyType.permissionByCaregiver, [caregiverId, patientId, category]),
   breakGlassCurrent: (ctx: Context, patientId: string, caregiverId: string) =>
     ctx.stub.createCompositeKey(KeyType.breakGlassCurrent, [patientId, caregiverId]),

@@ -30,7 +30,9 @@ export function parseUserId(field: string, value: unknown, role: Role): string {
   const prefix = USER_ID_PREFIX[role];
   if (!text.startsWith(prefix) || !RANDOM_PART.test(text.slice(prefix.length))) {
     const privacyNote =
-      role === 'patient' ? ' (a random pseudonym: names, birth dates or record numbers never go on the ledger)' : '';
+      role === 'patient'
+        ? ' (a random pseudonym: names, birth dates or record numbers never go on the ledger)'
+        : '';
     throw invalidArgument(
       field,
       `must be '${prefix}' followed by 32 lowercase hex characters${privacyNote}; got ${quoteShort(text)}`,
@@ -51,12 +53,19 @@ export function parseAnyUserId(field: string, value: unknown): string {
   );
 }
 
-export const parsePatientId = (field: string, value: unknown): string => parseUserId(field, value, 'patient');
-export const parseCaregiverId = (field: string, value: unknown): string => parseUserId(field, value, 'caregiver');
+export const parsePatientId = (field: string, value: unknown): string =>
+  parseUserId(field, value, 'patient');
+export const parseCaregiverId = (field: string, value: unknown): string =>
+  parseUserId(field, value, 'caregiver');
 
 /** Fabric MSP ids, e.g. HospitalAMSP. */
 export const parseMspId = (field: string, value: unknown): string =>
-  matchPattern(field, value, /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'an MSP id (letters, digits, . _ -, at most 64)');
+  matchPattern(
+    field,
+    value,
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    'an MSP id (letters, digits, . _ -, at most 64)',
+  );
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 

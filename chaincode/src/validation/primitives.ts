@@ -10,9 +10,15 @@ export function requireString(field: string, value: unknown): string {
   return value;
 }
 
-export function matchPattern(field: string, value: unknown, pattern: RegExp, expected: string): string {
+export function matchPattern(
+  field: string,
+  value: unknown,
+  pattern: RegExp,
+  expected: string,
+): string {
   const text = requireString(field, value);
-  if (!pattern.test(text)) throw invalidArgument(field, `must be ${expected}; got ${quoteShort(text)}`);
+  if (!pattern.test(text))
+    throw invalidArgument(field, `must be ${expected}; got ${quoteShort(text)}`);
   return text;
 }
 
@@ -28,7 +34,10 @@ export function parseBoolean(field: string, value: unknown): boolean {
 export function parseInteger(field: string, value: unknown, min: number, max: number): number {
   const text = requireString(field, value);
   if (!/^(0|[1-9][0-9]{0,15})$/.test(text)) {
-    throw invalidArgument(field, `must be a whole number written in decimal digits; got ${quoteShort(text)}`);
+    throw invalidArgument(
+      field,
+      `must be a whole number written in decimal digits; got ${quoteShort(text)}`,
+    );
   }
   const number = Number(text);
   if (!Number.isSafeInteger(number) || number < min || number > max) {
@@ -48,10 +57,18 @@ export function parseUtcTime(field: string, value: unknown): number {
   const text = requireString(field, value);
   const parts = ISO_UTC.exec(text);
   if (!parts) {
-    throw invalidArgument(field, `must be an ISO-8601 UTC time like 2025-03-01T08:00:00Z; got ${quoteShort(text)}`);
+    throw invalidArgument(
+      field,
+      `must be an ISO-8601 UTC time like 2025-03-01T08:00:00Z; got ${quoteShort(text)}`,
+    );
   }
   const [year, month, day, hour, minute, second] = parts.slice(1, 7).map(Number) as [
-    number, number, number, number, number, number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ];
   const millis = Number((parts[7] ?? '').padEnd(3, '0'));
   const time = Date.UTC(year, month - 1, day, hour, minute, second, millis);
@@ -73,7 +90,8 @@ export function parseUtcTime(field: string, value: unknown): number {
 export function parseDisplayText(field: string, value: unknown, maxLength: number): string {
   const text = requireString(field, value).trim();
   if (text.length === 0) throw invalidArgument(field, 'must not be empty');
-  if (text.length > maxLength) throw invalidArgument(field, `must be at most ${maxLength} characters`);
+  if (text.length > maxLength)
+    throw invalidArgument(field, `must be at most ${maxLength} characters`);
   if (/\p{Cc}/u.test(text)) throw invalidArgument(field, 'must not contain control characters');
   return text;
 }

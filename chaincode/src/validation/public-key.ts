@@ -21,9 +21,15 @@ const MAX_PEM_LENGTH = 4096;
  */
 export function parseEncryptionPublicKey(field: string, value: unknown): EncryptionPublicKey {
   const text = requireString(field, value);
-  if (text.length > MAX_PEM_LENGTH) throw invalidArgument(field, `must be at most ${MAX_PEM_LENGTH} characters`);
-  if (!/^-----BEGIN PUBLIC KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END PUBLIC KEY-----\s*$/.test(text)) {
-    throw invalidArgument(field, 'must be a single SPKI public key in PEM ("-----BEGIN PUBLIC KEY-----")');
+  if (text.length > MAX_PEM_LENGTH)
+    throw invalidArgument(field, `must be at most ${MAX_PEM_LENGTH} characters`);
+  if (
+    !/^-----BEGIN PUBLIC KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END PUBLIC KEY-----\s*$/.test(text)
+  ) {
+    throw invalidArgument(
+      field,
+      'must be a single SPKI public key in PEM ("-----BEGIN PUBLIC KEY-----")',
+    );
   }
   let key: KeyObject;
   try {
@@ -35,14 +41,21 @@ export function parseEncryptionPublicKey(field: string, value: unknown): Encrypt
   const details = key.asymmetricKeyDetails ?? {};
   if (key.asymmetricKeyType === 'ec') {
     if (details.namedCurve !== 'prime256v1') {
-      throw invalidArgument(field, `EC keys must be on P-256; got curve ${details.namedCurve ?? 'unknown'}`);
+      throw invalidArgument(
+        field,
+        `EC keys must be on P-256; got curve ${details.namedCurve ?? 'unknown'}`,
+      );
     }
     return { pem, type: 'ec-p256', bits: 256 };
   }
   if (key.asymmetricKeyType === 'rsa') {
     const bits = details.modulusLength ?? 0;
-    if (bits < MIN_RSA_BITS) throw invalidArgument(field, `RSA keys must have at least ${MIN_RSA_BITS} bits; got ${bits}`);
+    if (bits < MIN_RSA_BITS)
+      throw invalidArgument(field, `RSA keys must have at least ${MIN_RSA_BITS} bits; got ${bits}`);
     return { pem, type: 'rsa', bits };
   }
-  throw invalidArgument(field, `must be an EC P-256 or RSA key; got ${key.asymmetricKeyType ?? 'unknown'}`);
+  throw invalidArgument(
+    field,
+    `must be an EC P-256 or RSA key; got ${key.asymmetricKeyType ?? 'unknown'}`,
+  );
 }

@@ -1,0 +1,23 @@
+import type { Role } from '../validation/ids';
+import type { EncryptionKeyType } from '../validation/public-key';
+
+/** A directory entry. Patients carry no name: only their pseudonym, hospital and keys. */
+export interface DirectoryUser {
+  userId: string;
+  role: Role;
+  /** The hospital (Fabric organisation) that registered the user. */
+  mspId: string;
+  /** SHA-256 over the DER bytes of the user's signing certificate, lowercase hex. */
+  certFingerprint: string;
+  /** SPKI PEM of the key others wrap data keys with. */
+  encryptionPublicKey: string;
+  encryptionKeyType: EncryptionKeyType;
+  encryptionKeyBits: number;
+  /** Caregivers and admins only; always null for patients. */
+  displayName: string | null;
+  department: string | null;
+  registeredAt: string;
+  /** Fabric identity (x509 subject::issuer) of the admin who registered the user. */
+  registeredBy: string;
+  txId: string;
+}
