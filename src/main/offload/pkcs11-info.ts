@@ -1,6 +1,6 @@
 // Asks a PKCS#11 module who it is. Loading a shared library runs its native
 // initialisers, so this only ever runs in a child process (see pkcs11-probe.child.ts).
-import { PKCS11 } from 'pkcs11js';
+import pkcs11js from 'pkcs11js';
 
 export interface Pkcs11ProbeInput {
   modulePath: string;
@@ -19,7 +19,7 @@ function trimPadded(text: string): string {
 }
 
 export function probePkcs11Module({ modulePath }: Pkcs11ProbeInput): Pkcs11ProbeResult {
-  const pkcs11 = new PKCS11();
+  const pkcs11 = new pkcs11js.PKCS11();
   try {
     pkcs11.load(modulePath);
   } catch (error) {

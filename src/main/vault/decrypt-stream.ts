@@ -1,0 +1,171 @@
+// Decrypts a stored record as it streams in. A chunk's plaintext is released only after
+// its tag verifies; the stream ends successfully only when the last chunk was sealed as
+// final and the SHA-256 of every stored byte equals the ledger's. Any failure is a
+// VaultError saying what happened (altered, reordered, missing, truncated), and the
+// consumer must drop what it received (decryptToMemory does that for it).
+import { createDecipheriv, createHash, type Hash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+import {
+  DATA_KEY_BYTES,
+  HEADER_BYTES,
+  TAG_BYTES,
+  VaultError,
+  chunkNonce,
+  decodeHeader,
+  type VaultHeader,
+} from './format';
+
+export interface DecryptOptions {
+  /** Hex SHA-256 of the stored bytes, from the ledger. */
+  expectedSha256: string;
+}
+
+/** How far from its place a misplaced chunk is looked for when explaining a failure. */
+const DIAGNOSIS_WINDOW = 16;
+
+export class DecryptStream extends Transform {
+  private readonly hash: Hash = createHash('sha256');
+  private header: VaultHeader | null = null;
+  private headerBytes: Buffer | null = null;
+  private buffered: Buffer[] = [];
+  private bufferedBytes = 0;
+  private index = 0;
+  private readonly expectedSha256: string;
+
+  constructor(
+    private readonly dataKey: Buffer,
+    options: DecryptOptions,
+  ) {
+    super();
+    if (dataKey.length !== DATA_KEY_BYTES) {
+      throw new VaultError(
+        'VAULT_BAD_KEY',
+        `A data key is ${DATA_KEY_BYTES} bytes (got ${dataKey.length}).`,
+      );
+    }
+    if (!/^[0-9a-f]{64}$/i.test(options.expectedSha256)) {
+      throw new VaultError(
+        'VAULT_HASH_MISMATCH',
+        'The expected record hash is not a SHA-256 hex digest.',
+      );
+    }
+    this.expectedSha256 = options.expectedSha256.toLowerCase();
+  }
+
+  override _transform(data: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    try {
+      this.hash.update(data);
+      this.buffered.push(data);
+      this.bufferedBytes += data.length;
+      if (!this.header) {
+        if (this.bufferedBytes < HEADER_BYTES) return done();
+        this.headerBytes = Buffer.from(this.takeBytes(HEADER_BYTES));
+        this.header = decodeHeader(this.headerBytes);
+      }
+      const stored = this.header.chunkBytes + TAG_BYTES;
+      // A chunk followed by more bytes cannot be the last one.
+      while (this.bufferedBytes > stored) this.open(this.takeBytes(stored), false);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  }
+
+  override _flush(done: TransformCallback): void {
+    try {
+      if (!this.header) decodeHeader(this.takeBytes(this.bufferedBytes));
+      if (this.bufferedBytes < TAG_BYTES) {
+        throw new VaultError(
+          'VAULT_TRUNCATED',
+          `The record ends early: it was cut inside chunk ${this.index + 1}.`,
+        );
+      }
+      this.open(this.takeBytes(this.bufferedBytes), true);
+      const actual = this.hash.digest('hex');
+      if (actual !== this.expectedSha256) {
+        throw new VaultError(
+          'VAULT_HASH_MISMATCH',
+          'The stored record does not match the hash recorded on the ledger: it is not the record that was shared.',
+        );
+      }
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  }
+
+  private takeBytes(bytes: number): Buffer {
+    const all =
+      this.buffered.length === 1
+        ? this.buffered[0]!
+        : Buffer.concat(this.buffered, this.bufferedBytes);
+    const out = all.subarray(0, bytes);
+    this.buffered = bytes < all.length ? [all.subarray(bytes)] : [];
+    this.bufferedBytes -= bytes;
+    return out;
+  }
+
+  private tryOpen(stored: Buffer, index: number, final: boolean): Buffer | null {
+    const header = this.header!;
+    const decipher = createDecipheriv(
+      'aes-256-gcm',
+      this.dataKey,
+      chunkNonce(header.noncePrefix, index, final),
+    );
+    decipher.setAAD(this.headerBytes!);
+    decipher.setAuthTag(stored.subarray(stored.length - TAG_BYTES));
+    const body = decipher.update(stored.subarray(0, stored.length - TAG_BYTES));
+    try {
+      decipher.final();
+      return body;
+    } catch {
+      body.fill(0);
+      return null;
+    }
+  }
+
+  private open(stored: Buffer, final: boolean): void {
+    const plaintext = this.tryOpen(stored, this.index, final);
+    if (!plaintext) throw this.explain(stored, final);
+    this.index += 1;
+    if (plaintext.length > 0) this.push(plaintext);
+  }
+
+  /** Works out why chunk `index` failed, so the person is told what happened to the record. */
+  private explain(stored: Buffer, final: boolean): VaultError {
+    const position = this.index + 1;
+    if (this.tryOpen(stored, this.index, !final)) {
+      return final
+        ? new VaultError(
+            'VAULT_TRUNCATED',
+            `The record ends early: it was cut after chunk ${position}.`,
+          )
+        : new VaultError(
+            'VAULT_TRAILING_DATA',
+            `Unexpected data follows the record's last chunk (${position}).`,
+          );
+    }
+    for (let offset = 1; offset <= DIAGNOSIS_WINDOW; offset++) {
+      for (const candidate of [this.index + offset, this.index - offset]) {
+        if (candidate < 0) continue;
+        if (this.tryOpen(stored, candidate, final) || this.tryOpen(stored, candidate, !final)) {
+          return candidate > this.index
+            ? new VaultError(
+                'VAULT_MISSING_CHUNK',
+                `Chunk ${position} of the record is missing (chunk ${candidate + 1} is in its place).`,
+              )
+            : new VaultError(
+                'VAULT_REORDERED',
+                `The record's chunks are out of order (chunk ${candidate + 1} is at position ${position}).`,
+              );
+        }
+      }
+    }
+    return new VaultError(
+      'VAULT_ALTERED',
+      this.index === 0
+        ? 'The record failed authentication at its first chunk: it was altered, or this is not the key it was shared with.'
+        : `Chunk ${position} of the record failed authentication: it was altered.`,
+    );
+  }
+}
