@@ -10,6 +10,7 @@ const external = ['electron', 'better-sqlite3', 'pkcs11js'];
 async function main(): Promise<void> {
   rmSync('dist/main', { recursive: true, force: true });
   rmSync('dist/preload', { recursive: true, force: true });
+  rmSync('dist/cli', { recursive: true, force: true });
   await build({
     entryPoints: {
       index: 'src/main/index.ts',
@@ -38,8 +39,18 @@ async function main(): Promise<void> {
     external: ['electron'],
     logLevel: 'warning',
   });
+  await build({
+    entryPoints: { 'ehr-rt': 'src/cli/ehr-rt.ts' },
+    outdir: 'dist/cli',
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+  });
   await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' });
-  console.log('Built dist/main, dist/preload and dist/renderer.');
+  console.log('Built dist/main, dist/preload, dist/cli and dist/renderer.');
 }
 
 main().catch((error: unknown) => {

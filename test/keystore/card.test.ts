@@ -1,5 +1,7 @@
 // The keystore against a real PKCS#11 token (SoftHSM2), through the card process.
+import { spawnSync } from 'node:child_process';
 import { createHash, createPublicKey, randomBytes, verify } from 'node:crypto';
+import { buildCsr } from '../../src/main/keystore/csr';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CardClient } from '../../src/main/keystore/card-client';
 import { isLowS } from '../../src/main/keystore/ecdsa-signature';
@@ -192,3 +194,38 @@ describe('smart card (SoftHSM2 through PKCS#11)', () => {
     });
   });
 });
+
+describe('certificate signing request', () => {
+  let tokens: TestTokens;
+  afterEach(() => tokens.cleanup());
+
+  it('is signed on the card and verifies with openssl', async () => {
+    tokens = softhsmTokens();
+    const serial = tokens.createToken('new-card', PIN);
+    const client = await tokens.startClient();
+    await client.call('signIn', { serial, pin: PIN });
+    const keys = await client.call('generateKeys', undefined);
+    const csr = await buildCsr('dr-house', Buffer.from(keys.signing), async (digest) =>
+      Buffer.from(await client.call('signDigest', { digest })),
+    );
+    expect(csr).toMatch(/^-----BEGIN CERTIFICATE REQUEST-----\n/);
+    const verifyCsr = (pem: string) =>
+      spawnSync('openssl', ['req', '-verify', '-noout', '-text'], { input: pem, encoding: 'utf8' });
+    const good = verifyCsr(csr);
+    expect(good.stderr + good.stdout).toMatch(/verify OK/i);
+    expect(good.stdout).toMatch(/CN\s*=\s*dr-house/);
+    expect(good.stdout).toMatch(/ecdsa-with-SHA256/);
+    expect(good.stdout).toMatch(/prime256v1|P-256/);
+    const bad = verifyCsr(buildTamperedCsr(csr));
+    expect(bad.stderr + bad.stdout).not.toMatch(/verify OK/i);
+    expect(bad.stderr + bad.stdout).toMatch(/verify fail/i);
+  });
+});
+
+/** Flips one byte inside the signed part of a CSR. */
+function buildTamperedCsr(pem: string): string {
+  const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+  const at = der.indexOf(Buffer.from('dr-house'));
+  der[at] = 'x'.charCodeAt(0);
+  return `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`;
+}

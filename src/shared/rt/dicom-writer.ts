@@ -7,13 +7,7 @@
 import { DICTIONARY, TRANSFER_SYNTAX, type Keyword, type Vr } from './dictionary';
 
 type Numeric =
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | Float32Array
-  | Float64Array;
+  Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
 
 /** null writes a zero-length value (a "type 2" attribute that is present but empty). */
 export type DicomValue = string | number | readonly (string | number)[] | Numeric | null;

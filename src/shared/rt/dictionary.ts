@@ -70,6 +70,7 @@ export const DICTIONARY = {
   PatientBirthDate: [0x00100030, 'DA'],
   PatientSex: [0x00100040, 'CS'],
 
+  BodyPartExamined: [0x00180015, 'CS'],
   SliceThickness: [0x00180050, 'DS'],
   KVP: [0x00180060, 'DS'],
   DeviceSerialNumber: [0x00181000, 'LO'],
@@ -198,6 +199,7 @@ export const DICTIONARY = {
   ControlPointSequence: [0x300a0111, 'SQ'],
   ControlPointIndex: [0x300a0112, 'IS'],
   NominalBeamEnergy: [0x300a0114, 'DS'],
+  NominalBeamEnergyUnit: [0x300a0015, 'CS'],
   DoseRateSet: [0x300a0115, 'DS'],
   BeamLimitingDevicePositionSequence: [0x300a011a, 'SQ'],
   LeafJawPositions: [0x300a011c, 'DS'],

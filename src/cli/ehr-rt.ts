@@ -1,0 +1,215 @@
+#!/usr/bin/env node
+// ehr-rt: the radiotherapy core from the command line, for scripts and for checking the
+// workstation's numbers against other tools. Results go to stdout (only JSON with --json);
+// anything wrong goes to stderr with a non-zero exit: 1 when the input cannot be used,
+// 2 when the command line itself is wrong.
+
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { computeStructureSetDvhs, summarizeDvh } from '../shared/rt/dvh';
+import { isRtError } from '../shared/rt/errors';
+import { buildDoseHistory } from '../shared/rt/history';
+import type { DoseGrid } from '../shared/rt/parse/rtdose';
+import { loadStudy, type Study, type StudyFile } from '../shared/rt/study';
+import { synthesizeCourse } from '../shared/rt/synth/course';
+
+const USAGE = `usage:
+  ehr-rt dvh <folder> [--json]       DVH statistics of every ROI against the course's dose
+  ehr-rt history <folder> [--json]   prescribed, planned and delivered fractions and dose
+  ehr-rt synth <out-folder> [--matrix N] [--slices N] [--seed TEXT]
+                                     write a synthetic course (CT, RTSTRUCT, RTPLAN, RTDOSE,
+                                     RT Beams Treatment Records)
+ROIs without closed contours (points, open contours) get null statistics.`;
+
+class UsageError extends Error {}
+class InputError extends Error {}
+
+function listFiles(folder: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(folder);
+  } catch {
+    throw new InputError(`cannot read folder ${folder}`);
+  }
+  return entries.flatMap((entry) => {
+    const path = join(folder, entry);
+    return statSync(path).isDirectory() ? listFiles(path) : [path];
+  });
+}
+
+function readStudy(folder: string): Study {
+  const files: StudyFile[] = listFiles(folder).map((path) => ({
+    name: relative(folder, path),
+    bytes: new Uint8Array(readFileSync(path)),
+  }));
+  if (files.length === 0) throw new InputError(`no files in ${folder}`);
+  const study = loadStudy(files);
+  // Unreadable files do not stop the command, but the user must hear about them.
+  for (const error of study.errors) console.error(`warning: ${error.message} [${error.code}]`);
+  for (const warning of study.warnings) console.error(`warning: ${warning}`);
+  return study;
+}
+
+function round(value: number | undefined, digits = 4): number | null {
+  if (value === undefined || !Number.isFinite(value)) return null;
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+function pickDose(study: Study, frameOfReferenceUid: string): DoseGrid {
+  const candidates = study.doses.filter((d) => d.frameOfReferenceUid === frameOfReferenceUid);
+  const dose = candidates.find((d) => d.summationType === 'PLAN') ?? candidates[0];
+  if (!dose)
+    throw new InputError(
+      study.doses.length === 0
+        ? 'no readable RTDOSE in the folder'
+        : 'no RTDOSE shares the structure set’s frame of reference',
+    );
+  return dose;
+}
+
+function dvhCommand(folder: string, json: boolean): void {
+  const study = readStudy(folder);
+  const structureSet = study.structureSets[0];
+  if (!structureSet) throw new InputError('no readable RTSTRUCT in the folder');
+  const dose = pickDose(study, structureSet.frameOfReferenceUid);
+  const structures = computeStructureSetDvhs(structureSet, dose).map(({ roi, dvh }) => {
+    const s = dvh ? summarizeDvh(dvh) : undefined;
+    return {
+      name: roi.name,
+      volume_cc: round(s?.volumeCc, 3),
+      min_gy: round(s?.minGy),
+      mean_gy: round(s?.meanGy),
+      max_gy: round(s?.maxGy),
+      d98_gy: round(s?.d98Gy),
+      d95_gy: round(s?.d95Gy),
+      d50_gy: round(s?.d50Gy),
+      d2_gy: round(s?.d2Gy),
+    };
+  });
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ structures })}\n`);
+    return;
+  }
+  console.log(`dose ${dose.file} (${dose.units}), structures ${structureSet.file}`);
+  console.log('name\tvolume_cc\tmin\tmean\tmax\tD98\tD95\tD50\tD2');
+  for (const s of structures)
+    console.log(
+      [s.name, s.volume_cc, s.min_gy, s.mean_gy, s.max_gy, s.d98_gy, s.d95_gy, s.d50_gy, s.d2_gy]
+        .map((v) => (v === null ? '-' : String(v)))
+        .join('\t'),
+    );
+}
+
+function historyCommand(folder: string, json: boolean): void {
+  const study = readStudy(folder);
+  if (study.plans.length === 0 && study.treatmentRecords.length === 0)
+    throw new InputError('no readable RTPLAN or RT treatment record in the folder');
+  const history = buildDoseHistory(study.plans, study.treatmentRecords);
+  const courses = history.courses.map((course) => ({
+    plan_label: course.planLabel,
+    plan_uid: course.planUid,
+    prescribed_gy: round(course.prescribedDoseGy),
+    fractions_planned: course.fractionsPlanned,
+    dose_per_fraction_gy: round(course.dosePerFractionGy),
+    planned_mu_per_fraction: round(course.plannedMetersetPerFraction, 2),
+    fractions_delivered: course.fractionsDelivered,
+    missed_sessions: course.missedSessions,
+    partial_sessions: course.partialSessions,
+    delivered_gy: round(course.deliveredDoseGy),
+    sessions: course.sessions.map((s) => ({
+      date: s.date ?? null,
+      fraction: s.fractionNumber,
+      status: s.status,
+      planned_mu: round(s.plannedMeterset, 2),
+      delivered_mu: round(s.deliveredMeterset, 2),
+    })),
+  }));
+  const output = {
+    courses,
+    total_delivered_gy: round(history.totalDeliveredDoseGy),
+    unmatched_records: history.unmatchedRecords.map((r) => r.file),
+  };
+  if (json) {
+    process.stdout.write(`${JSON.stringify(output)}\n`);
+    return;
+  }
+  for (const c of courses) {
+    console.log(
+      `${c.plan_label}: ${c.prescribed_gy ?? '?'} Gy in ${c.fractions_planned} fractions; ` +
+        `${c.fractions_delivered} delivered (${c.delivered_gy ?? '?'} Gy), ${c.missed_sessions} missed`,
+    );
+    for (const s of c.sessions)
+      console.log(
+        `  ${s.date ?? '????????'}  fraction ${s.fraction}  ${s.status}  ${s.delivered_mu}/${s.planned_mu} MU`,
+      );
+  }
+}
+
+function positiveInteger(flag: string, text: string | undefined): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new UsageError(`${flag} needs a positive integer`);
+  return value;
+}
+
+function synthCommand(folder: string, flags: Map<string, string | undefined>): void {
+  const course = synthesizeCourse({
+    matrix: flags.has('--matrix') ? positiveInteger('--matrix', flags.get('--matrix')) : undefined,
+    slices: flags.has('--slices') ? positiveInteger('--slices', flags.get('--slices')) : undefined,
+    seed: flags.get('--seed'),
+  });
+  mkdirSync(folder, { recursive: true });
+  for (const file of course.files) writeFileSync(join(folder, file.name), file.bytes);
+  console.log(`wrote ${course.files.length} files to ${folder}`);
+}
+
+function parseArguments(argv: readonly string[]) {
+  const positional: string[] = [];
+  const flags = new Map<string, string | undefined>();
+  const valued = new Set(['--matrix', '--slices', '--seed']);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (valued.has(arg)) {
+      if (i + 1 >= argv.length) throw new UsageError(`${arg} needs a value`);
+      flags.set(arg, argv[++i]);
+    } else if (arg === '--json' || arg === '--help' || arg === '-h') flags.set(arg, undefined);
+    else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
+    else positional.push(arg);
+  }
+  return { positional, flags };
+}
+
+function main(argv: readonly string[]): number {
+  try {
+    const { positional, flags } = parseArguments(argv);
+    if (flags.has('--help') || flags.has('-h')) {
+      console.log(USAGE);
+      return 0;
+    }
+    const [command, folder, ...extra] = positional;
+    if (!command || !folder || extra.length > 0)
+      throw new UsageError('expected a command and a folder');
+    const json = flags.has('--json');
+    if (command === 'dvh') dvhCommand(folder, json);
+    else if (command === 'history') historyCommand(folder, json);
+    else if (command === 'synth') synthCommand(folder, flags);
+    else throw new UsageError(`unknown command ${command}`);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`ehr-rt: ${error.message}\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof InputError || isRtError(error)) {
+      console.error(`ehr-rt: ${error.message}`);
+      return 1;
+    }
+    console.error(
+      `ehr-rt: unexpected failure: ${error instanceof Error ? error.stack : String(error)}`,
+    );
+    return 1;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

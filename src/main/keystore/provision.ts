@@ -1,0 +1,96 @@
+// Enrolment of a new card, for the hospital administrator: both key pairs generated on the
+// card, a CSR signed on the card, the certificate from the hospital's Fabric CA written
+// back to the card. Returns what the ledger's user directory needs.
+import { createPublicKey } from 'node:crypto';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { Certificate } from '@peculiar/asn1-x509';
+import type { CardClient } from './card-client';
+import { certificateFacts, pemToDer } from './certificate';
+import { buildCsr, spkiFromPoint } from './csr';
+import { CardError } from './errors';
+import { enrollAtFabricCa, type FabricCaEndpoint } from './fabric-ca';
+
+export interface ProvisionRequest {
+  /** Enrolment id and secret from the CA registration (fabric-ca-client register). */
+  enrollmentId: string;
+  secret: string;
+  ca: FabricCaEndpoint;
+}
+
+export interface CardIdentity {
+  enrollmentId: string;
+  certificatePem: string;
+  /** SHA-256 of the signing certificate (hex), the directory's key for this user. */
+  certificateFingerprint: string;
+  /** The card's public encryption key, SPKI PEM, for the directory. */
+  encryptionPublicKeyPem: string;
+  /** Attributes the CA certified (role, department, …). */
+  attributes: Record<string, string>;
+  issuer: string;
+  validTo: string;
+}
+
+function pointToPem(point: Uint8Array): string {
+  return createPublicKey({ key: spkiFromPoint(Buffer.from(point)), format: 'der', type: 'spki' })
+    .export({ format: 'pem', type: 'spki' })
+    .toString();
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
+
+export async function provisionCard(
+  card: CardClient,
+  request: ProvisionRequest,
+): Promise<CardIdentity> {
+  const keys = await card.call('generateKeys', undefined);
+  const csr = await buildCsr(request.enrollmentId, Buffer.from(keys.signing), async (digest) =>
+    Buffer.from(await card.call('signDigest', { digest })),
+  );
+  const { certificatePem } = await enrollAtFabricCa(
+    request.ca,
+    request.enrollmentId,
+    request.secret,
+    csr,
+  );
+  const der = pemToDer(certificatePem);
+  const facts = certificateFacts(der);
+  if (!sameBytes(facts.publicPoint, keys.signing)) {
+    throw new CardError(
+      'CARD_OPERATION_FAILED',
+      'The CA returned a certificate for a different key.',
+    );
+  }
+  const subjectDer = Buffer.from(
+    AsnConvert.serialize(AsnConvert.parse(der, Certificate).tbsCertificate.subject),
+  );
+  await card.call('writeCertificate', { der, subjectDer });
+  return readCardIdentity(card);
+}
+
+/** Who the signed-in card belongs to, from the certificate and keys on it. */
+export async function readCardIdentity(card: CardClient): Promise<CardIdentity> {
+  const der = await card.call('readCertificate', undefined);
+  if (!der) {
+    throw new CardError(
+      'CARD_NOT_PROVISIONED',
+      'This card has no ACTION-EHR certificate. Ask your hospital to enrol it.',
+    );
+  }
+  const keys = await card.call('publicKeys', undefined);
+  const facts = certificateFacts(Buffer.from(der));
+  if (!sameBytes(facts.publicPoint, keys.signing)) {
+    throw new CardError(
+      'CARD_OPERATION_FAILED',
+      "The certificate on this card does not match the card's signing key.",
+    );
+  }
+  return {
+    enrollmentId: facts.commonName,
+    certificatePem: facts.pem,
+    certificateFingerprint: facts.fingerprint,
+    encryptionPublicKeyPem: pointToPem(keys.encryption),
+    attributes: facts.attributes,
+    issuer: facts.issuer,
+    validTo: facts.validTo.toISOString(),
+  };
+}

@@ -1,0 +1,158 @@
+// CT/MR slice geometry and pixels, and the assembly of slices into one series volume.
+
+import { SOP_CLASS } from '../dictionary';
+import { RtError } from '../errors';
+import { dot, nearlyEqual, norm, planeNormal, type PlaneGeometry, type Vec3 } from '../geometry';
+import { openDicom } from './open';
+import { decodeSamples, uncompressedPixelBytes } from './pixels';
+import type { DicomReader } from './reader';
+
+export interface ImageSlice extends PlaneGeometry {
+  file: string;
+  sopClassUid: string;
+  sopInstanceUid: string;
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  frameOfReferenceUid: string;
+  modality: string;
+  instanceNumber?: number;
+  sliceThickness?: number;
+  rescaleSlope: number;
+  rescaleIntercept: number;
+  windowCenter?: number;
+  windowWidth?: number;
+  /** Stored values, row by row; multiply by slope and add intercept for HU. */
+  pixels: Int8Array | Uint8Array | Int16Array | Uint16Array;
+}
+
+function unitVector(reader: DicomReader, values: number[], which: string): Vec3 {
+  const v: Vec3 = [values[0] ?? 0, values[1] ?? 0, values[2] ?? 0];
+  if (Math.abs(norm(v) - 1) > 1e-3)
+    throw reader.fail(
+      'BAD_VALUE',
+      'ImageOrientationPatient',
+      `${which} direction is not a unit vector`,
+    );
+  return v;
+}
+
+/** Geometry of a plane (image or dose frame), validated. */
+export function readPlaneGeometry(reader: DicomReader): PlaneGeometry {
+  const position = reader.requireNumbers('ImagePositionPatient', 3) as unknown as Vec3;
+  const orientation = reader.requireNumbers('ImageOrientationPatient', 6);
+  const rowDirection = unitVector(reader, orientation.slice(0, 3), 'row');
+  const columnDirection = unitVector(reader, orientation.slice(3, 6), 'column');
+  if (Math.abs(dot(rowDirection, columnDirection)) > 1e-3)
+    throw reader.fail(
+      'BAD_VALUE',
+      'ImageOrientationPatient',
+      'row and column directions are not orthogonal',
+    );
+  const [rowSpacing, columnSpacing] = reader.requireNumbers('PixelSpacing', 2) as [number, number];
+  if (!(rowSpacing > 0) || !(columnSpacing > 0))
+    throw reader.fail('BAD_VALUE', 'PixelSpacing', 'spacing must be positive');
+  const rows = reader.requireNumber('Rows');
+  const columns = reader.requireNumber('Columns');
+  if (rows < 1) throw reader.fail('BAD_VALUE', 'Rows', 'must be at least 1');
+  if (columns < 1) throw reader.fail('BAD_VALUE', 'Columns', 'must be at least 1');
+  return { position, rowDirection, columnDirection, rowSpacing, columnSpacing, rows, columns };
+}
+
+export function parseImageReader(reader: DicomReader, transferSyntaxUid: string): ImageSlice {
+  const plane = readPlaneGeometry(reader);
+  const bitsAllocated = reader.requireNumber('BitsAllocated');
+  if (bitsAllocated !== 8 && bitsAllocated !== 16)
+    throw reader.fail(
+      'UNSUPPORTED',
+      'BitsAllocated',
+      `${bitsAllocated}-bit images are not supported`,
+    );
+  const samplesPerPixel = reader.number('SamplesPerPixel') ?? 1;
+  if (samplesPerPixel !== 1)
+    throw reader.fail('UNSUPPORTED', 'SamplesPerPixel', 'only single-sample (greyscale) images');
+  const signed = (reader.number('PixelRepresentation') ?? 0) === 1;
+  const bytes = uncompressedPixelBytes(
+    reader,
+    transferSyntaxUid,
+    plane.rows * plane.columns,
+    bitsAllocated,
+  );
+  const pixels = decodeSamples(bytes, bitsAllocated, signed) as ImageSlice['pixels'];
+  const slope = reader.number('RescaleSlope') ?? 1;
+  if (slope === 0) throw reader.fail('BAD_VALUE', 'RescaleSlope', 'must not be zero');
+  return {
+    ...plane,
+    file: reader.file,
+    sopClassUid: reader.requireString('SOPClassUID'),
+    sopInstanceUid: reader.requireString('SOPInstanceUID'),
+    studyInstanceUid: reader.requireString('StudyInstanceUID'),
+    seriesInstanceUid: reader.requireString('SeriesInstanceUID'),
+    frameOfReferenceUid: reader.requireString('FrameOfReferenceUID'),
+    modality: reader.string('Modality') ?? '',
+    instanceNumber: reader.number('InstanceNumber'),
+    sliceThickness: reader.number('SliceThickness'),
+    rescaleSlope: slope,
+    rescaleIntercept: reader.number('RescaleIntercept') ?? 0,
+    windowCenter: reader.number('WindowCenter'),
+    windowWidth: reader.number('WindowWidth'),
+    pixels,
+  };
+}
+
+export function parseImage(bytes: Uint8Array, file: string): ImageSlice {
+  const { reader, transferSyntaxUid } = openDicom(bytes, file);
+  const sopClass = reader.requireString('SOPClassUID');
+  if (sopClass !== SOP_CLASS.ctImage && sopClass !== SOP_CLASS.mrImage)
+    throw reader.fail('WRONG_OBJECT', 'SOPClassUID', `${sopClass} is not a CT or MR image`);
+  return parseImageReader(reader, transferSyntaxUid);
+}
+
+export interface ImageSeries {
+  seriesInstanceUid: string;
+  frameOfReferenceUid: string;
+  /** Slices in increasing position along the normal. */
+  slices: ImageSlice[];
+  normal: Vec3;
+  /** Position of each slice along the normal (mm), same order as slices. */
+  sliceOffsets: number[];
+}
+
+/** Sorts one series' slices along their normal and checks they form one volume. */
+export function buildImageSeries(slices: readonly ImageSlice[]): ImageSeries {
+  const first = slices[0];
+  if (!first) throw new RtError('INCONSISTENT', 'an image series needs at least one slice');
+  const normal = planeNormal(first);
+  for (const slice of slices) {
+    const label = `series ${first.seriesInstanceUid}`;
+    if (slice.seriesInstanceUid !== first.seriesInstanceUid)
+      throw new RtError('INCONSISTENT', 'slices belong to different series', slice.file);
+    if (slice.frameOfReferenceUid !== first.frameOfReferenceUid)
+      throw new RtError('INCONSISTENT', `frame of reference differs within ${label}`, slice.file);
+    if (
+      !nearlyEqual(slice.rowDirection, first.rowDirection) ||
+      !nearlyEqual(slice.columnDirection, first.columnDirection)
+    )
+      throw new RtError('INCONSISTENT', `orientation differs within ${label}`, slice.file);
+    if (slice.rows !== first.rows || slice.columns !== first.columns)
+      throw new RtError('INCONSISTENT', `matrix size differs within ${label}`, slice.file);
+  }
+  const sorted = [...slices].sort((a, b) => dot(a.position, normal) - dot(b.position, normal));
+  for (let i = 1; i < sorted.length; i++) {
+    const gap =
+      dot((sorted[i] as ImageSlice).position, normal) -
+      dot((sorted[i - 1] as ImageSlice).position, normal);
+    if (gap < 1e-3)
+      throw new RtError(
+        'INCONSISTENT',
+        `two slices of series ${first.seriesInstanceUid} share one position`,
+        (sorted[i] as ImageSlice).file,
+      );
+  }
+  return {
+    seriesInstanceUid: first.seriesInstanceUid,
+    frameOfReferenceUid: first.frameOfReferenceUid,
+    slices: sorted,
+    normal,
+    sliceOffsets: sorted.map((s) => dot(s.position, normal)),
+  };
+}

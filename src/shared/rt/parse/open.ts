@@ -1,0 +1,102 @@
+// Opening bytes as DICOM: a Part 10 file (preamble + "DICM"), or a bare data set without
+// a meta header, which older planning systems still export (pydicom's rtstruct.dcm is
+// one). Whatever dicom-parser throws (strings, Errors, or {exception, dataSet}) becomes an
+// RtError with a code, so no caller ever sees a foreign exception.
+
+import { dicomParser, type DataSet } from './dicom-parser';
+import { TRANSFER_SYNTAX, describeTag } from '../dictionary';
+import { RtError } from '../errors';
+import { DicomReader } from './reader';
+
+export interface OpenedDicom {
+  reader: DicomReader;
+  transferSyntaxUid: string;
+  /** False for a bare data set without preamble and meta header. */
+  part10: boolean;
+}
+
+const KNOWN_VRS = new Set(
+  'AE AS AT CS DA DS DT FD FL IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV'.split(
+    ' ',
+  ),
+);
+
+function parserMessage(error: unknown): string {
+  const inner =
+    typeof error === 'object' && error !== null && 'exception' in error
+      ? (error as { exception: unknown }).exception
+      : error;
+  if (inner instanceof Error) return inner.message;
+  return String(inner);
+}
+
+function classify(message: string, file: string): RtError {
+  if (/past end|overrun|overread|beyond|exceed|end of buffer|premature/i.test(message))
+    return new RtError('TRUNCATED', `file ends early (${message})`, file);
+  if (/DICM/.test(message)) return new RtError('NOT_DICOM', 'not a DICOM file', file);
+  return new RtError('BAD_VALUE', `unreadable DICOM data (${message})`, file);
+}
+
+/** 'x30060010' → '(3006,0010)'. */
+function formatParserTag(key: string): string {
+  const hex = key.slice(1).toUpperCase();
+  return `(${hex.slice(0, 4)},${hex.slice(4)})`;
+}
+
+function hasPart10Prefix(bytes: Uint8Array): boolean {
+  return (
+    bytes.length >= 132 &&
+    bytes[128] === 0x44 &&
+    bytes[129] === 0x49 &&
+    bytes[130] === 0x43 &&
+    bytes[131] === 0x4d
+  );
+}
+
+/** For a bare data set: explicit VR when bytes 4–5 spell a VR, else implicit VR. */
+function guessBareSyntax(bytes: Uint8Array, file: string): string {
+  const group = (bytes[0] ?? 0) | ((bytes[1] ?? 0) << 8);
+  if (bytes.length < 8 || (group !== 0x0002 && group !== 0x0008))
+    throw new RtError('NOT_DICOM', 'no DICOM prefix and not a bare DICOM data set', file);
+  const vr = String.fromCharCode(bytes[4] ?? 0, bytes[5] ?? 0);
+  return KNOWN_VRS.has(vr) ? TRANSFER_SYNTAX.explicitLittle : TRANSFER_SYNTAX.implicitLittle;
+}
+
+export function openDicom(bytes: Uint8Array, file: string): OpenedDicom {
+  const part10 = hasPart10Prefix(bytes);
+  if (!part10 && bytes.length >= 128 && bytes.length < 132)
+    throw new RtError('TRUNCATED', 'file ends inside the preamble', file);
+  const bareSyntax = part10 ? undefined : guessBareSyntax(bytes, file);
+  let dataSet: DataSet;
+  try {
+    dataSet = dicomParser.parseDicom(
+      bytes,
+      bareSyntax ? { TransferSyntaxUID: bareSyntax } : undefined,
+    );
+  } catch (error) {
+    throw classify(parserMessage(error), file);
+  }
+  // dicom-parser accepts a last element whose value runs past the end of the bytes, and
+  // only warns when an undefined-length sequence or item never finds its delimiter.
+  const eofWarning = dataSet.warnings.find((warning) => /eof/i.test(warning));
+  if (eofWarning) throw new RtError('TRUNCATED', `file ends early (${eofWarning})`, file);
+  for (const element of Object.values(dataSet.elements)) {
+    // An undefined-length sequence's length excludes its 8-byte delimiter.
+    const delimiter = element.items !== undefined && element.hadUndefinedLength ? 8 : 0;
+    if (element.dataOffset + element.length + delimiter > bytes.length)
+      throw new RtError('TRUNCATED', `file ends inside ${formatParserTag(element.tag)}`, file);
+  }
+  const transferSyntaxUid = part10
+    ? (dataSet.string('x00020010') ?? '').replace(/\0/g, '').trim()
+    : (bareSyntax as string);
+  if (part10 && transferSyntaxUid === '')
+    throw new RtError(
+      'MISSING_TAG',
+      `${describeTag('TransferSyntaxUID')}: required attribute missing`,
+      file,
+      describeTag('TransferSyntaxUID'),
+    );
+  if (transferSyntaxUid === TRANSFER_SYNTAX.deflatedExplicitLittle)
+    throw new RtError('UNSUPPORTED', 'deflated transfer syntax is not supported', file);
+  return { reader: new DicomReader(dataSet, file), transferSyntaxUid, part10 };
+}

@@ -1,0 +1,176 @@
+// A defensive view over a dicom-parser data set. dicom-parser is lenient (it returns
+// undefined, NaN or reads neighbouring bytes); every accessor here instead checks presence,
+// the declared VR and the value, and fails with an RtError that names the file, the
+// attribute and where in nested sequences it sits.
+
+import { dicomParser, type DataSet, type Element } from './dicom-parser';
+import { allowedVrs, describeTag, parserKey, vrOf, type Keyword } from '../dictionary';
+import { RtError, type RtErrorCode } from '../errors';
+
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const INTEGER = /^[+-]?\d+$/;
+const BINARY_WIDTH: Partial<Record<string, number>> = { US: 2, SS: 2, UL: 4, SL: 4, FL: 4, FD: 8 };
+
+export class DicomReader {
+  constructor(
+    readonly dataSet: DataSet,
+    readonly file: string,
+    /** Where this data set sits, e.g. "BeamSequence[2] > ControlPointSequence[1]". */
+    readonly path = '',
+  ) {}
+
+  fail(code: RtErrorCode, keyword: Keyword | undefined, message: string): RtError {
+    const where = this.path ? ` in ${this.path}` : '';
+    const tag = keyword ? describeTag(keyword) : undefined;
+    const subject = tag ? `${tag}${where}: ` : where ? `${where.slice(4)}: ` : '';
+    return new RtError(code, `${subject}${message}`, this.file, tag);
+  }
+
+  /** The raw element after checking its declared VR, or undefined when absent or empty. */
+  private element(keyword: Keyword): Element | undefined {
+    const element = this.dataSet.elements[parserKey(keyword)];
+    if (!element) return undefined;
+    if (element.vr !== undefined && element.vr !== 'UN') {
+      const allowed = allowedVrs(keyword);
+      if (!allowed.includes(element.vr as never))
+        throw this.fail(
+          'WRONG_VR',
+          keyword,
+          `declared VR ${JSON.stringify(element.vr)}, expected ${allowed.join(' or ')}`,
+        );
+    }
+    if (element.dataOffset + element.length > this.dataSet.byteArray.length)
+      throw this.fail('TRUNCATED', keyword, 'value runs past the end of the file');
+    if (element.length === 0 && !element.items?.length) return undefined;
+    return element;
+  }
+
+  has(keyword: Keyword): boolean {
+    return this.element(keyword) !== undefined;
+  }
+
+  /** The whole text value with padding removed; undefined when absent or empty. */
+  string(keyword: Keyword): string | undefined {
+    const element = this.element(keyword);
+    if (!element) return undefined;
+    const text = dicomParser
+      .readFixedString(this.dataSet.byteArray, element.dataOffset, element.length)
+      .trim();
+    return text === '' ? undefined : text;
+  }
+
+  requireString(keyword: Keyword): string {
+    const value = this.string(keyword);
+    if (value === undefined) throw this.fail('MISSING_TAG', keyword, 'required attribute missing');
+    return value;
+  }
+
+  /** Multi-valued text split on the DICOM separator. */
+  strings(keyword: Keyword): string[] {
+    const value = this.string(keyword);
+    return value === undefined ? [] : value.split('\\').map((part) => part.trim());
+  }
+
+  /** All numeric values, whatever the VR (DS/IS text or binary US/SS/UL/SL/FL/FD). */
+  numbers(keyword: Keyword): number[] | undefined {
+    const element = this.element(keyword);
+    if (!element) return undefined;
+    const vr = element.vr ?? vrOf(keyword);
+    const width = BINARY_WIDTH[vr];
+    if (width !== undefined) {
+      if (element.length % width !== 0)
+        throw this.fail(
+          'BAD_VALUE',
+          keyword,
+          `length ${element.length} is not a multiple of ${width}`,
+        );
+      const count = element.length / width;
+      const values: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const read =
+          vr === 'US'
+            ? this.dataSet.uint16(parserKey(keyword), i)
+            : vr === 'SS'
+              ? this.dataSet.int16(parserKey(keyword), i)
+              : vr === 'UL'
+                ? this.dataSet.uint32(parserKey(keyword), i)
+                : vr === 'SL'
+                  ? this.dataSet.int32(parserKey(keyword), i)
+                  : vr === 'FL'
+                    ? this.dataSet.float(parserKey(keyword), i)
+                    : this.dataSet.double(parserKey(keyword), i);
+        if (read === undefined || !Number.isFinite(read))
+          throw this.fail('BAD_VALUE', keyword, 'not a finite number');
+        values.push(read);
+      }
+      return values;
+    }
+    const pattern = vr === 'IS' ? INTEGER : DECIMAL;
+    return this.strings(keyword).map((part, index) => {
+      if (!pattern.test(part))
+        throw this.fail(
+          'BAD_VALUE',
+          keyword,
+          `value ${index + 1} ${JSON.stringify(part.slice(0, 40))} is not a valid ${vr === 'IS' ? 'integer' : 'number'}`,
+        );
+      return Number(part);
+    });
+  }
+
+  /** Values with an expected multiplicity; checks the count when one is given. */
+  requireNumbers(keyword: Keyword, count?: number): number[] {
+    const values = this.numbers(keyword);
+    if (values === undefined || values.length === 0)
+      throw this.fail('MISSING_TAG', keyword, 'required attribute missing');
+    if (count !== undefined && values.length !== count)
+      throw this.fail('BAD_VALUE', keyword, `expected ${count} values, found ${values.length}`);
+    return values;
+  }
+
+  number(keyword: Keyword): number | undefined {
+    const values = this.numbers(keyword);
+    return values?.[0];
+  }
+
+  requireNumber(keyword: Keyword): number {
+    return this.requireNumbers(keyword)[0] as number;
+  }
+
+  /** Items of a sequence; an absent or empty sequence gives []. */
+  items(keyword: Keyword): DicomReader[] {
+    const element = this.dataSet.elements[parserKey(keyword)];
+    if (!element) return [];
+    if (element.vr !== undefined && element.vr !== 'SQ' && element.vr !== 'UN')
+      throw this.fail(
+        'WRONG_VR',
+        keyword,
+        `declared VR ${JSON.stringify(element.vr)}, expected SQ`,
+      );
+    if (element.length > 0 && element.items === undefined)
+      throw this.fail('BAD_VALUE', keyword, 'is not a readable sequence');
+    const prefix = this.path ? `${this.path} > ` : '';
+    return (element.items ?? []).map((item, index) => {
+      if (!item.dataSet) throw this.fail('BAD_VALUE', keyword, `item ${index + 1} has no data set`);
+      return new DicomReader(item.dataSet, this.file, `${prefix}${keyword}[${index + 1}]`);
+    });
+  }
+
+  requireItems(keyword: Keyword): DicomReader[] {
+    const items = this.items(keyword);
+    if (items.length === 0)
+      throw this.fail('MISSING_TAG', keyword, 'required sequence missing or empty');
+    return items;
+  }
+
+  /** The raw value bytes (a view, not a copy). */
+  bytes(keyword: Keyword): Uint8Array | undefined {
+    const element = this.element(keyword);
+    if (!element) return undefined;
+    const array = this.dataSet.byteArray;
+    return new Uint8Array(array.buffer, array.byteOffset + element.dataOffset, element.length);
+  }
+
+  rawElement(keyword: Keyword): Element | undefined {
+    return this.element(keyword);
+  }
+}

@@ -1,0 +1,118 @@
+// Loads a course from a set of files: every object that parses is kept, every file that
+// does not is reported with its own error, so one bad file never hides the rest. Files of
+// SOP classes we do not review (RT Image, DICOMDIR, …) are listed as skipped, not errors.
+
+import { SOP_CLASS } from './dictionary';
+import { RtError, isRtError, type RtErrorCode } from './errors';
+import {
+  buildImageSeries,
+  parseImageReader,
+  type ImageSeries,
+  type ImageSlice,
+} from './parse/image';
+import { openDicom } from './parse/open';
+import { parseDoseReader, type DoseGrid } from './parse/rtdose';
+import { parsePlanReader, type RtPlan } from './parse/rtplan';
+import { parseStructureSetReader, type StructureSet } from './parse/rtstruct';
+import { parseTreatmentRecordReader, type TreatmentRecord } from './parse/treatment-record';
+
+export interface StudyFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface FileError {
+  file: string;
+  code: RtErrorCode;
+  message: string;
+  tag?: string;
+}
+
+export interface Study {
+  imageSeries: ImageSeries[];
+  structureSets: StructureSet[];
+  plans: RtPlan[];
+  doses: DoseGrid[];
+  treatmentRecords: TreatmentRecord[];
+  errors: FileError[];
+  /** Loaded objects whose references point at nothing loaded (not fatal). */
+  warnings: string[];
+  skipped: { file: string; reason: string }[];
+}
+
+function toFileError(error: unknown, file: string): FileError {
+  const rt = isRtError(error)
+    ? error
+    : new RtError('BAD_VALUE', `unexpected failure while reading (${String(error)})`, file);
+  return { file: rt.file ?? file, code: rt.code, message: rt.message, tag: rt.tag };
+}
+
+export function loadStudy(files: readonly StudyFile[]): Study {
+  const study: Study = {
+    imageSeries: [],
+    structureSets: [],
+    plans: [],
+    doses: [],
+    treatmentRecords: [],
+    errors: [],
+    warnings: [],
+    skipped: [],
+  };
+  const slicesBySeries = new Map<string, ImageSlice[]>();
+
+  for (const { name, bytes } of files) {
+    try {
+      const { reader, transferSyntaxUid } = openDicom(bytes, name);
+      const sopClass = reader.requireString('SOPClassUID');
+      if (sopClass === SOP_CLASS.ctImage || sopClass === SOP_CLASS.mrImage) {
+        const slice = parseImageReader(reader, transferSyntaxUid);
+        const series = slicesBySeries.get(slice.seriesInstanceUid) ?? [];
+        series.push(slice);
+        slicesBySeries.set(slice.seriesInstanceUid, series);
+      } else if (sopClass === SOP_CLASS.rtStructureSet)
+        study.structureSets.push(parseStructureSetReader(reader));
+      else if (sopClass === SOP_CLASS.rtPlan) study.plans.push(parsePlanReader(reader));
+      else if (sopClass === SOP_CLASS.rtDose)
+        study.doses.push(parseDoseReader(reader, transferSyntaxUid));
+      else if (sopClass === SOP_CLASS.rtBeamsTreatmentRecord)
+        study.treatmentRecords.push(parseTreatmentRecordReader(reader));
+      else study.skipped.push({ file: name, reason: `SOP class ${sopClass} is not reviewed` });
+    } catch (error) {
+      study.errors.push(toFileError(error, name));
+    }
+  }
+
+  for (const slices of slicesBySeries.values()) {
+    try {
+      study.imageSeries.push(buildImageSeries(slices));
+    } catch (error) {
+      study.errors.push(toFileError(error, slices[0]?.file ?? 'image series'));
+    }
+  }
+  study.warnings.push(...crossReferenceWarnings(study));
+  return study;
+}
+
+function crossReferenceWarnings(study: Study): string[] {
+  const warnings: string[] = [];
+  const seriesUids = new Set(study.imageSeries.map((s) => s.seriesInstanceUid));
+  const imageUids = new Set(
+    study.imageSeries.flatMap((s) => s.slices.map((slice) => slice.sopInstanceUid)),
+  );
+  const planUids = new Set(study.plans.map((p) => p.sopInstanceUid));
+  for (const set of study.structureSets) {
+    const missingSeries = set.referencedSeriesUids.filter((uid) => !seriesUids.has(uid));
+    if (missingSeries.length > 0)
+      warnings.push(`${set.file}: referenced image series ${missingSeries.join(', ')} not loaded`);
+    const missingImages = set.referencedImageUids.filter((uid) => !imageUids.has(uid)).length;
+    if (missingImages > 0 && missingSeries.length === 0)
+      warnings.push(`${set.file}: ${missingImages} referenced images not loaded`);
+  }
+  for (const dose of study.doses)
+    if (dose.referencedPlanUid && !planUids.has(dose.referencedPlanUid))
+      warnings.push(`${dose.file}: referenced plan ${dose.referencedPlanUid} not loaded`);
+  for (const record of study.treatmentRecords)
+    if (record.referencedPlanUid && !planUids.has(record.referencedPlanUid))
+      warnings.push(`${record.file}: referenced plan ${record.referencedPlanUid} not loaded`);
+  return warnings;
+}
