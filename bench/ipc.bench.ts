@@ -25,7 +25,7 @@ export async function run(): Promise<BenchFigure[]> {
       },
     ];
   } finally {
-    app.close();
+    await app.close();
     home.cleanup();
   }
 }

@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     entryPoints: {
       index: 'src/main/index.ts',
       'pkcs11-probe.child': 'src/main/offload/pkcs11-probe.child.ts',
+      'card-service.child': 'src/main/keystore/card-service.child.ts',
     },
     outdir: 'dist/main',
     outExtension: { '.js': '.cjs' },

@@ -37,19 +37,21 @@ async function runInBrowserShell(reason: string): Promise<void> {
     appInfo: { name: pkg.productName, version: pkg.version, kiosk, shell: 'browser-harness' },
     childScripts: {
       pkcs11Probe: { path: join(REPO_ROOT, 'dist', 'main', 'pkcs11-probe.child.cjs') },
+      cardService: { path: join(REPO_ROOT, 'dist', 'main', 'card-service.child.cjs') },
     },
   });
   console.log(`start: workstation data in ${userDataDir}`);
   const headless = forceHeadless || !process.env.DISPLAY;
   const shell = await openBrowserShell({
     dispatch: app.dispatch,
+    events: app.events,
     headless,
     maxLifetimeMs: headless ? 5 * 60_000 : 12 * 60 * 60_000,
   });
   if (!headless) {
     console.log('start: the workstation is open; close its window to stop.');
     await new Promise<void>((resolve) => shell.browser.once('disconnected', () => resolve()));
-    app.close();
+    await app.close();
     return;
   }
   console.log('start: no display, so running headless and saving a picture of each screen:');
@@ -61,7 +63,7 @@ async function runInBrowserShell(reason: string): Promise<void> {
     console.log(`  ${await shell.screenshot('start', 'connection-settings')}`);
   }
   await shell.close();
-  app.close();
+  await app.close();
 }
 
 async function main(): Promise<void> {

@@ -4,7 +4,7 @@ import { BrowserWindow, Menu, app, ipcMain, protocol, session } from 'electron';
 import { join } from 'node:path';
 import { composeApp, type ComposedApp } from './app/compose';
 import { denyAllPermissions, hardenApp } from './electron/harden';
-import { CHANNEL_NAMES, ipcChannel } from '../shared/ipc/contract';
+import { CHANNEL_NAMES, EVENT_NAMES, ipcChannel, ipcEventChannel } from '../shared/ipc/channels';
 import { serveRendererFile } from './window/renderer-files';
 import { APP_ENTRY_URL, APP_SCHEME, isAppUrl, mainWindowOptions } from './window/security';
 
@@ -64,9 +64,17 @@ async function start(): Promise<void> {
   composed = composeApp({
     userDataDir: app.getPath('userData'),
     appInfo: { name: app.getName(), version: app.getVersion(), kiosk, shell: 'electron' },
-    childScripts: { pkcs11Probe: { path: built('main', 'pkcs11-probe.child.cjs') } },
+    childScripts: {
+      pkcs11Probe: { path: built('main', 'pkcs11-probe.child.cjs') },
+      cardService: { path: built('main', 'card-service.child.cjs') },
+    },
   });
   registerIpc(composed.dispatch);
+  for (const name of EVENT_NAMES) {
+    composed.events.on(name, (payload) =>
+      mainWindow?.webContents.send(ipcEventChannel(name), payload),
+    );
+  }
   mainWindow = createMainWindow();
 
   app.on('activate', () => {
@@ -85,7 +93,7 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('will-quit', () => composed?.close());
+  app.on('will-quit', () => void composed?.close());
   start().catch((error: unknown) => {
     console.error('The workstation could not start:', error);
     app.exit(1);

@@ -31,8 +31,12 @@ export function App() {
         if (alive) setFailure((error as Error).message);
       }
     })();
+    const stop = ehr().on('sessionChanged', (next) => {
+      if (alive) setSession(next);
+    });
     return () => {
       alive = false;
+      stop();
     };
   }, []);
 
@@ -62,6 +66,7 @@ export function App() {
         reason={session.reason}
         kiosk={info.kiosk}
         onOpenSettings={() => setScreen('settings')}
+        onSignedIn={setSession}
       />
     );
   }
@@ -70,6 +75,11 @@ export function App() {
       user={session.user}
       kiosk={info.kiosk}
       onOpenSettings={() => setScreen('settings')}
+      onSignOut={() =>
+        void ehr()
+          .signOut()
+          .then((r) => r.ok && setSession(r.value))
+      }
     />
   );
 }

@@ -47,7 +47,7 @@ describe('connection settings in Chromium', () => {
 
   afterAll(async () => {
     await shell?.close();
-    app?.close();
+    await app?.close();
     home.cleanup();
   });
 
@@ -56,9 +56,13 @@ describe('connection settings in Chromium', () => {
     await expect
       .poll(() => page.getByRole('heading', { level: 1 }).textContent())
       .toBe('Sign in with your smart card');
-    expect(await page.getByRole('status').textContent()).toMatch(
-      /Smart-card sign-in is not available/,
+    expect(await page.getByRole('status').textContent()).toBe(
+      'Insert your smart card and enter its PIN.',
     );
+    // With no PKCS#11 module configured yet, the sign-in screen says what is missing.
+    await expect
+      .poll(() => page.locator('.card-status').textContent())
+      .toMatch(/No smart-card library is set/);
     await shell.screenshot('e2e', 'sign-in');
     await page.getByRole('button', { name: 'Connection settings' }).click();
     await page.getByRole('heading', { name: 'Connection settings' }).waitFor();
@@ -92,7 +96,7 @@ describe('connection settings in Chromium', () => {
 
   it('keeps the saved settings across a restart of the workstation', async () => {
     await shell.close();
-    app.close();
+    await app.close();
     app = compose();
     shell = await openBrowserShell({ dispatch: app.dispatch });
     const { page } = shell;

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeApp, type ComposedApp } from '../../src/main/app/compose';
 import { CONTENT_SECURITY_POLICY } from '../../src/main/window/security';
 import { ROLES, ROLE_LABELS } from '../../src/shared/roles';
+import { CHANNEL_NAMES } from '../../src/shared/ipc/channels';
 import { ROLE_SECTIONS } from '../../src/renderer/views/roleSections';
 import { openBrowserShell, type BrowserShell } from '../harness/browser-shell';
 import { childScriptsFromSource } from '../support/child-scripts';
@@ -35,7 +36,7 @@ describe.each(ROLES)('the %s shell', (role) => {
   });
   afterAll(async () => {
     await shell?.close();
-    app?.close();
+    await app?.close();
     home.cleanup();
   });
 
@@ -74,7 +75,7 @@ describe('kiosk', () => {
   });
   afterAll(async () => {
     await shell?.close();
-    app?.close();
+    await app?.close();
     home.cleanup();
   });
 
@@ -96,7 +97,7 @@ describe('content security policy in the browser', () => {
   });
   afterAll(async () => {
     await shell?.close();
-    app?.close();
+    await app?.close();
     home.cleanup();
   });
 
@@ -143,7 +144,7 @@ describe('content security policy in the browser', () => {
       remote: 'blocked',
       nodeRequire: 'undefined',
       process: 'undefined',
-      ehrMethods: ['checkSetting', 'getAppInfo', 'getSession', 'getSettings', 'saveSettings'],
+      ehrMethods: [...CHANNEL_NAMES, 'on'].sort(),
     });
   });
 });

@@ -8,7 +8,9 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { AppEvents } from '../../src/main/app/compose';
 import type { Dispatch } from '../../src/main/ipc/dispatch';
+import { EVENT_NAMES } from '../../src/shared/ipc/channels';
 import { serveRendererFile } from '../../src/main/window/renderer-files';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -29,6 +31,8 @@ export const CHROMIUM_ARGS = [
 
 export interface BrowserShellOptions {
   dispatch: Dispatch;
+  /** Main-process events to forward into the page, as Electron's webContents.send does. */
+  events?: AppEvents;
   headless?: boolean;
   /** The server and browser stop by themselves after this long. */
   maxLifetimeMs?: number;
@@ -96,12 +100,27 @@ export async function openBrowserShell(options: BrowserShellOptions): Promise<Br
   );
   await context.addInitScript({ content: bridge });
   const page = await context.newPage();
+  const forwarders = EVENT_NAMES.map((name) => {
+    const forward = (payload: unknown) => {
+      for (const open of context.pages()) {
+        void open
+          .evaluate(([event, data]) => window.__ehrEmit(event as string, data), [
+            name,
+            payload,
+          ] as const)
+          .catch(() => undefined);
+      }
+    };
+    options.events?.on(name, forward);
+    return () => options.events?.off(name, forward);
+  });
 
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
     clearTimeout(lifetime);
+    for (const stop of forwarders) stop();
     await browser.close().catch(() => undefined);
     await new Promise<void>((done) => server.close(() => done()));
   };

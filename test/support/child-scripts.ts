@@ -8,4 +8,12 @@ export const PKCS11_PROBE_FROM_SOURCE: ChildScript = {
   execArgv: ['--import', 'tsx'],
 };
 
-export const childScriptsFromSource = { pkcs11Probe: PKCS11_PROBE_FROM_SOURCE };
+export const CARD_SERVICE_FROM_SOURCE: ChildScript = {
+  path: fileURLToPath(new URL('../../src/main/keystore/card-service.child.ts', import.meta.url)),
+  execArgv: ['--import', 'tsx'],
+};
+
+export const childScriptsFromSource = {
+  pkcs11Probe: PKCS11_PROBE_FROM_SOURCE,
+  cardService: CARD_SERVICE_FROM_SOURCE,
+};

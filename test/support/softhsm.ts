@@ -3,16 +3,10 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CardClient } from '../../src/main/keystore/card-client';
-import type { ChildScript } from '../../src/main/offload/child-task';
+import { CARD_SERVICE_FROM_SOURCE } from './child-scripts';
 import { softhsmModulePath } from './fixtures';
 import { tempDir } from './tmp';
-
-export const CARD_SERVICE_FROM_SOURCE: ChildScript = {
-  path: fileURLToPath(new URL('../../src/main/keystore/card-service.child.ts', import.meta.url)),
-  execArgv: ['--import', 'tsx'],
-};
 
 export interface TestTokens {
   env: NodeJS.ProcessEnv;

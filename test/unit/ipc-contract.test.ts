@@ -34,6 +34,18 @@ const MALFORMED: Record<ChannelName, unknown[]> = {
     JSON.parse('{"values":{"__proto__":"x"}}'),
   ],
   getSession: [{ pin: '1234' }, 'x'],
+  listCards: [{}, 'all', 0],
+  signIn: [
+    undefined,
+    {},
+    '123456',
+    { pin: 123456 },
+    { pin: '12' },
+    { pin: '1'.repeat(65) },
+    { pin: '123456', serial: '' },
+    { pin: '123456', extra: true },
+  ],
+  signOut: [{ everywhere: true }, 1],
 };
 
 const home = tempDir('ipc');
@@ -47,8 +59,8 @@ const app = composeApp({
   },
   childScripts: childScriptsFromSource,
 });
-afterAll(() => {
-  app.close();
+afterAll(async () => {
+  await app.close();
   home.cleanup();
 });
 
@@ -93,6 +105,20 @@ describe('IPC contract', () => {
       },
     );
     expect(await app.dispatch('getSession', undefined)).toMatchObject({
+      ok: true,
+      value: { state: 'signed-out' },
+    });
+    // No PKCS#11 module is configured in this workstation: the card calls say so.
+    for (const [channel, args] of [
+      ['listCards', undefined],
+      ['signIn', { pin: '123456' }],
+    ] as const) {
+      expect(await app.dispatch(channel, args)).toMatchObject({
+        ok: false,
+        error: { code: 'CARD_UNAVAILABLE', message: expect.stringMatching(/PKCS#11 module/) },
+      });
+    }
+    expect(await app.dispatch('signOut', undefined)).toMatchObject({
       ok: true,
       value: { state: 'signed-out' },
     });
@@ -163,7 +189,7 @@ describe('IPC contract', () => {
     const result = await kiosk.dispatch('saveSettings', { values: { mspId: 'HospitalAMSP' } });
     expect(result).toMatchObject({ ok: false, error: { code: 'KIOSK_LOCKED' } });
     expect((await kiosk.handlers.getSettings(undefined)).mspId).toBeNull();
-    kiosk.close();
+    await kiosk.close();
     kioskHome.cleanup();
   });
 });

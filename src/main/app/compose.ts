@@ -7,24 +7,31 @@ import { openDatabase, type Db } from '../cache/database';
 import { createDispatcher, type Dispatch, type HandlerTable } from '../ipc/dispatch';
 import { createHandlerTable } from '../ipc/handlers';
 import type { ChildScript } from '../offload/child-task';
-import { NoCardSessionSource, type SessionSource } from '../session/session';
+import { EventEmitter } from 'node:events';
+import type { EventPayloads } from '../../shared/ipc/contract';
+import { CardSession } from '../session/card-session';
+import type { SessionSource } from '../session/session';
 import { SettingsStore } from '../settings/store';
 
 export interface ComposeOptions {
   userDataDir: string;
   appInfo: AppInfo;
   /** Child-process scripts; built JavaScript in the app, TypeScript via tsx in tests. */
-  childScripts: { pkcs11Probe: ChildScript };
+  childScripts: { pkcs11Probe: ChildScript; cardService: ChildScript };
   /** Replaces the session source (the E2E harness shows each role's shell this way). */
   session?: SessionSource;
   logError?: (channel: string, error: unknown) => void;
 }
 
+/** Events for the renderer, in the contract's names. */
+export type AppEvents = EventEmitter<{ [E in keyof EventPayloads]: [EventPayloads[E]] }>;
+
 export interface ComposedApp {
   db: Db;
   handlers: HandlerTable;
   dispatch: Dispatch;
-  close(): void;
+  events: AppEvents;
+  close(): Promise<void>;
 }
 
 export const DATABASE_FILE = 'workstation.sqlite';
@@ -32,14 +39,28 @@ export const DATABASE_FILE = 'workstation.sqlite';
 export function composeApp(options: ComposeOptions): ComposedApp {
   const db = openDatabase(join(options.userDataDir, DATABASE_FILE));
   const settings = new SettingsStore(db, { pkcs11Probe: options.childScripts.pkcs11Probe });
-  const handlers = createHandlerTable({
-    appInfo: options.appInfo,
-    settings,
-    session: options.session ?? new NoCardSessionSource(),
-  });
+  const session =
+    options.session ??
+    new CardSession({
+      modulePath: () => settings.read().pkcs11ModulePath,
+      mspId: () => settings.read().mspId,
+      cardScript: options.childScripts.cardService,
+    });
+  const events: AppEvents = new EventEmitter();
+  session.onChange((next) => events.emit('sessionChanged', next));
+  const handlers = createHandlerTable({ appInfo: options.appInfo, settings, session });
   const dispatch = createDispatcher(
     handlers,
     options.logError ? { logError: options.logError } : {},
   );
-  return { db, handlers, dispatch, close: () => db.close() };
+  return {
+    db,
+    handlers,
+    dispatch,
+    events,
+    async close() {
+      await session.close();
+      db.close();
+    },
+  };
 }

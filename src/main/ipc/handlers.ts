@@ -27,5 +27,8 @@ export function createHandlerTable({ appInfo, settings, session }: HandlerDeps):
       return settings.save(values);
     },
     getSession: () => session.current(),
+    listCards: () => session.listCards(),
+    signIn: ({ pin, serial }) => session.signIn({ pin, serial }),
+    signOut: () => session.signOut(),
   };
 }

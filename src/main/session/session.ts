@@ -1,18 +1,17 @@
-// Who is signed in. Sign-in needs the smart card (keystore, a later part); until it is
-// wired, the workstation truthfully reports that nobody is signed in and why.
-import type { Session } from '../../shared/ipc/contract';
+// Who is signed in, and the calls that change it. The real source is the smart card
+// (card-session.ts); tests may put a named test double in its place.
+import type { CardSummary, Session } from '../../shared/ipc/contract';
 
 export interface SessionSource {
   current(): Session;
+  listCards(): Promise<CardSummary[]>;
+  signIn(request: { pin: string; serial?: string | undefined }): Promise<Session>;
+  signOut(): Promise<Session>;
+  /** Calls listener whenever the session changes (sign-in, sign-out, card removed). */
+  onChange(listener: (session: Session) => void): void;
+  close(): Promise<void>;
 }
 
-export const CARD_SIGN_IN_UNAVAILABLE: Session = {
-  state: 'signed-out',
-  reason: 'Smart-card sign-in is not available in this version of the workstation yet.',
-};
-
-export class NoCardSessionSource implements SessionSource {
-  current(): Session {
-    return CARD_SIGN_IN_UNAVAILABLE;
-  }
+export function signedOut(reason: string): Session {
+  return { state: 'signed-out', reason };
 }

@@ -11,9 +11,10 @@ interface Props {
   user: User;
   kiosk: boolean;
   onOpenSettings: () => void;
+  onSignOut: () => void;
 }
 
-export function ShellView({ user, kiosk, onOpenSettings }: Props) {
+export function ShellView({ user, kiosk, onOpenSettings, onSignOut }: Props) {
   const sections = ROLE_SECTIONS[user.role];
   const [activeId, setActiveId] = useState(sections[0]?.id ?? '');
   const active = sections.find((s) => s.id === activeId) ?? sections[0];
@@ -24,6 +25,9 @@ export function ShellView({ user, kiosk, onOpenSettings }: Props) {
         <span className="who" aria-label="Signed in as">
           {user.displayName} · {ROLE_LABELS[user.role]} · {user.mspId}
         </span>
+        <button type="button" className="secondary" onClick={onSignOut}>
+          Sign out
+        </button>
       </header>
       <nav className="sidenav" aria-label={`${ROLE_LABELS[user.role]} navigation`}>
         <ul>

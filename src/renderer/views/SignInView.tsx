@@ -1,12 +1,62 @@
-// Sign-in: the workstation needs the person's smart card and its PIN. Card sign-in comes
-// with the keystore; until then this screen says so rather than pretending.
+// Sign-in: the person's smart card and its PIN. The keys stay on the card; the PIN goes to
+// the card and nowhere else, and the field is emptied after every attempt.
+import { useEffect, useState } from 'react';
+import type { CardSummary, Session } from '../../shared/ipc/contract';
+import { ehr } from '../ehr';
+
 interface Props {
   reason: string;
   kiosk: boolean;
   onOpenSettings: () => void;
+  onSignedIn: (session: Session) => void;
 }
 
-export function SignInView({ reason, kiosk, onOpenSettings }: Props) {
+type CardState =
+  | { status: 'looking' }
+  | { status: 'found'; cards: CardSummary[] }
+  | { status: 'problem'; message: string };
+
+const CARD_POLL_MS = 2000;
+
+export function SignInView({ reason, kiosk, onOpenSettings, onSignedIn }: Props) {
+  const [card, setCard] = useState<CardState>({ status: 'looking' });
+  const [pin, setPin] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  // Look for the card now and every few seconds, so inserting it is noticed without a click.
+  useEffect(() => {
+    let alive = true;
+    const look = async () => {
+      const result = await ehr().listCards();
+      if (!alive) return;
+      setCard(
+        result.ok
+          ? { status: 'found', cards: result.value }
+          : { status: 'problem', message: result.error.message },
+      );
+    };
+    void look();
+    const timer = setInterval(() => void look(), CARD_POLL_MS);
+    return () => {
+      alive = false;
+      clearInterval(timer);
+    };
+  }, []);
+
+  const cards = card.status === 'found' ? card.cards : [];
+  const ready = cards.length === 1 && pin.length >= 4 && !busy;
+
+  async function signIn() {
+    setBusy(true);
+    setError(null);
+    const result = await ehr().signIn({ pin, serial: cards[0]?.serial });
+    setPin('');
+    setBusy(false);
+    if (result.ok) onSignedIn(result.value);
+    else setError(result.error.message);
+  }
+
   return (
     <main className="centered">
       <section className="card sign-in" aria-labelledby="sign-in-title">
@@ -16,14 +66,48 @@ export function SignInView({ reason, kiosk, onOpenSettings }: Props) {
           Your keys stay on your card. Insert it into the reader, then enter its PIN. Without the
           card, the workstation can neither read nor share records.
         </p>
-        <label htmlFor="pin">Card PIN</label>
-        <input id="pin" type="password" inputMode="numeric" autoComplete="off" disabled />
-        <button type="button" disabled>
-          Sign in
-        </button>
         <p className="notice" role="status">
           {reason}
         </p>
+        <p className="card-status" aria-live="polite">
+          {card.status === 'looking' && 'Looking for your card…'}
+          {card.status === 'problem' && card.message}
+          {card.status === 'found' && cards.length === 0 && 'No card in the reader.'}
+          {card.status === 'found' && cards.length === 1 && `Card: ${cards[0]!.label}`}
+          {card.status === 'found' &&
+            cards.length > 1 &&
+            'Several cards are inserted. Leave only yours in the reader.'}
+        </p>
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (ready) void signIn();
+          }}
+        >
+          <label htmlFor="pin">Card PIN</label>
+          <input
+            id="pin"
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            value={pin}
+            disabled={cards.length !== 1 || busy}
+            aria-invalid={error !== null}
+            aria-describedby="pin-error"
+            onChange={(event) => setPin(event.target.value)}
+          />
+          <p
+            id="pin-error"
+            className="field-message"
+            data-state={error ? 'invalid' : 'idle'}
+            role={error ? 'alert' : undefined}
+          >
+            {error ?? ''}
+          </p>
+          <button type="submit" disabled={!ready}>
+            {busy ? 'Checking with your card…' : 'Sign in'}
+          </button>
+        </form>
         {!kiosk && (
           <p>
             <button type="button" className="link" onClick={onOpenSettings}>

@@ -6,6 +6,9 @@ export const CHANNEL_NAMES = [
   'checkSetting',
   'saveSettings',
   'getSession',
+  'listCards',
+  'signIn',
+  'signOut',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
@@ -13,4 +16,12 @@ export type ChannelName = (typeof CHANNEL_NAMES)[number];
 /** The Electron IPC channel string for a contract entry. */
 export function ipcChannel(name: ChannelName): string {
   return `ehr:${name}`;
+}
+
+/** Events the main process pushes to the renderer, with their payload types in contract.ts. */
+export const EVENT_NAMES = ['sessionChanged'] as const;
+export type EventName = (typeof EVENT_NAMES)[number];
+
+export function ipcEventChannel(name: EventName): string {
+  return `ehr-event:${name}`;
 }

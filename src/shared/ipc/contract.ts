@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { SETTING_KEYS, type SettingKey, type Settings } from '../settings';
 import type { Role } from '../roles';
-import { CHANNEL_NAMES, type ChannelName } from './channels';
+import { CHANNEL_NAMES, type ChannelName, type EventName } from './channels';
 
 /** Declares a result type without a runtime value: results are produced by our own code. */
 function returns<T>(): T {
@@ -35,6 +35,16 @@ export type Session =
       user: { id: string; displayName: string; role: Role; mspId: string };
     };
 
+export interface CardSummary {
+  serial: string;
+  label: string;
+  manufacturer: string;
+}
+
+export interface EventPayloads {
+  sessionChanged: Session;
+}
+
 export const contract = {
   getAppInfo: { args: z.undefined(), result: returns<AppInfo>() },
   getSettings: { args: z.undefined(), result: returns<Settings>() },
@@ -61,6 +71,17 @@ export const contract = {
     result: returns<Settings>(),
   },
   getSession: { args: z.undefined(), result: returns<Session>() },
+  listCards: { args: z.undefined(), result: returns<CardSummary[]>() },
+  signIn: {
+    args: z
+      .object({
+        pin: z.string().min(4, 'A PIN has at least 4 characters').max(64),
+        serial: z.string().min(1).max(64).optional(),
+      })
+      .strict(),
+    result: returns<Session>(),
+  },
+  signOut: { args: z.undefined(), result: returns<Session>() },
 } as const satisfies Record<ChannelName, { args: z.ZodType; result: unknown }>;
 
 export type Contract = typeof contract;
@@ -76,6 +97,6 @@ export function isChannelName(name: unknown): name is ChannelName {
   return typeof name === 'string' && Object.hasOwn(contract, name);
 }
 
-export type { SettingKey, ChannelName };
+export type { SettingKey, ChannelName, EventName };
 export { CHANNEL_NAMES };
 export { ipcChannel } from './channels';

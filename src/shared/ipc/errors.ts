@@ -9,6 +9,13 @@ export const ERROR_CODES = [
   'INVALID_SETTING', // one or more settings failed their checks; nothing was saved
   'KIOSK_LOCKED', // the action is not available on a clinic kiosk
   'STORAGE_FAILURE', // the local database could not be read or written
+  'CARD_UNAVAILABLE', // no smart-card library configured, or it cannot be started
+  'CARD_NOT_PRESENT', // no card in the reader
+  'CARD_WRONG_PIN',
+  'CARD_PIN_LOCKED',
+  'CARD_REMOVED',
+  'CARD_NOT_PROVISIONED', // the card holds no ACTION-EHR keys or certificate
+  'CARD_FAILED', // the card could not complete the operation
   'INTERNAL', // a bug: logged in full in the main process, summarised here
 ] as const;
 
