@@ -78,13 +78,17 @@ export function enrollAtFabricCa(
     req.on('timeout', () =>
       req.destroy(new EnrolmentError('The hospital CA did not answer in time.')),
     );
-    req.on('error', (error) =>
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (error instanceof EnrolmentError) return reject(error);
+      const tlsProblem = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(error.code ?? '');
       reject(
-        error instanceof EnrolmentError
-          ? error
-          : new EnrolmentError(`The hospital CA at ${ca.url} cannot be reached: ${error.message}.`),
-      ),
-    );
+        new EnrolmentError(
+          tlsProblem
+            ? `The hospital CA at ${ca.url} is not trusted: its TLS certificate does not chain to the configured TLS CA (${error.message}).`
+            : `The hospital CA at ${ca.url} cannot be reached: ${error.message}.`,
+        ),
+      );
+    });
     req.end(body);
   });
 }
