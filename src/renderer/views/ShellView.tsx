@@ -3,7 +3,9 @@ import { useState } from 'react';
 import type { Session } from '../../shared/ipc/contract';
 import { ROLE_LABELS } from '../../shared/roles';
 import { EmptyState } from '../components/EmptyState';
-import { ROLE_SECTIONS } from './roleSections';
+import { DoseHistoryView } from '../viewer/DoseHistoryView';
+import { ReviewView } from '../viewer/ReviewView';
+import { ROLE_SECTIONS, type Section } from './roleSections';
 
 type User = Extract<Session, { state: 'signed-in' }>['user'];
 
@@ -18,6 +20,12 @@ export function ShellView({ user, kiosk, onOpenSettings, onSignOut }: Props) {
   const sections = ROLE_SECTIONS[user.role];
   const [activeId, setActiveId] = useState(sections[0]?.id ?? '');
   const active = sections.find((s) => s.id === activeId) ?? sections[0];
+  // Working views stay mounted once visited, so an opened course survives a look elsewhere.
+  const [visited, setVisited] = useState<ReadonlySet<string>>(new Set([activeId]));
+  const choose = (id: string) => {
+    setActiveId(id);
+    setVisited((v) => (v.has(id) ? v : new Set([...v, id])));
+  };
   return (
     <div className="shell">
       <header className="topbar">
@@ -36,7 +44,7 @@ export function ShellView({ user, kiosk, onOpenSettings, onSignOut }: Props) {
               <button
                 type="button"
                 aria-current={section.id === active?.id ? 'page' : undefined}
-                onClick={() => setActiveId(section.id)}
+                onClick={() => choose(section.id)}
               >
                 {section.label}
               </button>
@@ -52,13 +60,26 @@ export function ShellView({ user, kiosk, onOpenSettings, onSignOut }: Props) {
         </ul>
       </nav>
       <main className="content">
-        {active && (
-          <>
-            <h1>{active.label}</h1>
-            <EmptyState title={active.emptyTitle}>{active.emptyText}</EmptyState>
-          </>
+        {active && <h1>{active.label}</h1>}
+        {active && !active.view && (
+          <EmptyState title={active.emptyTitle}>{active.emptyText}</EmptyState>
         )}
+        {sections
+          .filter((s) => s.view && visited.has(s.id))
+          .map((s) => (
+            <div key={s.id} hidden={s.id !== active?.id}>
+              <SectionView section={s} />
+            </div>
+          ))}
       </main>
     </div>
   );
+}
+
+function SectionView({ section }: { section: Section }) {
+  if (section.view === 'rt-review')
+    return <ReviewView emptyTitle={section.emptyTitle} emptyText={section.emptyText} />;
+  if (section.view === 'rt-dose-history')
+    return <DoseHistoryView emptyTitle={section.emptyTitle} emptyText={section.emptyText} />;
+  return null;
 }

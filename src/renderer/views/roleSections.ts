@@ -8,6 +8,8 @@ export interface Section {
   label: string;
   emptyTitle: string;
   emptyText: string;
+  /** A working view that replaces the empty state (it shows emptyTitle until used). */
+  view?: 'rt-review' | 'rt-dose-history';
 }
 
 const LEDGER_PENDING = 'The ledger connection is not part of this version of the workstation yet.';
@@ -44,7 +46,9 @@ export const ROLE_SECTIONS: Record<Role, Section[]> = {
       id: 'review',
       label: 'Review',
       emptyTitle: 'Nothing open for review',
-      emptyText: 'Open a shared course to review its CT, structures, plan and dose here.',
+      emptyText:
+        'Open the files of one radiotherapy course — the CT series with its RTSTRUCT, RTPLAN, RTDOSE and RT treatment records — to review the CT, structures, plan, dose and DVHs here. The files are read on this workstation only.',
+      view: 'rt-review',
     },
   ],
   physicist: [
@@ -52,7 +56,9 @@ export const ROLE_SECTIONS: Record<Role, Section[]> = {
       id: 'dose-history',
       label: 'Dose history',
       emptyTitle: 'No dose history',
-      emptyText: `Prescribed and delivered dose per course, and cumulative dose across courses and hospitals, will appear here. ${LEDGER_PENDING}`,
+      emptyText:
+        'Open the files of a course — RTPLAN and RT treatment records for the history; RTSTRUCT and RTDOSE as well for DVHs — then add earlier courses to see prescribed against delivered dose and the summed dose across courses.',
+      view: 'rt-dose-history',
     },
     {
       id: 'patients',

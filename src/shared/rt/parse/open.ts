@@ -31,7 +31,11 @@ function parserMessage(error: unknown): string {
 }
 
 function classify(message: string, file: string): RtError {
-  if (/past end|overrun|overread|beyond|exceed|end of buffer|premature/i.test(message))
+  // dicom-parser reports an element running past the end of the bytes in several ways,
+  // one of them as an invalid 'maxPosition' parameter of its data-set parser.
+  if (
+    /past end|overrun|overread|beyond|exceed|end of buffer|premature|maxP ?osition/i.test(message)
+  )
     return new RtError('TRUNCATED', `file ends early (${message})`, file);
   if (/DICM/.test(message)) return new RtError('NOT_DICOM', 'not a DICOM file', file);
   return new RtError('BAD_VALUE', `unreadable DICOM data (${message})`, file);

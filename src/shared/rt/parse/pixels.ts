@@ -62,14 +62,22 @@ export function uncompressedPixelBytes(
   return bytes.subarray(0, needed);
 }
 
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** Reads little-endian samples into a fresh typed array (no alignment assumptions). */
 export function decodeSamples(
   bytes: Uint8Array,
   bitsAllocated: 8 | 16 | 32,
   signed: boolean,
 ): Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array {
+  if (bitsAllocated === 8) return signed ? new Int8Array(bytes.slice().buffer) : bytes.slice();
+  // On a little-endian host (every platform we ship on) a copy is already the decoded array.
+  if (LITTLE_ENDIAN_HOST) {
+    const copy = bytes.slice().buffer;
+    if (bitsAllocated === 16) return signed ? new Int16Array(copy) : new Uint16Array(copy);
+    return signed ? new Int32Array(copy) : new Uint32Array(copy);
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bitsAllocated === 8) return signed ? new Int8Array(bytes.slice()) : bytes.slice();
   if (bitsAllocated === 16) {
     const out = signed ? new Int16Array(bytes.length / 2) : new Uint16Array(bytes.length / 2);
     for (let i = 0; i < out.length; i++)

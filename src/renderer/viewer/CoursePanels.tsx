@@ -1,0 +1,161 @@
+// Smaller pieces of the review screens: the file picker with its progress, the list of
+// files that could not be used (the rest of the course still loads), and the plan summary.
+import { useRef } from 'react';
+import { prescribedDoseGy, type RtPlan } from '../../shared/rt/parse/rtplan';
+import { dicomDate, gy, mu } from './format';
+import type { CourseData } from './protocol';
+
+export interface LoadProgress {
+  done: number;
+  total: number;
+  what: string;
+}
+
+export function CoursePicker({
+  label,
+  onFiles,
+  busy,
+}: {
+  label: string;
+  onFiles: (files: File[]) => void;
+  busy: boolean;
+}) {
+  const input = useRef<HTMLInputElement>(null);
+  return (
+    <span className="rt-picker">
+      <button type="button" disabled={busy} onClick={() => input.current?.click()}>
+        {label}
+      </button>
+      <input
+        ref={input}
+        type="file"
+        multiple
+        className="rt-file-input"
+        aria-label={label}
+        disabled={busy}
+        onChange={(event) => {
+          const files = [...(event.target.files ?? [])];
+          event.target.value = '';
+          if (files.length > 0) onFiles(files);
+        }}
+      />
+    </span>
+  );
+}
+
+export function ProgressLine({ progress }: { progress: LoadProgress }) {
+  return (
+    <div className="rt-progress" role="status">
+      <progress max={Math.max(progress.total, 1)} value={progress.done} />
+      <span>
+        {progress.what}
+        {progress.total > 1 ? ` (${progress.done + 1} of ${progress.total})` : ''}
+      </span>
+    </div>
+  );
+}
+
+export function FileProblems({ course }: { course: CourseData }) {
+  const { errors, warnings, skipped } = course;
+  if (errors.length + warnings.length + skipped.length === 0) return null;
+  return (
+    <section className="rt-problems" aria-label="Files not loaded">
+      {errors.length > 0 && (
+        <div role="alert">
+          <h3>
+            {errors.length} of {course.fileCount} files could not be used; the rest of the course is
+            shown
+          </h3>
+          <ul>
+            {errors.map((error) => (
+              <li key={`${error.file}${error.message}`} data-code={error.code}>
+                {error.message} <span className="muted">[{error.code}]</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {warnings.length > 0 && (
+        <ul className="rt-warnings">
+          {warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      )}
+      {skipped.length > 0 && (
+        <p className="muted">
+          Not reviewed: {skipped.map((s) => `${s.file} (${s.reason})`).join('; ')}
+        </p>
+      )}
+    </section>
+  );
+}
+
+export function PlanSummary({ plan }: { plan: RtPlan }) {
+  const group = plan.fractionGroups[0];
+  const prescribed = prescribedDoseGy(plan);
+  const fractions = group?.fractionsPlanned;
+  const meterset = new Map(group?.beams.map((b) => [b.beamNumber, b.meterset]) ?? []);
+  const totalMu = group?.beams.reduce((sum, b) => sum + (b.meterset ?? 0), 0);
+  return (
+    <section className="rt-panel rt-plan" aria-label="Plan summary">
+      <h3>Plan {plan.label}</h3>
+      <dl className="rt-facts">
+        <dt>Prescription</dt>
+        <dd data-testid="prescription">
+          {prescribed === undefined ? 'not given' : `${gy(prescribed, 1)} Gy`}
+        </dd>
+        <dt>Fractions</dt>
+        <dd data-testid="fractions">{fractions ?? '—'}</dd>
+        <dt>Dose per fraction</dt>
+        <dd>{prescribed !== undefined && fractions ? `${gy(prescribed / fractions)} Gy` : '—'}</dd>
+        <dt>Plan date</dt>
+        <dd>{dicomDate(plan.date)}</dd>
+        <dt>Approval</dt>
+        <dd>{plan.approvalStatus ?? '—'}</dd>
+      </dl>
+      <table className="rt-table" aria-label="Beams">
+        <thead>
+          <tr>
+            <th scope="col">Beam</th>
+            <th scope="col">Type</th>
+            <th scope="col">Energy</th>
+            <th scope="col">Gantry</th>
+            <th scope="col">Machine</th>
+            <th scope="col">MU / fx</th>
+          </tr>
+        </thead>
+        <tbody>
+          {plan.beams.map((beam) => (
+            <tr key={beam.number}>
+              <th scope="row">
+                {beam.number} {beam.name}
+              </th>
+              <td>
+                {beam.radiationType} {beam.type}
+              </td>
+              <td>
+                {beam.nominalEnergy === undefined
+                  ? '—'
+                  : `${beam.nominalEnergy} ${beam.radiationType === 'ELECTRON' ? 'MeV' : 'MV'}`}
+              </td>
+              <td>{beam.gantryAngle === undefined ? '—' : `${beam.gantryAngle}°`}</td>
+              <td>{beam.treatmentMachine ?? '—'}</td>
+              <td>{mu(meterset.get(beam.number))}</td>
+            </tr>
+          ))}
+        </tbody>
+        {totalMu !== undefined && (
+          <tfoot>
+            <tr>
+              <th scope="row" colSpan={5}>
+                Total per fraction
+              </th>
+              <td>{mu(totalMu)}</td>
+            </tr>
+          </tfoot>
+        )}
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,367 @@
+// The physicist's dose history: every opened course with what was prescribed and what the
+// treatment records say was delivered, session by session; and the summation of dose grids
+// across courses with the summed DVH — refused, with the reason, when the grids are not in
+// one frame of reference (no registration is guessed).
+import { useState } from 'react';
+import type { CourseHistory } from '../../shared/rt/history';
+import { EmptyState } from '../components/EmptyState';
+import { CoursePicker, FileProblems, ProgressLine, type LoadProgress } from './CoursePanels';
+import { DvhPlot, DvhTable, type DvhRow } from './Dvh';
+import { dicomDate, dicomTime, gy, mu, shortUid } from './format';
+import type { CourseData, DoseRef, SumResult } from './protocol';
+import { RtClientError, rtClient } from './rtClient';
+import './viewer.css';
+
+interface Props {
+  emptyTitle: string;
+  emptyText: string;
+}
+
+type SumState =
+  | { state: 'idle' }
+  | { state: 'running'; progress: LoadProgress }
+  | { state: 'done'; result: SumResult; labels: string[] }
+  | { state: 'refused'; code: string; message: string };
+
+const doseKey = (ref: { courseId: number; doseIndex: number }) =>
+  `${ref.courseId}:${ref.doseIndex}`;
+
+export function DoseHistoryView({ emptyTitle, emptyText }: Props) {
+  const [courses, setCourses] = useState<CourseData[]>([]);
+  const [progress, setProgress] = useState<LoadProgress | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [excluded, setExcluded] = useState<ReadonlySet<string>>(new Set());
+  const [sum, setSum] = useState<SumState>({ state: 'idle' });
+  const [vxText, setVxText] = useState('45');
+
+  const add = async (files: File[]) => {
+    setFailure(null);
+    try {
+      const course = await rtClient().load(files, (done, total, what) =>
+        setProgress({ done, total, what }),
+      );
+      setCourses((list) => [...list, course]);
+    } catch (error) {
+      setFailure((error as Error).message);
+    } finally {
+      setProgress(null);
+    }
+  };
+
+  const remove = (course: CourseData) => {
+    void rtClient().release(course.id);
+    setCourses((list) => list.filter((c) => c.id !== course.id));
+    setSum({ state: 'idle' });
+  };
+
+  const doses: DoseRef[] = courses.flatMap((course) =>
+    course.doses.map((dose, doseIndex) => ({
+      courseId: course.id,
+      doseIndex,
+      label: `${course.label} · ${dose.file}`,
+    })),
+  );
+  const selected = doses.filter((d) => !excluded.has(doseKey(d)));
+
+  const runSum = async () => {
+    setSum({ state: 'running', progress: { done: 0, total: 1, what: 'Starting' } });
+    try {
+      const result = await rtClient().sum(selected, (done, total, what) =>
+        setSum({ state: 'running', progress: { done, total, what } }),
+      );
+      setSum({ state: 'done', result, labels: selected.map((s) => s.label) });
+    } catch (error) {
+      const code = error instanceof RtClientError ? error.code : 'INTERNAL';
+      setSum({ state: 'refused', code, message: (error as Error).message });
+    }
+  };
+
+  const picker = (
+    <CoursePicker
+      label={courses.length === 0 ? 'Open course files…' : 'Add another course…'}
+      busy={progress !== null}
+      onFiles={(files) => void add(files)}
+    />
+  );
+
+  if (courses.length === 0)
+    return (
+      <div className="rt-review">
+        <EmptyState title={emptyTitle}>{emptyText}</EmptyState>
+        <div className="rt-actions">{picker}</div>
+        {progress && <ProgressLine progress={progress} />}
+        {failure && (
+          <p className="banner error" role="alert">
+            {failure}
+          </p>
+        )}
+      </div>
+    );
+
+  const allCourses = courses.flatMap((c) => c.history.courses.map((h) => ({ course: c, h })));
+  const totalDelivered = allCourses.reduce((s, { h }) => s + (h.deliveredDoseGy ?? 0), 0);
+  const vx = Number.parseFloat(vxText);
+  const summedSet = sum.state === 'done' ? sum.result : null;
+  const summedRows: DvhRow[] =
+    summedSet?.dvhs.map((d) => {
+      const roi = courses
+        .flatMap((c) => c.structureSets.flatMap((s) => s.rois))
+        .find((r) => r.number === d.roiNumber && r.name === d.roiName);
+      return {
+        roiNumber: d.roiNumber,
+        name: d.roiName,
+        color: roi?.color,
+        dvh: d.dvh,
+        problem: d.problem,
+      };
+    }) ?? [];
+
+  return (
+    <div className="rt-review">
+      <div className="rt-toolbar">
+        <div>
+          <h2>
+            Dose history of {courses.length} opened course{courses.length > 1 ? 's' : ''}
+          </h2>
+          <p className="muted">
+            Delivered dose is estimated from the treatment records’ delivered meterset against the
+            plan. Nominal total delivered: {gy(totalDelivered, 1)} Gy (not a spatial sum).
+          </p>
+        </div>
+        <div className="rt-actions">{picker}</div>
+      </div>
+      {progress && <ProgressLine progress={progress} />}
+      {failure && (
+        <p className="banner error" role="alert">
+          {failure}
+        </p>
+      )}
+
+      <section className="rt-panel" aria-label="Courses">
+        <h3>Courses</h3>
+        <table className="rt-table" aria-label="Courses">
+          <thead>
+            <tr>
+              <th scope="col">Course</th>
+              <th scope="col">Prescribed (Gy)</th>
+              <th scope="col">Fractions planned</th>
+              <th scope="col">Dose / fx (Gy)</th>
+              <th scope="col">Fractions delivered</th>
+              <th scope="col">Missed sessions</th>
+              <th scope="col">Delivered so far (Gy)</th>
+              <th scope="col">Frame of reference</th>
+              <th scope="col" />
+            </tr>
+          </thead>
+          <tbody>
+            {allCourses.map(({ course, h }) => (
+              <tr key={`${course.id}-${h.planUid}`} data-course={h.planLabel}>
+                <th scope="row">{h.planLabel}</th>
+                <td>{gy(h.prescribedDoseGy, 1)}</td>
+                <td>{h.fractionsPlanned}</td>
+                <td>{gy(h.dosePerFractionGy)}</td>
+                <td>{h.fractionsDelivered}</td>
+                <td className={h.missedSessions > 0 ? 'rt-flag' : undefined}>{h.missedSessions}</td>
+                <td>{gy(h.deliveredDoseGy)}</td>
+                <td
+                  title={
+                    course.plans.find((p) => p.sopInstanceUid === h.planUid)?.frameOfReferenceUid
+                  }
+                >
+                  {shortUid(
+                    course.plans.find((p) => p.sopInstanceUid === h.planUid)?.frameOfReferenceUid ??
+                      '—',
+                  )}
+                </td>
+                <td>
+                  <button type="button" className="link" onClick={() => remove(course)}>
+                    Close
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {courses.map((c) => (
+          <FileProblems key={c.id} course={c} />
+        ))}
+      </section>
+
+      {allCourses.map(({ course, h }) => (
+        <SessionTable key={`${course.id}-${h.planUid}`} history={h} />
+      ))}
+
+      <section className="rt-panel" aria-label="Dose summation">
+        <h3>Dose summation across courses</h3>
+        {doses.length === 0 ? (
+          <p className="muted">None of the opened courses holds a dose grid.</p>
+        ) : (
+          <>
+            <ul className="rt-dose-list">
+              {doses.map((d) => {
+                const course = courses.find((c) => c.id === d.courseId);
+                const grid = course?.doses[d.doseIndex];
+                return (
+                  <li key={doseKey(d)}>
+                    <label>
+                      <input
+                        type="checkbox"
+                        checked={!excluded.has(doseKey(d))}
+                        onChange={() =>
+                          setExcluded((set) => {
+                            const next = new Set(set);
+                            if (next.has(doseKey(d))) next.delete(doseKey(d));
+                            else next.add(doseKey(d));
+                            return next;
+                          })
+                        }
+                      />
+                      {d.label}
+                    </label>{' '}
+                    <span className="muted">
+                      {grid?.summationType} · {grid?.doseType} {grid?.units} · max{' '}
+                      {gy(grid?.maxDose)} Gy · frame{' '}
+                      <span title={grid?.frameOfReferenceUid}>
+                        {shortUid(grid?.frameOfReferenceUid ?? '')}
+                      </span>
+                    </span>
+                  </li>
+                );
+              })}
+            </ul>
+            <button
+              type="button"
+              disabled={selected.length < 2 || sum.state === 'running'}
+              onClick={() => void runSum()}
+            >
+              Sum {selected.length} selected dose grids
+            </button>
+          </>
+        )}
+        {sum.state === 'running' && <ProgressLine progress={sum.progress} />}
+        {sum.state === 'refused' && (
+          <div className="banner error rt-refusal" role="alert" data-code={sum.code}>
+            <strong>Summation refused.</strong> {sum.message}
+          </div>
+        )}
+        {sum.state === 'done' && (
+          <div className="rt-sum-result">
+            <dl className="rt-facts" aria-label="Summation provenance">
+              <dt>Method</dt>
+              <dd>{sum.result.provenance.method}</dd>
+              <dt>Frame of reference</dt>
+              <dd title={sum.result.provenance.frameOfReferenceUid}>
+                {shortUid(sum.result.provenance.frameOfReferenceUid)}
+              </dd>
+              <dt>Sources</dt>
+              <dd>
+                {sum.result.provenance.sources
+                  .map((s) => `${s.label ?? s.file} (${s.summationType}, max ${gy(s.maxGy)} Gy)`)
+                  .join(' + ')}
+              </dd>
+              <dt>Common grid</dt>
+              <dd>
+                {sum.result.provenance.grid.columns} × {sum.result.provenance.grid.rows} ×{' '}
+                {sum.result.provenance.grid.frames} voxels,{' '}
+                {sum.result.provenance.grid.spacingMm.map((s) => s.toFixed(2)).join(' × ')} mm
+              </dd>
+              <dt>Dose summed</dt>
+              <dd>
+                each course’s RTDOSE as stored (a PLAN dose is the whole planned course, not the
+                fractions delivered so far)
+              </dd>
+              <dt>Summed maximum</dt>
+              <dd data-testid="summed-max">{gy(sum.result.grid.maxDose)} Gy</dd>
+            </dl>
+            {summedRows.length === 0 ? (
+              <p className="muted">
+                No structure set in this frame of reference was opened, so there is no summed DVH.
+              </p>
+            ) : (
+              <>
+                <div className="rt-dvh-head">
+                  <h4>Cumulative DVH ({sum.result.structureSetLabel})</h4>
+                  <label className="rt-vx">
+                    Vx at
+                    <input
+                      type="number"
+                      min={0}
+                      step={0.5}
+                      value={vxText}
+                      aria-label="Summed Vx dose (Gy)"
+                      onChange={(e) => setVxText(e.target.value)}
+                    />
+                    Gy
+                  </label>
+                </div>
+                <div className="rt-dvh-body">
+                  <DvhPlot rows={summedRows} title="Cumulative DVH of the summed dose" />
+                  <DvhTable rows={summedRows} vxGy={vx} label="Summed DVH statistics" />
+                </div>
+              </>
+            )}
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function SessionTable({ history }: { history: CourseHistory }) {
+  return (
+    <section className="rt-panel" aria-label={`Sessions of ${history.planLabel}`}>
+      <h3>
+        {history.planLabel}: {history.fractionsDelivered} of {history.fractionsPlanned} fractions
+        delivered
+        {history.deliveredDoseGy !== undefined &&
+          history.prescribedDoseGy !== undefined &&
+          ` · ${gy(history.deliveredDoseGy, 1)} of ${gy(history.prescribedDoseGy, 1)} Gy`}
+      </h3>
+      {history.sessions.length === 0 ? (
+        <p className="muted">No treatment records for this plan were opened.</p>
+      ) : (
+        <table className="rt-table" aria-label={`Treatment sessions of ${history.planLabel}`}>
+          <thead>
+            <tr>
+              <th scope="col">Date</th>
+              <th scope="col">Time</th>
+              <th scope="col">Fraction</th>
+              <th scope="col">Status</th>
+              <th scope="col">Planned MU</th>
+              <th scope="col">Delivered MU</th>
+              <th scope="col">Difference</th>
+              <th scope="col" className="rt-left">
+                Delivered MU per beam
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {history.sessions.map((s) => (
+              <tr key={`${s.file}-${s.fractionNumber}`} data-status={s.status}>
+                <td>{dicomDate(s.date)}</td>
+                <td>{dicomTime(s.time)}</td>
+                <td>{s.fractionNumber}</td>
+                <td className={s.status === 'delivered' ? 'rt-ok' : 'rt-flag'}>{s.status}</td>
+                <td>{mu(s.plannedMeterset)}</td>
+                <td>{mu(s.deliveredMeterset)}</td>
+                <td>
+                  {s.plannedMeterset > 0
+                    ? `${s.deliveredMeterset - s.plannedMeterset >= 0 ? '+' : ''}${mu(s.deliveredMeterset - s.plannedMeterset)} MU`
+                    : '—'}
+                </td>
+                <td className="muted">
+                  {s.beams
+                    .map(
+                      (b) =>
+                        `${b.beamName ?? b.beamNumber}: ${mu(b.deliveredMeterset)}${b.terminationStatus !== 'NORMAL' ? ` (${b.terminationStatus})` : ''}`,
+                    )
+                    .join(' · ')}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,452 @@
+// The radiation oncologist's review of one course: CT with window presets and slice
+// scrolling, contours with per-structure toggles, dose as isodose lines or colour wash,
+// the plan summary and the DVH of the selected structures. Parsing and DVHs run in the
+// worker; this component only keeps choices and draws.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { prescribedDoseGy } from '../../shared/rt/parse/rtplan';
+import { EmptyState } from '../components/EmptyState';
+import {
+  CoursePicker,
+  FileProblems,
+  PlanSummary,
+  ProgressLine,
+  type LoadProgress,
+} from './CoursePanels';
+import { CtViewport, WINDOW_PRESETS, type DoseMode } from './CtViewport';
+import { DvhPlot, DvhTable, type DvhRow } from './Dvh';
+import { gy } from './format';
+import { registerSeries, releaseSeries } from './imageLoader';
+import { isodoseLevels, washColor } from './overlay';
+import type { CourseData, RoiDvhResult } from './protocol';
+import { rtClient } from './rtClient';
+import './viewer.css';
+
+interface Props {
+  emptyTitle: string;
+  emptyText: string;
+}
+
+function pickIndexes(course: CourseData) {
+  const series = course.imageSeries[0];
+  const frame = series?.frameOfReferenceUid ?? course.structureSets[0]?.frameOfReferenceUid;
+  const setIndex = Math.max(
+    0,
+    course.structureSets.findIndex((s) => s.frameOfReferenceUid === frame),
+  );
+  const doseFrame = course.structureSets[setIndex]?.frameOfReferenceUid ?? frame;
+  const sameFrame = course.doses
+    .map((d, i) => ({ d, i }))
+    .filter(({ d }) => d.frameOfReferenceUid === doseFrame);
+  const doseIndex =
+    sameFrame.find(({ d }) => d.summationType === 'PLAN')?.i ?? sameFrame[0]?.i ?? -1;
+  const dose = course.doses[doseIndex];
+  const planIndex = Math.max(
+    0,
+    course.plans.findIndex((p) => p.sopInstanceUid === dose?.referencedPlanUid),
+  );
+  return { setIndex, doseIndex, planIndex };
+}
+
+export function ReviewView({ emptyTitle, emptyText }: Props) {
+  const [course, setCourse] = useState<CourseData | null>(null);
+  const [progress, setProgress] = useState<LoadProgress | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [slice, setSlice] = useState(0);
+  const [presetId, setPresetId] = useState('soft');
+  const [doseMode, setDoseMode] = useState<DoseMode>('isodose');
+  const [hidden, setHidden] = useState<ReadonlySet<number>>(new Set());
+  const [dvhRois, setDvhRois] = useState<ReadonlySet<number>>(new Set());
+  const [dvhResults, setDvhResults] = useState<ReadonlyMap<number, RoiDvhResult>>(new Map());
+  const [dvhProgress, setDvhProgress] = useState<LoadProgress | null>(null);
+  const [vxText, setVxText] = useState('20');
+  const requested = useRef(new Set<number>());
+
+  const open = async (files: File[]) => {
+    setFailure(null);
+    setProgress({ done: 0, total: files.length, what: 'Reading files' });
+    try {
+      const loaded = await rtClient().load(files, (done, total, what) =>
+        setProgress({ done, total, what }),
+      );
+      if (course) {
+        course.imageSeries.forEach((_, i) => releaseSeries(`${course.id}-${i}`));
+        void rtClient().release(course.id);
+      }
+      loaded.imageSeries.forEach((s, i) => registerSeries(`${loaded.id}-${i}`, s.slices));
+      const { setIndex } = pickIndexes(loaded);
+      const rois = loaded.structureSets[setIndex]?.rois ?? [];
+      requested.current = new Set();
+      setCourse(loaded);
+      setSlice(Math.floor((loaded.imageSeries[0]?.slices.length ?? 1) / 2));
+      setHidden(new Set());
+      setDvhResults(new Map());
+      setDvhRois(
+        new Set(rois.filter((r) => r.interpretedType !== 'EXTERNAL').map((r) => r.number)),
+      );
+    } catch (error) {
+      setFailure((error as Error).message);
+    } finally {
+      setProgress(null);
+    }
+  };
+
+  const indexes = useMemo(() => (course ? pickIndexes(course) : null), [course]);
+  const series = course?.imageSeries[0];
+  const structureSet = indexes ? course?.structureSets[indexes.setIndex] : undefined;
+  const dose = indexes ? course?.doses[indexes.doseIndex] : undefined;
+  const plan = indexes ? course?.plans[indexes.planIndex] : undefined;
+  const prescription = plan ? prescribedDoseGy(plan) : undefined;
+  const referenceGy = prescription ?? dose?.maxDose ?? 1;
+  const levels = useMemo(() => isodoseLevels(referenceGy), [referenceGy]);
+  const visibleRois = useMemo(
+    () => new Set(structureSet?.rois.map((r) => r.number).filter((n) => !hidden.has(n))),
+    [structureSet, hidden],
+  );
+
+  // Ask the worker for the DVHs of newly selected structures.
+  useEffect(() => {
+    if (!course || !indexes || !dose || !structureSet) return;
+    const missing = [...dvhRois].filter((n) => !requested.current.has(n));
+    if (missing.length === 0) return;
+    missing.forEach((n) => requested.current.add(n));
+    rtClient()
+      .dvh(course.id, indexes.setIndex, indexes.doseIndex, missing, (done, total, what) =>
+        setDvhProgress({ done, total, what }),
+      )
+      .then((results) => {
+        setDvhResults((prev) => {
+          const next = new Map(prev);
+          for (const r of results) next.set(r.roiNumber, r);
+          return next;
+        });
+      })
+      .catch((error: unknown) => setFailure(`DVH: ${(error as Error).message}`))
+      .finally(() => setDvhProgress(null));
+  }, [course, indexes, dose, structureSet, dvhRois]);
+
+  const sliceCount = series?.slices.length ?? 0;
+  const onStep = useCallback(
+    (delta: number, absolute?: number) =>
+      setSlice((s) => Math.min(Math.max((absolute ?? s) + delta, 0), Math.max(sliceCount - 1, 0))),
+    [sliceCount],
+  );
+
+  const picker = (
+    <CoursePicker
+      label={course ? 'Open another course…' : 'Open course files…'}
+      busy={progress !== null}
+      onFiles={(files) => void open(files)}
+    />
+  );
+
+  if (!course) {
+    return (
+      <div className="rt-review">
+        <EmptyState title={emptyTitle}>{emptyText}</EmptyState>
+        <div className="rt-actions">{picker}</div>
+        {progress && <ProgressLine progress={progress} />}
+        {failure && (
+          <p className="banner error" role="alert">
+            {failure}
+          </p>
+        )}
+      </div>
+    );
+  }
+
+  const preset = WINDOW_PRESETS.find((p) => p.id === presetId) ?? WINDOW_PRESETS[0]!;
+  const vx = Number.parseFloat(vxText);
+  const dvhRows: DvhRow[] = (structureSet?.rois ?? [])
+    .filter((roi) => dvhRois.has(roi.number))
+    .map((roi) => {
+      const result = dvhResults.get(roi.number);
+      return {
+        roiNumber: roi.number,
+        name: roi.name,
+        color: roi.color,
+        dvh: result?.dvh ?? null,
+        problem: result?.problem ?? (dose ? undefined : 'no dose grid'),
+      };
+    });
+  const unsupported = course.errors.filter((e) => /transfer syntax/i.test(e.message));
+  const toggle = (set: ReadonlySet<number>, n: number) => {
+    const next = new Set(set);
+    if (next.has(n)) next.delete(n);
+    else next.add(n);
+    return next;
+  };
+
+  return (
+    <div className="rt-review">
+      <div className="rt-toolbar">
+        <div>
+          <h2>{course.label}</h2>
+          <p className="muted">
+            {course.fileCount} files · {series ? `${series.slices.length} CT slices` : 'no CT'} ·{' '}
+            {course.structureSets.length} structure set · {course.plans.length} plan ·{' '}
+            {course.doses.length} dose · {course.errors.length} not loaded
+          </p>
+        </div>
+        <div className="rt-actions">{picker}</div>
+      </div>
+      {progress && <ProgressLine progress={progress} />}
+      {failure && (
+        <p className="banner error" role="alert">
+          {failure}
+        </p>
+      )}
+      <FileProblems course={course} />
+
+      <div className="rt-workspace">
+        <div className="rt-image-column">
+          {series ? (
+            <CtViewport
+              series={series}
+              seriesKey={`${course.id}-0`}
+              sliceIndex={Math.min(slice, series.slices.length - 1)}
+              onStep={onStep}
+              preset={preset}
+              structureSet={structureSet}
+              visibleRois={visibleRois}
+              dose={dose}
+              doseMode={doseMode}
+              levels={levels}
+              washFromGy={referenceGy * 0.1}
+              washToGy={Math.max(dose?.maxDose ?? 0, referenceGy)}
+            />
+          ) : (
+            <div className="rt-viewport rt-viewport-empty" role="alert">
+              <p>No CT series could be displayed.</p>
+              {unsupported.length > 0 ? (
+                <p>
+                  {unsupported.length} image file{unsupported.length > 1 ? 's use' : ' uses'} an
+                  unsupported transfer syntax: {unsupported[0]?.message}
+                </p>
+              ) : (
+                <p>The files opened hold no readable CT or MR image series.</p>
+              )}
+            </div>
+          )}
+          {series && (
+            <div className="rt-controls">
+              <input
+                type="range"
+                aria-label="Slice"
+                min={1}
+                max={series.slices.length}
+                value={Math.min(slice, series.slices.length - 1) + 1}
+                onChange={(e) => onStep(0, Number(e.target.value) - 1)}
+              />
+              <div className="rt-segmented" role="group" aria-label="Window">
+                {WINDOW_PRESETS.map((p) => (
+                  <button
+                    key={p.id}
+                    type="button"
+                    aria-pressed={p.id === presetId}
+                    onClick={() => setPresetId(p.id)}
+                  >
+                    {p.label}
+                  </button>
+                ))}
+              </div>
+              <div className="rt-segmented" role="group" aria-label="Dose display">
+                {(
+                  [
+                    ['off', 'No dose'],
+                    ['isodose', 'Isodose lines'],
+                    ['wash', 'Colour wash'],
+                  ] as const
+                ).map(([mode, label]) => (
+                  <button
+                    key={mode}
+                    type="button"
+                    aria-pressed={doseMode === mode}
+                    disabled={!dose && mode !== 'off'}
+                    onClick={() => setDoseMode(mode)}
+                  >
+                    {label}
+                  </button>
+                ))}
+              </div>
+              {dose ? (
+                <DoseLegend
+                  mode={doseMode}
+                  levels={levels}
+                  fromGy={referenceGy * 0.1}
+                  toGy={Math.max(dose.maxDose, referenceGy)}
+                  reference={prescription !== undefined ? 'prescription' : 'maximum'}
+                />
+              ) : (
+                <p className="muted">
+                  This course has no dose grid in the structures’ frame of reference.
+                </p>
+              )}
+            </div>
+          )}
+        </div>
+
+        <div className="rt-side">
+          <section className="rt-panel" aria-label="Structures">
+            <h3>Structures</h3>
+            {structureSet ? (
+              <table className="rt-table rt-structures">
+                <thead>
+                  <tr>
+                    <th scope="col">Structure</th>
+                    <th scope="col">Type</th>
+                    <th scope="col">Contour</th>
+                    <th scope="col">DVH</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {structureSet.rois.map((roi) => (
+                    <tr key={roi.number}>
+                      <th scope="row">
+                        <span className="rt-swatch" aria-hidden="true">
+                          <svg width="10" height="10" viewBox="0 0 10 10">
+                            <rect
+                              width="10"
+                              height="10"
+                              fill={`rgb(${(roi.color ?? [255, 255, 255]).join(',')})`}
+                            />
+                          </svg>
+                        </span>
+                        {roi.name}
+                      </th>
+                      <td>{roi.interpretedType ?? '—'}</td>
+                      <td>
+                        <input
+                          type="checkbox"
+                          aria-label={`Show ${roi.name} contour`}
+                          checked={!hidden.has(roi.number)}
+                          onChange={() => setHidden((h) => toggle(h, roi.number))}
+                        />
+                      </td>
+                      <td>
+                        <input
+                          type="checkbox"
+                          aria-label={`${roi.name} in DVH`}
+                          checked={dvhRois.has(roi.number)}
+                          disabled={!dose}
+                          onChange={() => setDvhRois((d) => toggle(d, roi.number))}
+                        />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : (
+              <p className="muted">No structure set was opened with this course.</p>
+            )}
+          </section>
+          {plan ? (
+            <PlanSummary plan={plan} />
+          ) : (
+            <section className="rt-panel">
+              <h3>Plan</h3>
+              <p className="muted">No RT plan was opened with this course.</p>
+            </section>
+          )}
+        </div>
+      </div>
+
+      {structureSet && dose && (
+        <section className="rt-panel rt-dvh" aria-label="Dose-volume histogram">
+          <div className="rt-dvh-head">
+            <h3>Dose-volume histogram</h3>
+            <label className="rt-vx">
+              Vx at
+              <input
+                type="number"
+                min={0}
+                step={0.5}
+                value={vxText}
+                aria-label="Vx dose (Gy)"
+                onChange={(e) => setVxText(e.target.value)}
+              />
+              Gy
+            </label>
+          </div>
+          {dvhProgress && <ProgressLine progress={dvhProgress} />}
+          {dvhRows.length === 0 ? (
+            <p className="muted">Tick structures under “DVH” to plot them.</p>
+          ) : (
+            <div className="rt-dvh-body">
+              <DvhPlot
+                rows={dvhRows}
+                title={`Cumulative DVH of ${dvhRows.map((r) => r.name).join(', ')}`}
+                markerGy={prescription}
+              />
+              <DvhTable rows={dvhRows} vxGy={vx} label="DVH statistics" />
+            </div>
+          )}
+          <p className="muted rt-note">
+            Dose from {dose.file} ({dose.summationType}, {dose.units}); structures from{' '}
+            {structureSet.file}. Each contour fills its CT slice, dose is interpolated trilinearly,
+            statistics use 0.01 Gy bins.
+          </p>
+        </section>
+      )}
+    </div>
+  );
+}
+
+function DoseLegend({
+  mode,
+  levels,
+  fromGy,
+  toGy,
+  reference,
+}: {
+  mode: DoseMode;
+  levels: ReturnType<typeof isodoseLevels>;
+  fromGy: number;
+  toGy: number;
+  reference: string;
+}) {
+  if (mode === 'off') return <p className="muted rt-legend">Dose hidden.</p>;
+  if (mode === 'isodose')
+    return (
+      <ul className="rt-legend rt-isodose-legend" aria-label="Isodose legend">
+        {levels.map((level) => (
+          <li key={level.percent}>
+            <svg width="22" height="8" aria-hidden="true">
+              <line x1="0" y1="4" x2="22" y2="4" stroke={level.color} strokeWidth="3" />
+            </svg>
+            {gy(level.gy, 1)} Gy{' '}
+            <span className="muted">
+              ({level.percent}% of {reference})
+            </span>
+          </li>
+        ))}
+      </ul>
+    );
+  const stops = [0, 0.25, 0.5, 0.75, 1];
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((t) => fromGy + t * (toGy - fromGy));
+  return (
+    <figure className="rt-legend" aria-label="Colour wash legend">
+      <svg
+        viewBox="0 0 300 34"
+        width="300"
+        height="34"
+        role="img"
+        aria-label={`Colour wash from ${gy(fromGy, 1)} Gy to ${gy(toGy, 1)} Gy`}
+      >
+        <defs>
+          <linearGradient id="rt-wash-gradient">
+            {stops.map((t) => (
+              <stop key={t} offset={t} stopColor={`rgb(${washColor(t).join(',')})`} />
+            ))}
+          </linearGradient>
+        </defs>
+        <rect x="10" y="2" width="280" height="12" fill="url(#rt-wash-gradient)" />
+        {ticks.map((value, i) => (
+          <text key={i} x={10 + i * 70} y="30" textAnchor="middle" className="rt-legend-tick">
+            {gy(value, 1)}
+          </text>
+        ))}
+      </svg>
+      <figcaption className="muted">Gy · below {gy(fromGy, 1)} Gy not shown</figcaption>
+    </figure>
+  );
+}

@@ -1,0 +1,80 @@
+// Messages between the viewer (UI thread) and its worker (rt.worker.ts). The worker parses
+// the course, computes DVHs and sums dose grids; the UI thread only draws. Typed arrays
+// travel by structured clone (CT pixels are transferred, not copied).
+import type { Dvh } from '../../shared/rt/dvh';
+import type { RtErrorCode } from '../../shared/rt/errors';
+import type { DoseHistory } from '../../shared/rt/history';
+import type { ImageSeries } from '../../shared/rt/parse/image';
+import type { DoseGrid } from '../../shared/rt/parse/rtdose';
+import type { RtPlan } from '../../shared/rt/parse/rtplan';
+import type { StructureSet } from '../../shared/rt/parse/rtstruct';
+import type { FileError } from '../../shared/rt/study';
+import type { SummationProvenance } from '../../shared/rt/sum';
+
+export interface OpenedFile {
+  name: string;
+  buffer: ArrayBuffer;
+}
+
+/** One opened course as the UI sees it. */
+export interface CourseData {
+  id: number;
+  label: string;
+  fileCount: number;
+  imageSeries: ImageSeries[];
+  structureSets: StructureSet[];
+  plans: RtPlan[];
+  doses: DoseGrid[];
+  history: DoseHistory;
+  errors: FileError[];
+  warnings: string[];
+  skipped: { file: string; reason: string }[];
+}
+
+export interface RoiDvhResult {
+  roiNumber: number;
+  roiName: string;
+  dvh: Dvh | null;
+  /** Why there is no DVH (no closed contours, not axial, …). */
+  problem?: string;
+}
+
+export interface DoseRef {
+  courseId: number;
+  doseIndex: number;
+  label: string;
+}
+
+export type WorkerRequest =
+  | { kind: 'load'; id: number; courseId: number; files: OpenedFile[] }
+  | {
+      kind: 'dvh';
+      id: number;
+      courseId: number;
+      structureSetIndex: number;
+      doseIndex: number;
+      roiNumbers: number[];
+    }
+  | {
+      kind: 'sum';
+      id: number;
+      sources: DoseRef[];
+      /** ROIs to compute the summed DVH for: a structure set of one of the courses. */
+      structures?: { courseId: number; structureSetIndex: number };
+    }
+  | { kind: 'release'; id: number; courseId: number };
+
+export interface SumResult {
+  provenance: SummationProvenance;
+  grid: DoseGrid;
+  structureSetLabel?: string;
+  dvhs: RoiDvhResult[];
+}
+
+export type WorkerResponse =
+  | { kind: 'progress'; id: number; done: number; total: number; what: string }
+  | { kind: 'loaded'; id: number; course: CourseData }
+  | { kind: 'dvh'; id: number; results: RoiDvhResult[] }
+  | { kind: 'summed'; id: number; result: SumResult }
+  | { kind: 'released'; id: number }
+  | { kind: 'failed'; id: number; code: RtErrorCode | 'INTERNAL'; message: string };

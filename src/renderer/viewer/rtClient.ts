@@ -1,0 +1,137 @@
+// The UI side of the worker: one worker for the viewer, requests answered by promise,
+// progress reported through a callback. Failures arrive as RtClientError with the code the
+// core gave (e.g. FRAME_OF_REFERENCE_MISMATCH), so a refusal can be shown as what it is.
+import type {
+  CourseData,
+  DoseRef,
+  OpenedFile,
+  RoiDvhResult,
+  SumResult,
+  WorkerRequest,
+  WorkerResponse,
+} from './protocol';
+
+export type Progress = (done: number, total: number, what: string) => void;
+
+export class RtClientError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Pending {
+  resolve: (response: WorkerResponse) => void;
+  reject: (error: Error) => void;
+  progress?: Progress;
+}
+
+type Body<K extends WorkerRequest['kind']> = Omit<Extract<WorkerRequest, { kind: K }>, 'id'>;
+
+class RtClient {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private nextCourseId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(new URL('./rt.worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = (event: MessageEvent<WorkerResponse>) => {
+      const message = event.data;
+      const entry = this.pending.get(message.id);
+      if (!entry) return;
+      if (message.kind === 'progress') {
+        entry.progress?.(message.done, message.total, message.what);
+        return;
+      }
+      this.pending.delete(message.id);
+      if (message.kind === 'failed') entry.reject(new RtClientError(message.code, message.message));
+      else entry.resolve(message);
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      const error = new RtClientError(
+        'INTERNAL',
+        `The viewer's worker stopped: ${event.message || 'it could not be started'}`,
+      );
+      for (const entry of this.pending.values()) entry.reject(error);
+      this.pending.clear();
+      this.worker = null;
+      worker.terminate();
+    };
+    this.worker = worker;
+    return worker;
+  }
+
+  private request<K extends WorkerRequest['kind']>(
+    body: Body<K>,
+    progress?: Progress,
+    transfer: Transferable[] = [],
+  ): Promise<WorkerResponse> {
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, progress });
+      worker.postMessage({ ...body, id } as unknown as WorkerRequest, transfer);
+    });
+  }
+
+  /** Reads the files (progress per file), then parses them in the worker. */
+  async load(files: readonly File[], progress?: Progress): Promise<CourseData> {
+    let read = 0;
+    progress?.(0, files.length, 'Reading files');
+    const opened: OpenedFile[] = await Promise.all(
+      files.map(async (file) => {
+        const buffer = await file.arrayBuffer();
+        read++;
+        if (read % 10 === 0 || read === files.length)
+          progress?.(read - 1, files.length, 'Reading files');
+        return { name: file.webkitRelativePath || file.name, buffer };
+      }),
+    );
+    const courseId = this.nextCourseId++;
+    const response = await this.request<'load'>(
+      { kind: 'load', courseId, files: opened },
+      progress,
+      opened.map((f) => f.buffer),
+    );
+    if (response.kind !== 'loaded') throw new RtClientError('INTERNAL', 'unexpected answer');
+    return response.course;
+  }
+
+  async dvh(
+    courseId: number,
+    structureSetIndex: number,
+    doseIndex: number,
+    roiNumbers: number[],
+    progress?: Progress,
+  ): Promise<RoiDvhResult[]> {
+    const response = await this.request<'dvh'>(
+      { kind: 'dvh', courseId, structureSetIndex, doseIndex, roiNumbers },
+      progress,
+    );
+    if (response.kind !== 'dvh') throw new RtClientError('INTERNAL', 'unexpected answer');
+    return response.results;
+  }
+
+  async sum(sources: DoseRef[], progress?: Progress): Promise<SumResult> {
+    const response = await this.request<'sum'>({ kind: 'sum', sources }, progress);
+    if (response.kind !== 'summed') throw new RtClientError('INTERNAL', 'unexpected answer');
+    return response.result;
+  }
+
+  async release(courseId: number): Promise<void> {
+    await this.request<'release'>({ kind: 'release', courseId });
+  }
+}
+
+let client: RtClient | null = null;
+
+/** The viewer's one worker client (created on first use). */
+export function rtClient(): RtClient {
+  client ??= new RtClient();
+  return client;
+}

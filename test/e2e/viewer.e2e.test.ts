@@ -1,0 +1,459 @@
+// E2E: the RT viewer in Chromium. An oncologist opens a synthetic course (with a truncated,
+// a non-DICOM and a JPEG-compressed file mixed in) through the file input, scrolls, toggles
+// a structure, switches the dose display and reads DVH numbers that must equal what
+// src/shared/rt/dvh.ts computes in Node for the same files. A physicist reads the dose
+// history, sums two courses that share a frame of reference and is refused for two that
+// do not. Screenshots go to artifacts/e2e/.
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeApp, type ComposedApp } from '../../src/main/app/compose';
+import { encodeDataset } from '../../src/shared/rt/dicom-writer';
+import { computeDvh, summarizeDvh, volumeAtDose, type Dvh } from '../../src/shared/rt/dvh';
+import { buildDoseHistory } from '../../src/shared/rt/history';
+import { loadStudy, type Study } from '../../src/shared/rt/study';
+import { sumDoseGrids } from '../../src/shared/rt/sum';
+import { synthesizeCourse, type SynthOptions } from '../../src/shared/rt/synth/course';
+import { ROLE_SECTIONS } from '../../src/renderer/views/roleSections';
+import { openBrowserShell, type BrowserShell } from '../harness/browser-shell';
+import { childScriptsFromSource } from '../support/child-scripts';
+import { FixedSessionForTests } from '../support/fixed-session';
+import { tempDir } from '../support/tmp';
+
+const root = tempDir('viewer-e2e');
+
+function writeCourse(folder: string, options: SynthOptions) {
+  const course = synthesizeCourse(options);
+  const dir = join(root.path, folder);
+  mkdirSync(dir, { recursive: true });
+  for (const file of course.files) writeFileSync(join(dir, file.name), file.bytes);
+  return { ...course, dir };
+}
+
+function filesIn(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+/** The study as Node reads it from the same files the browser was given. */
+function studyOf(paths: readonly string[]): Study {
+  return loadStudy(
+    paths.map((path) => ({
+      name: path.slice(path.lastIndexOf('/') + 1),
+      bytes: new Uint8Array(readFileSync(path)),
+    })),
+  );
+}
+
+/** A CT slice of the course re-labelled as JPEG Baseline with encapsulated pixel data. */
+function jpegCt(study: Study): Uint8Array {
+  const slice = study.imageSeries[0]?.slices[0];
+  if (!slice) throw new Error('no CT');
+  const body = encodeDataset({
+    SOPClassUID: '1.2.840.10008.5.1.4.1.1.2',
+    SOPInstanceUID: `${slice.sopInstanceUid}.9`,
+    StudyInstanceUID: slice.studyInstanceUid,
+    SeriesInstanceUID: `${slice.seriesInstanceUid}.9`,
+    FrameOfReferenceUID: slice.frameOfReferenceUid,
+    ImagePositionPatient: [...slice.position],
+    ImageOrientationPatient: [1, 0, 0, 0, 1, 0],
+    PixelSpacing: [slice.rowSpacing, slice.columnSpacing],
+    Rows: slice.rows,
+    Columns: slice.columns,
+    BitsAllocated: 16,
+    SamplesPerPixel: 1,
+  });
+  const meta = encodeDataset({
+    FileMetaInformationVersion: new Uint8Array([0, 1]),
+    MediaStorageSOPClassUID: '1.2.840.10008.5.1.4.1.1.2',
+    MediaStorageSOPInstanceUID: `${slice.sopInstanceUid}.9`,
+    TransferSyntaxUID: '1.2.840.10008.1.2.4.50',
+  });
+  const groupLength = encodeDataset({ FileMetaInformationGroupLength: meta.length });
+  // Pixel Data OB, undefined length: empty offset table, one fragment, sequence delimiter.
+  const pixel = new Uint8Array([
+    0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x42, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xfe, 0xff, 0x00, 0xe0, 0, 0,
+    0, 0, 0xfe, 0xff, 0x00, 0xe0, 4, 0, 0, 0, 0xff, 0xd8, 0xff, 0xd9, 0xfe, 0xff, 0xdd, 0xe0, 0, 0,
+    0, 0,
+  ]);
+  const parts = [groupLength, meta, body, pixel];
+  const out = new Uint8Array(132 + parts.reduce((n, p) => n + p.length, 0));
+  out.set(new TextEncoder().encode('DICM'), 128);
+  let at = 132;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+function composeFor(home: string, role: 'oncologist' | 'physicist') {
+  return composeApp({
+    userDataDir: home,
+    appInfo: {
+      name: 'ACTION-EHR Workstation',
+      version: 'test',
+      kiosk: false,
+      shell: 'browser-harness',
+    },
+    childScripts: childScriptsFromSource,
+    session: new FixedSessionForTests(role),
+  });
+}
+
+/** What the canvas shows: strongly red pixels (PTV contour) and colourful pixels (dose). */
+async function canvasStats(page: Page) {
+  return page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('.rt-canvas canvas');
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return { red: -1, colourful: -1, brightness: -1 };
+    const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+    let red = 0;
+    let colourful = 0;
+    let brightness = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const r = data[i] as number;
+      const g = data[i + 1] as number;
+      const b = data[i + 2] as number;
+      if (r > 200 && g < 30 && b < 30) red++;
+      if (Math.max(r, g, b) - Math.min(r, g, b) > 60) colourful++;
+      brightness += r + g + b;
+    }
+    return { red, colourful, brightness: brightness / (data.length / 4) };
+  });
+}
+
+/** Mean grey level of a small patch of the canvas around (u, v), fractions of its size. */
+async function patchBrightness(page: Page, u: number, v: number): Promise<number> {
+  return page.evaluate(
+    ([pu, pv]) => {
+      const canvas = document.querySelector<HTMLCanvasElement>('.rt-canvas canvas');
+      const ctx = canvas?.getContext('2d');
+      if (!canvas || !ctx) return -1;
+      const x = Math.round((pu as number) * canvas.width) - 3;
+      const y = Math.round((pv as number) * canvas.height) - 3;
+      const data = ctx.getImageData(x, y, 7, 7).data;
+      let sum = 0;
+      for (let i = 0; i < data.length; i += 4)
+        sum += ((data[i] as number) + (data[i + 1] as number) + (data[i + 2] as number)) / 3;
+      return sum / (data.length / 4);
+    },
+    [u, v],
+  );
+}
+
+async function tableRows(page: Page, label: string): Promise<Record<string, string[]>> {
+  const table = page.getByRole('table', { name: label, exact: true });
+  await table.waitFor();
+  return table.evaluate((el) => {
+    const out: Record<string, string[]> = {};
+    for (const row of Array.from(el.querySelectorAll('tbody tr'))) {
+      const name = row.querySelector('th')?.textContent?.trim() ?? '';
+      out[name] = Array.from(row.querySelectorAll('td')).map((td) => td.textContent?.trim() ?? '');
+    }
+    return out;
+  });
+}
+
+/** The DVH table row the viewer must show for this DVH, formatted as the viewer does. */
+function expectedRow(dvh: Dvh, vxGy: number): string[] {
+  const s = summarizeDvh(dvh);
+  const v = volumeAtDose(dvh, vxGy);
+  const g = (x: number) => x.toFixed(2);
+  return [
+    s.volumeCc.toFixed(1),
+    g(s.d98Gy),
+    g(s.d95Gy),
+    g(s.d50Gy),
+    g(s.d2Gy),
+    g(s.meanGy),
+    g(s.maxGy),
+    v.percent.toFixed(1),
+    v.cc.toFixed(1),
+  ];
+}
+
+const courseA = writeCourse('course-a', { matrix: 128, slices: 40 });
+
+afterAll(() => root.cleanup());
+
+describe('oncologist review in Chromium', () => {
+  const home = tempDir('viewer-oncologist');
+  let app: ComposedApp;
+  let shell: BrowserShell;
+  const broken = join(root.path, 'broken');
+  let opened: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(broken, { recursive: true });
+    const rd = readFileSync(join(courseA.dir, 'RT_RECORD_02.dcm'));
+    writeFileSync(join(broken, 'RT_RECORD_99_truncated.dcm'), rd.subarray(0, rd.length - 40));
+    writeFileSync(join(broken, 'notes.txt'), 'not a DICOM file\n');
+    writeFileSync(join(broken, 'CT_JPEG.dcm'), jpegCt(studyOf(filesIn(courseA.dir))));
+    opened = [...filesIn(courseA.dir), ...filesIn(broken)];
+    app = composeFor(home.path, 'oncologist');
+    shell = await openBrowserShell({
+      dispatch: app.dispatch,
+      viewport: { width: 1400, height: 1000 },
+    });
+  });
+  afterAll(async () => {
+    await shell?.close();
+    app?.close();
+    home.cleanup();
+  });
+
+  it('says what to open, then shows the course with the bad files listed', async () => {
+    const { page } = shell;
+    const review = ROLE_SECTIONS.oncologist.find((s) => s.id === 'review');
+    await page.getByRole('button', { name: 'Review', exact: true }).click();
+    await page.getByRole('heading', { level: 2, name: review?.emptyTitle }).waitFor();
+    expect(await page.locator('.empty-state p').textContent()).toMatch(
+      /CT series.*RTSTRUCT.*RTDOSE/,
+    );
+    await shell.screenshot('e2e', 'viewer-review-empty');
+
+    await page.getByLabel('Open course files…').setInputFiles(opened);
+    const viewport = page.getByRole('group', { name: 'CT image' });
+    await expect
+      .poll(() => viewport.getAttribute('data-rendered-slice'), { timeout: 20_000 })
+      .toBe('20');
+    expect(await page.getByTestId('slice-label').textContent()).toBe('Slice 21 / 40');
+
+    const problems = page.getByRole('alert').filter({ hasText: 'could not be used' });
+    expect(await problems.locator('h3').textContent()).toContain(`3 of ${opened.length} files`);
+    const text = (await problems.textContent()) ?? '';
+    expect(text).toMatch(/CT_JPEG\.dcm.*unsupported transfer syntax JPEG Baseline/);
+    expect(text).toMatch(/RT_RECORD_99_truncated\.dcm.*\[TRUNCATED\]/);
+    expect(text).toMatch(/notes\.txt.*\[NOT_DICOM\]/);
+    // The rest of the course loaded: plan, structures, dose controls.
+    expect(await page.getByTestId('prescription').textContent()).toBe('60.0 Gy');
+    expect(await page.getByTestId('fractions').textContent()).toBe('30');
+    const beams = await tableRows(page, 'Beams');
+    for (const beam of courseA.beams) {
+      const row = beams[`${beam.number} ${beam.name}`];
+      expect(row?.[1]).toBe('6 MV');
+      expect(row?.[4]).toBe(beam.meterset.toFixed(1));
+    }
+  });
+
+  it('scrolls with keyboard and wheel, switches window presets', async () => {
+    const { page } = shell;
+    const viewport = page.getByRole('group', { name: 'CT image' });
+    await viewport.focus();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowUp');
+    await expect.poll(() => viewport.getAttribute('data-rendered-slice')).toBe('23');
+    expect(await page.getByTestId('slice-label').textContent()).toBe('Slice 24 / 40');
+    await viewport.hover();
+    await page.mouse.wheel(0, 120);
+    await expect.poll(() => viewport.getAttribute('data-rendered-slice')).toBe('22');
+    await page.keyboard.press('End');
+    await expect.poll(() => viewport.getAttribute('data-rendered-slice')).toBe('39');
+    await page.keyboard.press('Home');
+    await expect.poll(() => viewport.getAttribute('data-rendered-slice')).toBe('0');
+    await page.getByRole('slider', { name: 'Slice' }).fill('21');
+    await expect.poll(() => viewport.getAttribute('data-rendered-slice')).toBe('20');
+
+    await page.getByRole('button', { name: 'No dose' }).click();
+    // The right lung (−800 HU) is centred at x = −55, y = −5 mm; the 128-pixel image spans
+    // −127…127 mm and fills the square canvas.
+    const lung = [(-55 + 128) / 256, (-5 + 128) / 256] as const;
+    await expect.poll(() => patchBrightness(page, ...lung)).toBeLessThan(5);
+    await page.getByRole('button', { name: 'Lung', exact: true }).click();
+    // The lung window shows the lung as grey where the soft-tissue window shows it black.
+    await expect.poll(() => patchBrightness(page, ...lung)).toBeGreaterThan(60);
+    expect(await viewport.textContent()).toContain('Lung W 1500 L -600');
+    await shell.screenshot('e2e', 'viewer-review-lung-window');
+    await page.getByRole('button', { name: 'Soft tissue' }).click();
+    await expect.poll(() => patchBrightness(page, ...lung)).toBeLessThan(5);
+  });
+
+  it('toggles a structure and switches isodose lines and colour wash', async () => {
+    const { page } = shell;
+    const withPtv = await canvasStats(page);
+    expect(withPtv.red).toBeGreaterThan(50);
+    await page.getByLabel('Show PTV contour').uncheck();
+    await expect.poll(async () => (await canvasStats(page)).red).toBeLessThan(withPtv.red / 10);
+    await page.getByLabel('Show PTV contour').check();
+    await expect.poll(async () => (await canvasStats(page)).red).toBe(withPtv.red);
+
+    const noDose = (await canvasStats(page)).colourful;
+    await page.getByRole('button', { name: 'Isodose lines' }).click();
+    await expect.poll(async () => (await canvasStats(page)).colourful).toBeGreaterThan(noDose);
+    const isodose = (await canvasStats(page)).colourful;
+    const legend = page.getByRole('list', { name: 'Isodose legend' });
+    expect(await legend.textContent()).toContain('60.0 Gy (100% of prescription)');
+    await shell.screenshot('e2e', 'viewer-review-isodose');
+
+    await page.getByRole('button', { name: 'Colour wash' }).click();
+    await expect.poll(async () => (await canvasStats(page)).colourful).toBeGreaterThan(isodose * 3);
+    expect(
+      await page.getByRole('img', { name: /^Colour wash from 6\.0 Gy to \d+\.\d Gy$/ }).count(),
+    ).toBe(1);
+    await shell.screenshot('e2e', 'viewer-review-colour-wash');
+  });
+
+  it('shows the DVH table with the numbers dvh.ts computes in Node', async () => {
+    const { page } = shell;
+    const study = studyOf(opened);
+    const set = study.structureSets[0];
+    const grid = study.doses[0];
+    if (!set || !grid) throw new Error('course lost its structures or dose');
+    const dvhOf = (name: string) => {
+      const roi = set.rois.find((r) => r.name === name);
+      if (!roi) throw new Error(`no ${name}`);
+      return computeDvh(roi, grid);
+    };
+
+    await expect
+      .poll(async () => Object.keys(await tableRows(page, 'DVH statistics')).sort(), {
+        timeout: 20_000,
+      })
+      .toEqual(['LUNG_R', 'PTV', 'SPINAL_CORD']);
+    await expect
+      .poll(async () => (await tableRows(page, 'DVH statistics')).PTV?.length, { timeout: 20_000 })
+      .toBe(9);
+    let rows = await tableRows(page, 'DVH statistics');
+    for (const name of ['PTV', 'SPINAL_CORD', 'LUNG_R'])
+      expect(rows[name], name).toEqual(expectedRow(dvhOf(name), 20));
+    expect(await page.locator('.rt-dvh-plot polyline').count()).toBe(3);
+
+    await page.getByLabel('BODY in DVH').check();
+    await page.getByLabel('Vx dose (Gy)').fill('57');
+    await expect
+      .poll(async () => (await tableRows(page, 'DVH statistics')).BODY?.length, { timeout: 20_000 })
+      .toBe(9);
+    rows = await tableRows(page, 'DVH statistics');
+    expect(rows.BODY).toEqual(expectedRow(dvhOf('BODY'), 57));
+    expect(rows.PTV).toEqual(expectedRow(dvhOf('PTV'), 57));
+    await page.locator('.rt-dvh').scrollIntoViewIfNeeded();
+    await shell.screenshot('e2e', 'viewer-review-dvh');
+  });
+});
+
+describe('physicist dose history in Chromium', () => {
+  const home = tempDir('viewer-physicist');
+  let app: ComposedApp;
+  let shell: BrowserShell;
+  const courseB = writeCourse('course-b', {
+    seed: 'second-course',
+    frameOfReferenceUid: courseA.frameOfReferenceUid,
+    courseLabel: 'Course 2',
+    prescriptionGy: 20,
+    fractions: 5,
+    deliveredFractions: 5,
+    missedSession: 0,
+    firstTreatmentDate: '20250303',
+  });
+  const courseC = writeCourse('course-c', { seed: 'other-hospital', courseLabel: 'Course 3' });
+
+  beforeAll(async () => {
+    app = composeFor(home.path, 'physicist');
+    shell = await openBrowserShell({
+      dispatch: app.dispatch,
+      viewport: { width: 1400, height: 1000 },
+    });
+  });
+  afterAll(async () => {
+    await shell?.close();
+    app?.close();
+    home.cleanup();
+  });
+
+  it('shows prescribed against delivered fractions and MU per session', async () => {
+    const { page } = shell;
+    const section = ROLE_SECTIONS.physicist.find((s) => s.id === 'dose-history');
+    await page.getByRole('heading', { level: 2, name: section?.emptyTitle }).waitFor();
+    await page.getByLabel('Open course files…').setInputFiles(filesIn(courseA.dir));
+    const courses = page.getByRole('table', { name: 'Courses' });
+    await courses.waitFor({ timeout: 20_000 });
+
+    const study = studyOf(filesIn(courseA.dir));
+    const history = buildDoseHistory(study.plans, study.treatmentRecords).courses[0];
+    if (!history) throw new Error('no course history');
+    const row = (await tableRows(page, 'Courses'))['Course 1'];
+    expect(row?.slice(0, 6)).toEqual([
+      '60.0',
+      '30',
+      '2.00',
+      String(history.fractionsDelivered),
+      '1',
+      (history.deliveredDoseGy as number).toFixed(2),
+    ]);
+    expect(history.fractionsDelivered).toBe(5);
+
+    const sessions = page.getByRole('table', { name: 'Treatment sessions of Course 1' });
+    const cells = await sessions.evaluate((el) =>
+      Array.from(el.querySelectorAll('tbody tr')).map((tr) =>
+        Array.from(tr.querySelectorAll('td'))
+          .slice(0, 6)
+          .map((td) => td.textContent?.trim()),
+      ),
+    );
+    expect(cells).toEqual(
+      history.sessions.map((s) => [
+        `${s.date?.slice(0, 4)}-${s.date?.slice(4, 6)}-${s.date?.slice(6, 8)}`,
+        '08:15',
+        String(s.fractionNumber),
+        s.status,
+        s.plannedMeterset.toFixed(1),
+        s.deliveredMeterset.toFixed(1),
+      ]),
+    );
+    expect(cells.filter((c) => c[3] === 'missed')).toHaveLength(1);
+    await shell.screenshot('e2e', 'viewer-physicist-history');
+  });
+
+  it('sums two courses in one frame of reference with the summed DVH', async () => {
+    const { page } = shell;
+    await page.getByLabel('Add another course…').setInputFiles(filesIn(courseB.dir));
+    await expect
+      .poll(async () => Object.keys(await tableRows(page, 'Courses')))
+      .toEqual(['Course 1', 'Course 2']);
+    await page.getByRole('button', { name: 'Sum 2 selected dose grids' }).click();
+    await expect
+      .poll(async () => (await tableRows(page, 'Summed DVH statistics')).SPINAL_CORD?.length, {
+        timeout: 30_000,
+      })
+      .toBe(9);
+
+    const a = studyOf(filesIn(courseA.dir));
+    const b = studyOf(filesIn(courseB.dir));
+    const summed = sumDoseGrids([{ grid: a.doses[0]! }, { grid: b.doses[0]! }]).grid;
+    const cord = a.structureSets[0]?.rois.find((r) => r.name === 'SPINAL_CORD');
+    if (!cord) throw new Error('no cord');
+    const cordDvh = computeDvh(cord, summed);
+    const rows = await tableRows(page, 'Summed DVH statistics');
+    expect(rows.SPINAL_CORD).toEqual(expectedRow(cordDvh, 45));
+    // The cumulative cord maximum is more than either course alone gives it.
+    const alone = computeDvh(cord, a.doses[0]!).maxGy;
+    expect(cordDvh.maxGy).toBeGreaterThan(alone * 1.2);
+    expect(await page.getByTestId('summed-max').textContent()).toBe(
+      `${summed.maxDose.toFixed(2)} Gy`,
+    );
+    expect(await page.getByLabel('Summation provenance').textContent()).toContain(
+      'trilinear resampling onto a common grid',
+    );
+    await page.getByRole('region', { name: 'Dose summation' }).scrollIntoViewIfNeeded();
+    await shell.screenshot('e2e', 'viewer-physicist-summation');
+  });
+
+  it('refuses to sum courses in different frames of reference, saying why', async () => {
+    const { page } = shell;
+    await page.getByLabel('Add another course…').setInputFiles(filesIn(courseC.dir));
+    await expect.poll(async () => Object.keys(await tableRows(page, 'Courses')).length).toBe(3);
+    await page.getByRole('checkbox', { name: /^Course 2 · RD\.dcm/ }).uncheck();
+    await page.getByRole('button', { name: 'Sum 2 selected dose grids' }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: 'Summation refused' });
+    await refusal.waitFor({ timeout: 20_000 });
+    expect(await refusal.getAttribute('data-code')).toBe('FRAME_OF_REFERENCE_MISMATCH');
+    expect(await refusal.textContent()).toMatch(
+      /Course 3 · RD\.dcm is in .*no registration between them is available/,
+    );
+    expect(await page.getByRole('table', { name: 'Summed DVH statistics' }).count()).toBe(0);
+    await refusal.scrollIntoViewIfNeeded();
+    await shell.screenshot('e2e', 'viewer-physicist-refused');
+  });
+});
