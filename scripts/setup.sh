@@ -50,6 +50,11 @@ install_npm() { # folder
 install_npm .
 [ -f chaincode/package-lock.json ] && install_npm chaincode
 
+# Real servers for the tests and the local network, built from their Go modules once and
+# cached outside the repo (~/.cache/action-ehr, or $ACTION_EHR_CACHE), keyed by version.
+echo "setup: MinIO (S3-compatible storage for tests)"
+npx tsx scripts/s3/minio.ts build
+
 if [ "${EHR_WITH_ELECTRON:-0}" = "1" ]; then
   echo "setup: fetching the Electron binary and rebuilding native modules for it"
   node node_modules/electron/install.js
