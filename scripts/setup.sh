@@ -52,6 +52,8 @@ install_npm .
 
 # Real servers for the tests and the local network, built from their Go modules once and
 # cached outside the repo (~/.cache/action-ehr, or $ACTION_EHR_CACHE), keyed by version.
+echo "setup: Hyperledger Fabric and Fabric CA binaries"
+bash scripts/devnet/build-fabric.sh
 echo "setup: MinIO (S3-compatible storage for tests)"
 npx tsx scripts/s3/minio.ts build
 
