@@ -9,7 +9,7 @@ step() { printf '\n== %s\n' "$*"; }
 step "lint";      npx eslint . --max-warnings 0
 step "format";    npx prettier --check . --log-level warn
 step "typecheck"; npx tsc -p tsconfig.node.json && npx tsc -p tsconfig.web.json
-step "build";     npx tsx scripts/build.ts
+step "build";     npx tsx scripts/build.ts && (cd chaincode && npm run build --silent)
 
 mkdir -p artifacts
 rc=0

@@ -9,8 +9,9 @@
 # Why not `go install module/cmd/x@version`: the module proxy reachable here refuses version listing
 # (403), which `go install` needs to look up deprecations, and sum.golang.org is not reachable. So the
 # exact pinned versions are fetched with `go mod download` (checksum database skipped for the two
-# hyperledger modules only: GONOSUMDB) and built inside the module dirs; their dependencies come
-# from the module proxy and are verified against the modules' own go.sum.
+# hyperledger modules only: GONOSUMDB; their hashes are checked against versions.env instead) and
+# built inside the module dirs; their dependencies come from the module proxy and are verified
+# against the modules' own go.sum.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck disable=SC1091
@@ -29,20 +30,25 @@ mkdir -p "$CACHE"
 exec 9>"$CACHE/.build.lock"
 if ! flock -n 9; then log "another build is running; waiting for it"; flock 9; fi
 
-moddir() { # module version -> dir in the Go module cache (downloads if missing)
+moddir() { # module version expected-h1-sum -> dir in the Go module cache (downloads if missing)
   local out
   out="$(cd /tmp && go mod download -json "$1@$2")" || { echo "$out" >&2; return 1; }
-  node -e 'const j=JSON.parse(process.argv[1]); if(j.Error){console.error(j.Error);process.exit(1)} console.log(j.Dir)' "$out"
+  node -e '
+    const [json, want] = process.argv.slice(1);
+    const j = JSON.parse(json);
+    if (j.Error) { console.error(j.Error); process.exit(1); }
+    if (j.Sum !== want) { console.error(`${j.Path}@${j.Version}: module hash ${j.Sum}, expected ${want} (versions.env)`); process.exit(1); }
+    console.log(j.Dir);' "$out" "$3"
 }
 
 # Heartbeat so a long silent `go build` still shows progress.
 progress() { local t0=$SECONDS; while sleep 30; do log "… still building $1 ($((SECONDS - t0))s)"; done; }
 
-build() { # label dir module version ldflags-pkg tags cmds...
-  local label=$1 dir=$2 mod=$3 ver=$4 ldflags=$5 tags=$6; shift 6
+build() { # label dir module version sum ldflags tags cmds...
+  local label=$1 dir=$2 mod=$3 ver=$4 sum=$5 ldflags=$6 tags=$7; shift 7
   if [[ -f "$dir/.complete" ]]; then log "$label $ver: cached in $dir/bin"; return 0; fi
   log "$label $ver: fetching module"
-  local src; src="$(moddir "$mod" "$ver")"
+  local src; src="$(moddir "$mod" "$ver" "$sum")"
   log "$label $ver: source $src"
   mkdir -p "$dir/bin"
   local t0=$SECONDS
@@ -60,10 +66,10 @@ build() { # label dir module version ldflags-pkg tags cmds...
   log "$label $ver: built in $((SECONDS - t0))s"
 }
 
-build fabric "$FAB_DIR" "$FABRIC_MODULE" "$FABRIC_VERSION" \
+build fabric "$FAB_DIR" "$FABRIC_MODULE" "$FABRIC_VERSION" "$FABRIC_SUM" \
   "-X github.com/hyperledger/fabric/common/metadata.Version=$FABRIC_LABEL -X github.com/hyperledger/fabric/common/metadata.CommitSHA=${FABRIC_VERSION##*-}" "" \
   peer orderer configtxgen osnadmin
-build fabric-ca "$CA_DIR" "$FABRIC_CA_MODULE" "$FABRIC_CA_VERSION" \
+build fabric-ca "$CA_DIR" "$FABRIC_CA_MODULE" "$FABRIC_CA_VERSION" "$FABRIC_CA_SUM" \
   "-X github.com/hyperledger/fabric-ca/lib/metadata.Version=${FABRIC_CA_VERSION#v}" "" \
   fabric-ca-server fabric-ca-client
 "$FAB_DIR/bin/peer" version | head -3

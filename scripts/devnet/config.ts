@@ -176,8 +176,21 @@ function intFrom(name: string, value: string | undefined): number | undefined {
 export function resolveConfig(opts: ConfigOptions = {}): DevnetConfig {
   const env = opts.env ?? process.env;
   const stateDir = resolve(opts.stateDir ?? env.DEVNET_STATE_DIR ?? join(REPO_ROOT, '.devnet'));
-  const basePort = opts.basePort ?? intFrom('DEVNET_BASE_PORT', env.DEVNET_BASE_PORT) ?? 17000;
-  const orderers = opts.orderers ?? intFrom('DEVNET_ORDERERS', env.DEVNET_ORDERERS) ?? 1;
+  // An existing network keeps the settings it was created with unless they are given again
+  // explicitly (and then `up` refuses a change until `reset`).
+  const persistedFile = join(stateDir, 'network.json');
+  const persisted = existsSync(persistedFile)
+    ? (JSON.parse(readFileSync(persistedFile, 'utf8')) as {
+        orderers: number;
+        channel: string;
+        ports: Record<string, number>;
+      })
+    : undefined;
+  const explicitBase = opts.basePort ?? intFrom('DEVNET_BASE_PORT', env.DEVNET_BASE_PORT);
+  const explicitPorts = Object.keys(env).some((k) => k.startsWith('DEVNET_PORT_'));
+  const basePort = explicitBase ?? persisted?.ports['ca-orderer'] ?? 17000;
+  const orderers =
+    opts.orderers ?? intFrom('DEVNET_ORDERERS', env.DEVNET_ORDERERS) ?? persisted?.orderers ?? 1;
   if (orderers !== 1 && orderers !== 3) throw new Error(`orderers must be 1 or 3, got ${orderers}`);
   const ports: Record<string, number> = {};
   for (const [name, off] of Object.entries(defaultPortOffsets(orderers))) {
@@ -185,6 +198,14 @@ export function resolveConfig(opts: ConfigOptions = {}): DevnetConfig {
     const port = intFrom(envName, env[envName]) ?? basePort + off;
     if (port > 65535) throw new Error(`${envName}: port ${port} out of range`);
     ports[name] = port;
+  }
+  if (
+    persisted &&
+    explicitBase === undefined &&
+    !explicitPorts &&
+    persisted.orderers === orderers
+  ) {
+    Object.assign(ports, persisted.ports);
   }
   const seen = new Map<number, string>();
   for (const [name, port] of Object.entries(ports)) {
@@ -199,7 +220,7 @@ export function resolveConfig(opts: ConfigOptions = {}): DevnetConfig {
     runDir: join(stateDir, 'run'),
     basePort,
     orderers,
-    channel: opts.channel ?? env.DEVNET_CHANNEL ?? 'ehr',
+    channel: opts.channel ?? env.DEVNET_CHANNEL ?? persisted?.channel ?? 'ehr',
     chaincodeDir: resolve(
       opts.chaincodeDir ?? env.DEVNET_CHAINCODE_DIR ?? join(REPO_ROOT, 'chaincode'),
     ),

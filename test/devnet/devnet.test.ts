@@ -1,0 +1,146 @@
+// Smoke test of the local Fabric network (scripts/devnet): brings a fresh network up in a temporary
+// state dir on free ports, queries the chaincode through each hospital's peer, brings it down.
+// Skips, saying why, when the Fabric binaries are not built (scripts/devnet/build-fabric.sh) or the
+// chaincode is not compiled (npm --prefix chaincode run build).
+// The network is started with this worker's pid as owner: if the test process dies, the devnet's
+// watchdog stops every server within a second or two; a normal end stops them in afterAll.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  PEER_ORGS,
+  REPO_ROOT,
+  defaultPortOffsets,
+  locateBinaries,
+  resolveConfig,
+  type DevnetConfig,
+} from '../../scripts/devnet/config.ts';
+import {
+  down,
+  queryChaincode,
+  readProfile,
+  status,
+  submitChaincode,
+  up,
+} from '../../scripts/devnet/network.ts';
+import { managedNames } from '../../scripts/devnet/proc.ts';
+
+const bins = locateBinaries();
+const chaincodeServer = join(
+  process.env.DEVNET_CHAINCODE_DIR ?? join(REPO_ROOT, 'chaincode'),
+  'dist',
+  'server.js',
+);
+const skipReason = !bins.ready
+  ? `Fabric binaries not built (missing ${bins.missing.length} files, e.g. ${bins.missing[0]}); ` +
+    'run `npx tsx scripts/devnet/cli.ts build` (or bash scripts/devnet/build-fabric.sh)'
+  : !existsSync(chaincodeServer)
+    ? `chaincode not compiled (${chaincodeServer} missing); run \`npm --prefix chaincode run build\``
+    : undefined;
+if (skipReason) console.warn(`[devnet smoke test] skipped: ${skipReason}`);
+
+const UP_BUDGET_MS = 240_000;
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const srv = createServer();
+    srv.once('error', () => resolvePromise(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolvePromise(true)));
+  });
+}
+
+/** A base port whose whole block is free right now (the default 17000 block may be a dev network). */
+async function freeBasePort(): Promise<number> {
+  const offsets = Object.values(defaultPortOffsets(1));
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + ((process.pid + attempt * 7919) % 400) * 100;
+    const free = await Promise.all(offsets.map((o) => portFree(base + o)));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error('no free block of ports found between 20000 and 60000');
+}
+
+describe.skipIf(skipReason !== undefined)('devnet (real Fabric network on loopback)', () => {
+  let cfg: DevnetConfig;
+  let stateDir: string;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    stateDir = mkdtempSync(join(tmpdir(), 'ehr-devnet-'));
+    cfg = resolveConfig({
+      stateDir,
+      basePort: await freeBasePort(),
+      orderers: 1,
+      waitMs: 60_000,
+      log: (line) => lines.push(line),
+    });
+    const started = Date.now();
+    try {
+      await up(cfg, { build: false, ownerPid: process.pid, wipeWithOwner: true });
+    } catch (e) {
+      console.error(`[devnet smoke test] up failed; progress was:\n${lines.join('\n')}`);
+      throw e;
+    }
+    console.log(
+      `[devnet smoke test] network up in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+  }, UP_BUDGET_MS);
+
+  afterAll(async () => {
+    if (!cfg) return;
+    try {
+      await down(cfg);
+      expect(managedNames(cfg)).toEqual([]);
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  for (const org of PEER_ORGS) {
+    it(`answers a chaincode query through ${org.name}'s peer`, async () => {
+      const answer = JSON.parse(await queryChaincode(cfg, org)) as { maxHours: number };
+      expect(answer.maxHours).toBe(cfg.breakGlassMaxHours);
+    }, 60_000);
+
+    it(`writes ${org.name}'s connection profile`, () => {
+      const profile = readProfile(cfg, org);
+      expect(profile.mspId).toBe(org.mspId);
+      expect(profile.channel).toBe(cfg.channel);
+      expect(profile.peer.endpoint).toBe(`localhost:${cfg.ports[`peer-${org.key}`]}`);
+      expect(readFileSync(profile.peer.tlsCACertPath, 'utf8')).toContain('BEGIN CERTIFICATE');
+      // The application administrator's certificate carries role=admin for the chaincode.
+      const cert = readFileSync(profile.identities.appadmin!.certPath, 'utf8');
+      expect(cert).toContain('BEGIN CERTIFICATE');
+      expect(existsSync(profile.identities.appadmin!.keyPath)).toBe(true);
+    });
+  }
+
+  it('orders and commits a transaction endorsed by both hospitals', async () => {
+    const answer = await submitChaincode(cfg, PEER_ORGS[1]!, {
+      function: 'BreakGlass:getPolicy',
+      Args: [],
+    });
+    expect(JSON.parse(answer)).toMatchObject({ maxHours: cfg.breakGlassMaxHours });
+  }, 90_000);
+
+  it('reports every process as answering', async () => {
+    const lines = await status(cfg);
+    expect(lines.filter((l) => !l.answers).map((l) => l.name)).toEqual([]);
+    expect(lines.map((l) => l.name)).toEqual(
+      expect.arrayContaining([
+        'orderer0',
+        'peer-hospitala',
+        'peer-hospitalb',
+        'chaincode-hospitala',
+      ]),
+    );
+  }, 60_000);
+
+  it('is idempotent: a second up starts nothing', async () => {
+    const before = lines.length;
+    await up(cfg, { build: false, ownerPid: process.pid });
+    expect(lines.slice(before).filter((l) => l.startsWith('started'))).toEqual([]);
+  }, 120_000);
+});
