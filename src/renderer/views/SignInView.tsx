@@ -21,6 +21,7 @@ const CARD_POLL_MS = 2000;
 export function SignInView({ reason, kiosk, onOpenSettings, onSignedIn }: Props) {
   const [card, setCard] = useState<CardState>({ status: 'looking' });
   const [pin, setPin] = useState('');
+  const [chosen, setChosen] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -45,12 +46,14 @@ export function SignInView({ reason, kiosk, onOpenSettings, onSignedIn }: Props)
   }, []);
 
   const cards = card.status === 'found' ? card.cards : [];
-  const ready = cards.length === 1 && pin.length >= 4 && !busy;
+  // One card: that one. Several (a multi-slot reader): the one the person picked.
+  const selected = cards.length === 1 ? cards[0] : cards.find((c) => c.serial === chosen);
+  const ready = selected !== undefined && pin.length >= 4 && !busy;
 
   async function signIn() {
     setBusy(true);
     setError(null);
-    const result = await ehr().signIn({ pin, serial: cards[0]?.serial });
+    const result = await ehr().signIn({ pin, serial: selected?.serial });
     setPin('');
     setBusy(false);
     if (result.ok) onSignedIn(result.value);
@@ -74,9 +77,7 @@ export function SignInView({ reason, kiosk, onOpenSettings, onSignedIn }: Props)
           {card.status === 'problem' && card.message}
           {card.status === 'found' && cards.length === 0 && 'No card in the reader.'}
           {card.status === 'found' && cards.length === 1 && `Card: ${cards[0]!.label}`}
-          {card.status === 'found' &&
-            cards.length > 1 &&
-            'Several cards are inserted. Leave only yours in the reader.'}
+          {card.status === 'found' && cards.length > 1 && 'Several cards are inserted.'}
         </p>
         <form
           onSubmit={(event) => {
@@ -84,6 +85,23 @@ export function SignInView({ reason, kiosk, onOpenSettings, onSignedIn }: Props)
             if (ready) void signIn();
           }}
         >
+          {cards.length > 1 && (
+            <>
+              <label htmlFor="card-choice">Card</label>
+              <select
+                id="card-choice"
+                value={chosen ?? ''}
+                onChange={(event) => setChosen(event.target.value || null)}
+              >
+                <option value="">Choose your card…</option>
+                {cards.map((c) => (
+                  <option key={c.serial} value={c.serial}>
+                    {c.label}
+                  </option>
+                ))}
+              </select>
+            </>
+          )}
           <label htmlFor="pin">Card PIN</label>
           <input
             id="pin"
@@ -91,7 +109,7 @@ export function SignInView({ reason, kiosk, onOpenSettings, onSignedIn }: Props)
             inputMode="numeric"
             autoComplete="off"
             value={pin}
-            disabled={cards.length !== 1 || busy}
+            disabled={cards.length === 0 || busy}
             aria-invalid={error !== null}
             aria-describedby="pin-error"
             onChange={(event) => setPin(event.target.value)}
