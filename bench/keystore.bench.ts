@@ -7,8 +7,7 @@ import { createHash, diffieHellman, generateKeyPairSync, randomBytes, sign } fro
 import { unwrapDataKey, wrapDataKey } from '../src/main/vault/envelope';
 import { softhsmTokens } from '../test/support/softhsm';
 import { opsPerSecond, type BenchFigure } from './format';
-import { spkiFromPoint } from '../src/main/keystore/csr';
-import { createPublicKey } from 'node:crypto';
+import { publicKeyFromPoint } from '../src/main/keystore/ec-point';
 
 export async function run(): Promise<BenchFigure[]> {
   const tokens = softhsmTokens();
@@ -26,11 +25,7 @@ export async function run(): Promise<BenchFigure[]> {
       1500,
     );
 
-    const encryptionKey = createPublicKey({
-      key: spkiFromPoint(Buffer.from(keys.encryption)),
-      format: 'der',
-      type: 'spki',
-    });
+    const encryptionKey = publicKeyFromPoint(keys.encryption);
     const envelope = wrapDataKey(
       randomBytes(32),
       'bench',
@@ -53,7 +48,7 @@ export async function run(): Promise<BenchFigure[]> {
         unwrapDataKey(softwareEnvelope, software.publicKey, async (point) =>
           diffieHellman({
             privateKey: software.privateKey,
-            publicKey: createPublicKey({ key: spkiFromPoint(point), format: 'der', type: 'spki' }),
+            publicKey: publicKeyFromPoint(point),
           }),
         ),
       1500,

@@ -1,7 +1,8 @@
 // The keystore against a real PKCS#11 token (SoftHSM2), through the card process.
 import { spawnSync } from 'node:child_process';
-import { createHash, createPublicKey, randomBytes, verify } from 'node:crypto';
+import { createHash, randomBytes, verify } from 'node:crypto';
 import { buildCsr } from '../../src/main/keystore/csr';
+import { publicKeyFromPoint } from '../../src/main/keystore/ec-point';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CardClient } from '../../src/main/keystore/card-client';
 import { isLowS } from '../../src/main/keystore/ecdsa-signature';
@@ -12,18 +13,7 @@ import { softhsmModulePath } from '../support/fixtures';
 
 const PIN = '246810';
 
-function pointToKey(point: Uint8Array) {
-  const p = Buffer.from(point);
-  return createPublicKey({
-    key: {
-      kty: 'EC',
-      crv: 'P-256',
-      x: p.subarray(1, 33).toString('base64url'),
-      y: p.subarray(33).toString('base64url'),
-    },
-    format: 'jwk',
-  });
-}
+const pointToKey = publicKeyFromPoint;
 
 const cardDerive = (client: CardClient) => async (point: Buffer) =>
   Buffer.from(await client.call('deriveSharedSecret', { peerPoint: point }));

@@ -1,6 +1,6 @@
 // The vault format: round trips, and every kind of damage refused with its own error and
 // no plaintext released.
-import { randomBytes, generateKeyPairSync, diffieHellman, createPublicKey } from 'node:crypto';
+import { randomBytes, generateKeyPairSync, diffieHellman } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
@@ -10,6 +10,7 @@ import { EncryptStream, type SealedObject } from '../../src/main/vault/encrypt-s
 import { HEADER_BYTES, TAG_BYTES, VaultError } from '../../src/main/vault/format';
 import { decryptToMemory } from '../../src/main/vault/memory';
 import { unwrapDataKey, wrapDataKey } from '../../src/main/vault/envelope';
+import { publicKeyFromPoint } from '../../src/main/keystore/ec-point';
 
 const CHUNK = 4096;
 
@@ -259,15 +260,7 @@ describe('key envelopes', () => {
     async (point: Buffer) =>
       diffieHellman({
         privateKey,
-        publicKey: createPublicKey({
-          key: {
-            kty: 'EC',
-            crv: 'P-256',
-            x: point.subarray(1, 33).toString('base64url'),
-            y: point.subarray(33).toString('base64url'),
-          },
-          format: 'jwk',
-        }),
+        publicKey: publicKeyFromPoint(point),
       });
 
   it('wraps a data key that only the recipient can unwrap', async () => {

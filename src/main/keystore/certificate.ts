@@ -3,6 +3,7 @@
 import { X509Certificate, createHash } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
+import { pointFromPublicKey } from './ec-point';
 
 export const FABRIC_ATTRS_OID = '1.2.3.4.5.6.7.8.1';
 
@@ -33,7 +34,6 @@ export function certificateFacts(der: Buffer): CertificateFacts {
       attributes = {};
     }
   }
-  const jwk = x509.publicKey.export({ format: 'jwk' });
   return {
     pem: x509.toString(),
     commonName: /(?:^|\n)CN=([^\n]*)/.exec(x509.subject)?.[1] ?? '',
@@ -41,11 +41,7 @@ export function certificateFacts(der: Buffer): CertificateFacts {
     fingerprint: createHash('sha256').update(der).digest('hex'),
     validTo: new Date(x509.validTo),
     attributes,
-    publicPoint: Buffer.concat([
-      Buffer.from([4]),
-      Buffer.from(jwk.x ?? '', 'base64url'),
-      Buffer.from(jwk.y ?? '', 'base64url'),
-    ]),
+    publicPoint: pointFromPublicKey(x509.publicKey),
   };
 }
 

@@ -1,7 +1,7 @@
 // A PKCS#10 certificate signing request for the card's signing key, signed on the card.
 // The ASN.1 comes from @peculiar/asn1-* (well kept, used by PKI.js and @peculiar/x509);
 // only the signature is ours, because the private key never leaves the card.
-import { createHash, createPublicKey } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { CertificationRequest, CertificationRequestInfo } from '@peculiar/asn1-csr';
 import {
@@ -12,6 +12,7 @@ import {
   RelativeDistinguishedName,
   SubjectPublicKeyInfo,
 } from '@peculiar/asn1-x509';
+import { publicKeyFromPoint } from './ec-point';
 
 const OID_COMMON_NAME = '2.5.4.3';
 const OID_ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
@@ -19,15 +20,7 @@ const OID_ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
 export type DigestSigner = (digest: Buffer) => Promise<Buffer>;
 
 export function spkiFromPoint(point: Buffer): Buffer {
-  return createPublicKey({
-    key: {
-      kty: 'EC',
-      crv: 'P-256',
-      x: point.subarray(1, 33).toString('base64url'),
-      y: point.subarray(33).toString('base64url'),
-    },
-    format: 'jwk',
-  }).export({ format: 'der', type: 'spki' });
+  return publicKeyFromPoint(point).export({ format: 'der', type: 'spki' });
 }
 
 export function subjectName(commonName: string): Name {

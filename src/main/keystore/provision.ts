@@ -1,12 +1,12 @@
 // Enrolment of a new card, for the hospital administrator: both key pairs generated on the
 // card, a CSR signed on the card, the certificate from the hospital's Fabric CA written
 // back to the card. Returns what the ledger's user directory needs.
-import { createPublicKey } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import type { CardClient } from './card-client';
 import { certificateFacts, pemToDer } from './certificate';
-import { buildCsr, spkiFromPoint } from './csr';
+import { buildCsr } from './csr';
+import { pemFromPoint } from './ec-point';
 import { CardError } from './errors';
 import { enrollAtFabricCa, type FabricCaEndpoint } from './fabric-ca';
 
@@ -28,12 +28,6 @@ export interface CardIdentity {
   attributes: Record<string, string>;
   issuer: string;
   validTo: string;
-}
-
-function pointToPem(point: Uint8Array): string {
-  return createPublicKey({ key: spkiFromPoint(Buffer.from(point)), format: 'der', type: 'spki' })
-    .export({ format: 'pem', type: 'spki' })
-    .toString();
 }
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
@@ -88,7 +82,7 @@ export async function readCardIdentity(card: CardClient): Promise<CardIdentity> 
     enrollmentId: facts.commonName,
     certificatePem: facts.pem,
     certificateFingerprint: facts.fingerprint,
-    encryptionPublicKeyPem: pointToPem(keys.encryption),
+    encryptionPublicKeyPem: pemFromPoint(keys.encryption),
     attributes: facts.attributes,
     issuer: facts.issuer,
     validTo: facts.validTo.toISOString(),

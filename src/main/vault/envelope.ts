@@ -17,6 +17,7 @@ import {
   hkdfSync,
   type KeyObject,
 } from 'node:crypto';
+import { pointFromPublicKey } from '../keystore/ec-point';
 import { DATA_KEY_BYTES, VaultError } from './format';
 
 export const ENVELOPE_ALGORITHM = 'ECDH-P256+HKDF-SHA256+A256KW';
@@ -57,13 +58,11 @@ export function publicKeyFromPem(spkiPem: string): KeyObject {
 
 /** Uncompressed point (65 bytes) of a P-256 public key. */
 export function uncompressedPoint(key: KeyObject): Buffer {
-  const jwk = key.export({ format: 'jwk' });
-  if (!jwk.x || !jwk.y) throw new VaultError('VAULT_BAD_ENVELOPE', 'Not an EC public key.');
-  return Buffer.concat([
-    Buffer.from([4]),
-    Buffer.from(jwk.x, 'base64url'),
-    Buffer.from(jwk.y, 'base64url'),
-  ]);
+  try {
+    return pointFromPublicKey(key);
+  } catch {
+    throw new VaultError('VAULT_BAD_ENVELOPE', 'Not an EC public key.');
+  }
 }
 
 export function keyIdOf(key: KeyObject): string {
