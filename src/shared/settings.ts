@@ -9,6 +9,7 @@ export const SETTING_KEYS = [
   'mspId',
   'storageEndpoint',
   'storageBucket',
+  'storageRegion',
   'pkcs11ModulePath',
   'pacsUrl',
 ] as const;
@@ -18,7 +19,7 @@ export type SettingKey = (typeof SETTING_KEYS)[number];
 /** A saved setting is a string; null means "not set yet". */
 export type Settings = Record<SettingKey, string | null>;
 
-export type SettingKind = 'hostPort' | 'filePath' | 'mspId' | 'httpUrl' | 'bucket';
+export type SettingKind = 'hostPort' | 'filePath' | 'mspId' | 'httpUrl' | 'bucket' | 'region';
 
 export interface SettingDefinition {
   key: SettingKey;
@@ -69,6 +70,14 @@ export const SETTING_DEFINITIONS: readonly SettingDefinition[] = [
     hint: 'The bucket that holds encrypted records.',
     example: 'action-ehr-records',
     kind: 'bucket',
+  },
+  {
+    key: 'storageRegion',
+    group: 'Cloud storage',
+    label: 'Region',
+    hint: 'The region the storage signs requests for; leave empty for us-east-1 (MinIO, Ceph).',
+    example: 'eu-central-1',
+    kind: 'region',
   },
   {
     key: 'pkcs11ModulePath',
@@ -204,6 +213,10 @@ export function checkSettingSyntax(key: SettingKey, value: string): string | nul
       return checkBucket(value);
     case 'filePath':
       return checkFilePathSyntax(value);
+    case 'region':
+      return /^[a-z][a-z0-9-]{1,31}$/.test(value)
+        ? null
+        : `"${value}" is not a region name (lower-case letters, digits and "-", e.g. eu-central-1).`;
   }
 }
 

@@ -16,6 +16,7 @@ export const GOOD_VALUES = (files: SettingsFlowFiles) => ({
   'MSP id': 'HospitalAMSP',
   'Storage endpoint': 'http://127.0.0.1:9000',
   Bucket: 'action-ehr-records',
+  Region: 'eu-central-1',
   'PKCS#11 module': files.softhsmModule,
   'PACS URL': 'http://127.0.0.1:8042/dicom-web',
 });
@@ -36,6 +37,7 @@ const LABEL_IDS: Record<string, string> = {
   'MSP id': 'setting-mspId',
   'Storage endpoint': 'setting-storageEndpoint',
   Bucket: 'setting-storageBucket',
+  Region: 'setting-storageRegion',
   'PKCS#11 module': 'setting-pkcs11ModulePath',
   'PACS URL': 'setting-pacsUrl',
 };

@@ -67,6 +67,11 @@ describe('settings text checks', () => {
     expect(checkSettingSyntax('storageBucket', value)).toMatch(message);
   });
 
+  it('checks region names', () => {
+    expect(checkSettingSyntax('storageRegion', 'eu-central-1')).toBeNull();
+    expect(checkSettingSyntax('storageRegion', 'EU Central')).toMatch(/not a region name/);
+  });
+
   it('asks for absolute paths for files', () => {
     expect(checkSettingSyntax('pkcs11ModulePath', 'libsofthsm2.so')).toMatch(/full path/);
     expect(checkSettingSyntax('peerTlsCaPath', '/etc/ca.pem')).toBeNull();

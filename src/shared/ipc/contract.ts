@@ -62,6 +62,7 @@ export const contract = {
             mspId: optionalSetting,
             storageEndpoint: optionalSetting,
             storageBucket: optionalSetting,
+            storageRegion: optionalSetting,
             pkcs11ModulePath: optionalSetting,
             pacsUrl: optionalSetting,
           } satisfies Record<SettingKey, z.ZodType>)
