@@ -1,0 +1,170 @@
+// The ACTION-EHR chaincode's functions as typed calls (see chaincode/README.md for each
+// rule). Submits go through submit.ts's retry rules; evaluations map refusals to
+// LedgerError naming the chaincode's rule.
+import type { Contract } from '@hyperledger/fabric-gateway';
+import { chaincodeRefusal, isTransientGrpc, LedgerError } from './errors';
+import { DEFAULT_RETRY, submitTransaction, type RetryPolicy, type SubmitReport } from './submit';
+
+export type Category =
+  | 'radiotherapy-plan'
+  | 'dose'
+  | 'imaging'
+  | 'treatment-record'
+  | 'clinical-note'
+  | 'lab'
+  | 'medication';
+
+export interface Submitted<T> {
+  value: T;
+  transactionId: string;
+  blockNumber: bigint;
+}
+
+const decoder = new TextDecoder();
+
+export class EhrLedger {
+  constructor(
+    readonly contract: Contract,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+  ) {}
+
+  private async submit<T>(name: string, args: string[]): Promise<Submitted<T>> {
+    const report: SubmitReport = await submitTransaction(this.contract, name, args, this.retry);
+    return {
+      value: JSON.parse(decoder.decode(report.result)) as T,
+      transactionId: report.transactionId,
+      blockNumber: report.blockNumber,
+    };
+  }
+
+  private async evaluate<T>(name: string, args: string[] = []): Promise<T> {
+    try {
+      return JSON.parse(
+        decoder.decode(await this.contract.evaluateTransaction(name, ...args)),
+      ) as T;
+    } catch (error) {
+      const refusal = chaincodeRefusal(error);
+      if (refusal) throw refusal;
+      throw new LedgerError(
+        isTransientGrpc(error) ? 'UNAVAILABLE' : 'FAILED',
+        `The ledger could not answer ${name}: ${(error as Error).message}`,
+        undefined,
+        isTransientGrpc(error),
+      );
+    }
+  }
+
+  registerUser(u: {
+    userId: string;
+    role: 'patient' | 'caregiver' | 'admin';
+    mspId: string;
+    certFingerprint: string;
+    encryptionPublicKeyPem: string;
+    displayName: string;
+    department: string;
+  }) {
+    return this.submit<Record<string, unknown>>('Directory:registerUser', [
+      u.userId,
+      u.role,
+      u.mspId,
+      u.certFingerprint,
+      u.encryptionPublicKeyPem,
+      u.displayName,
+      u.department,
+    ]);
+  }
+
+  getUser(userId: string) {
+    return this.evaluate<Record<string, unknown>>('Directory:getUser', [userId]);
+  }
+
+  listCaregivers(mspId = '') {
+    return this.evaluate<Record<string, unknown>[]>('Directory:listCaregivers', [mspId]);
+  }
+
+  grant(g: {
+    patientId: string;
+    caregiverId: string;
+    category: Category;
+    validFrom: Date;
+    validTo: Date;
+    read: boolean;
+    write: boolean;
+  }) {
+    return this.submit<Record<string, unknown>>('Permissions:grant', [
+      g.patientId,
+      g.caregiverId,
+      g.category,
+      g.validFrom.toISOString(),
+      g.validTo.toISOString(),
+      String(g.read),
+      String(g.write),
+    ]);
+  }
+
+  revoke(patientId: string, caregiverId: string, category: Category) {
+    return this.submit<Record<string, unknown>>('Permissions:revoke', [
+      patientId,
+      caregiverId,
+      category,
+    ]);
+  }
+
+  listCurrent(patientId: string) {
+    return this.evaluate<Record<string, unknown>[]>('Permissions:listCurrent', [patientId]);
+  }
+
+  getHistory(patientId: string) {
+    return this.evaluate<Record<string, unknown>[]>('Permissions:getHistory', [patientId]);
+  }
+
+  listSharedWithMe() {
+    return this.evaluate<Record<string, unknown>[]>('Permissions:listSharedWithMe');
+  }
+
+  addRecord(r: {
+    patientId: string;
+    category: Category;
+    storagePointer: string;
+    sha256: string;
+    sizeBytes: number;
+    contentType: string;
+    keyEnvelopeRef: string;
+  }) {
+    return this.submit<Record<string, unknown>>('Records:addRecord', [
+      r.patientId,
+      r.category,
+      r.storagePointer,
+      r.sha256,
+      String(r.sizeBytes),
+      r.contentType,
+      r.keyEnvelopeRef,
+    ]);
+  }
+
+  listRecords(patientId: string) {
+    return this.evaluate<Record<string, unknown>>('Records:listRecords', [patientId]);
+  }
+
+  recordDownload(patientId: string, recordId: string) {
+    return this.submit<Record<string, unknown>>('AccessLog:recordDownload', [patientId, recordId]);
+  }
+
+  listDisclosures(patientId: string) {
+    return this.evaluate<Record<string, unknown>[]>('AccessLog:listDisclosures', [patientId]);
+  }
+
+  openBreakGlass(patientId: string, reason: string, durationHours: number) {
+    return this.submit<Record<string, unknown>>('BreakGlass:open', [
+      patientId,
+      reason,
+      String(durationHours),
+    ]);
+  }
+
+  getPolicy() {
+    return this.evaluate<{ maxHours: number; minReasonLength: number; maxReasonLength: number }>(
+      'BreakGlass:getPolicy',
+    );
+  }
+}

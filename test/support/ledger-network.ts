@@ -1,0 +1,189 @@
+// A throwaway Fabric network for a test file (scripts/devnet in a temp state dir on free
+// ports, stopped by its watchdog if the test process dies), and the people on it:
+// identities enrolled at the hospital CAs and gateway connections to each hospital's peer.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPrivateKey, randomBytes } from 'node:crypto';
+import { signers } from '@hyperledger/fabric-gateway';
+import {
+  PEER_ORGS,
+  REPO_ROOT,
+  defaultPortOffsets,
+  locateBinaries,
+  resolveConfig,
+  type DevnetConfig,
+} from '../../scripts/devnet/config';
+import { down, readProfile, up, type ConnectionProfile } from '../../scripts/devnet/network';
+import {
+  connectToPeer,
+  type LedgerConnection,
+  type LedgerIdentity,
+} from '../../src/main/ledger/connection';
+import { EhrLedger } from '../../src/main/ledger/ehr-ledger';
+
+export function ledgerSkipReason(): string | undefined {
+  const bins = locateBinaries();
+  if (!bins.ready)
+    return `Fabric binaries not built (e.g. ${bins.missing[0]}); run npm run devnet:build`;
+  if (!existsSync(join(REPO_ROOT, 'chaincode', 'dist', 'server.js'))) {
+    return 'chaincode not compiled; run npm --prefix chaincode run build';
+  }
+  return undefined;
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/** A base port whose whole block is free now (17000 may be a developer's own network). */
+export async function freeBasePort(orderers: 1 | 3): Promise<number> {
+  const offsets = Object.values(defaultPortOffsets(orderers));
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base =
+      20_000 + ((process.pid * 13 + attempt * 7919 + Math.floor(Math.random() * 97)) % 400) * 100;
+    const free = await Promise.all(offsets.map((o) => portFree(base + o)));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error('no free block of ports between 20000 and 60000');
+}
+
+export type OrgIndex = 0 | 1;
+
+export interface Person {
+  id: string;
+  mspId: string;
+  identity: LedgerIdentity;
+  certificatePem: string;
+}
+
+export interface TestLedgerNetwork {
+  cfg: DevnetConfig;
+  profile(org: OrgIndex): ConnectionProfile;
+  appadmin(org: OrgIndex): Person;
+  /** Registers a user at the hospital's CA; returns the enrolment secret. */
+  register(org: OrgIndex, id: string, attrs: Record<string, string>): string;
+  /** Registers and enrols a user with a software key at the hospital's CA. */
+  enrol(org: OrgIndex, id: string, attrs: Record<string, string>): Person;
+  connect(org: OrgIndex, person: Person): { ledger: EhrLedger; connection: LedgerConnection };
+  stop(): Promise<void>;
+}
+
+export async function startLedgerNetwork(orderers: 1 | 3 = 1): Promise<TestLedgerNetwork> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'ehr-ledger-'));
+  const lines: string[] = [];
+  const cfg = resolveConfig({
+    stateDir,
+    basePort: await freeBasePort(orderers),
+    orderers,
+    waitMs: 90_000,
+    log: (line) => lines.push(line),
+  });
+  try {
+    await up(cfg, { build: false, ownerPid: process.pid, wipeWithOwner: true });
+  } catch (error) {
+    console.error(`network up failed:\n${lines.join('\n')}`);
+    throw error;
+  }
+  const caClient = join(locateBinaries().caBin, 'fabric-ca-client');
+  const connections: LedgerConnection[] = [];
+  const profile = (org: OrgIndex) => readProfile(cfg, PEER_ORGS[org]!);
+
+  const softwarePerson = (id: string, mspId: string, certPath: string, keyPath: string): Person => {
+    const certificatePem = readFileSync(certPath, 'utf8');
+    const key = createPrivateKey(readFileSync(keyPath));
+    return {
+      id,
+      mspId,
+      certificatePem,
+      identity: { mspId, certificatePem, signDigest: signers.newPrivateKeySigner(key) },
+    };
+  };
+
+  const network: TestLedgerNetwork = {
+    cfg,
+    profile,
+    appadmin(org) {
+      const p = profile(org);
+      const ids = p.identities.appadmin!;
+      return softwarePerson('appadmin', p.mspId, ids.certPath, ids.keyPath);
+    },
+    register(org, id, attrs) {
+      const p = profile(org);
+      const secret = randomBytes(12).toString('hex');
+      const attrList = Object.entries(attrs)
+        .map(([k, v]) => `${k}=${v}:ecert`)
+        .join(',');
+      execFileSync(
+        caClient,
+        [
+          'register',
+          '--id.name',
+          id,
+          '--id.secret',
+          secret,
+          '--id.type',
+          'client',
+          '--id.attrs',
+          attrList,
+          '-u',
+          p.ca.url,
+          '--mspdir',
+          p.identities.appadmin!.mspDir,
+          '--caname',
+          p.ca.caName,
+          '--tls.certfiles',
+          p.ca.tlsCACertPath,
+          '-H',
+          join(stateDir, 'test-clients', 'registrar'),
+        ],
+        { stdio: 'pipe' },
+      );
+      return secret;
+    },
+    enrol(org, id, attrs) {
+      const p = profile(org);
+      const secret = network.register(org, id, attrs);
+      const home = join(stateDir, 'test-clients', id);
+      const common = ['--caname', p.ca.caName, '--tls.certfiles', p.ca.tlsCACertPath, '-H', home];
+      const msp = join(home, 'msp');
+      execFileSync(
+        caClient,
+        [
+          'enroll',
+          '-u',
+          p.ca.url.replace('https://', `https://${id}:${secret}@`),
+          '--mspdir',
+          msp,
+          ...common,
+        ],
+        { stdio: 'pipe' },
+      );
+      const keyDir = join(msp, 'keystore');
+      const keyFile = readdirSync(keyDir)[0]!;
+      return softwarePerson(id, p.mspId, join(msp, 'signcerts', 'cert.pem'), join(keyDir, keyFile));
+    },
+    connect(org, person) {
+      const p = profile(org);
+      const connection = connectToPeer(
+        { endpoint: p.peer.endpoint, tlsCaPem: readFileSync(p.peer.tlsCACertPath, 'utf8') },
+        person.identity,
+      );
+      connections.push(connection);
+      const contract = connection.gateway.getNetwork(p.channel).getContract(p.chaincode);
+      return { ledger: new EhrLedger(contract), connection };
+    },
+    async stop() {
+      for (const c of connections) c.close();
+      await down(cfg);
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+  return network;
+}
