@@ -8,6 +8,7 @@ interface VitestReport {
   numPendingTests: number;
   numTodoTests: number;
   numTotalTestSuites: number;
+  numFailedTestSuites: number;
 }
 
 const file = process.argv[2] ?? 'artifacts/test-report.json';
@@ -19,9 +20,14 @@ try {
   process.exit(1);
 }
 const skipped = report.numPendingTests + report.numTodoTests;
+// A file whose setup (beforeAll) failed fails no test of its own: its tests count as skipped.
+// Say so, or the line would read "0 failed" for a red run.
+const brokenFiles =
+  report.numFailedTestSuites > 0 ? `, ${report.numFailedTestSuites} suites failed` : '';
 console.log(
-  `tests: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`,
+  `tests: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped${brokenFiles}`,
 );
+if (report.numFailedTestSuites > 0 || report.numFailedTests > 0) process.exitCode = 1;
 if (report.numPassedTests === 0) {
   console.error('No test ran.');
   process.exit(1);

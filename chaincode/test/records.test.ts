@@ -121,6 +121,43 @@ describe('Records.addRecord', () => {
     await world.net.refused(caregiver.identity, add, /^FORBIDDEN\(caregiver-write-grant\)/);
   });
 
+  it('answers a resubmitted add with the record already there, writing nothing twice', async () => {
+    const { world, patient } = await setup();
+    const add =
+      (hash = HASH, size = '2048') =>
+      (ctx: Parameters<typeof world.records.addRecord>[0]) =>
+        world.records.addRecord(
+          ctx,
+          patient.id,
+          'imaging',
+          's3://ehr/objects/ct-1',
+          hash,
+          size,
+          'application/dicom',
+          's3://ehr/envelopes/ct-1',
+        );
+    const first = await world.net.submit<RecordMetadata>(patient.identity, add());
+    world.net.advanceMillis(5_000);
+    // The client lost the answer and sends the same add again: same record, no write, no event.
+    const again = await world.net.evaluate<RecordMetadata>(patient.identity, add());
+    assert.deepEqual(again, first);
+    const listing = await world.net.evaluate<RecordListing>(patient.identity, (ctx) =>
+      world.records.listRecords(ctx, patient.id),
+    );
+    assert.equal(listing.records.length, 1);
+    // The same object with other metadata is a mistake, not a retry.
+    const other = await world.net.refused(
+      patient.identity,
+      add('b'.repeat(64)),
+      /^CONFLICT\(storagePointer\)/,
+    );
+    assert.equal(
+      other.message,
+      `CONFLICT(storagePointer): object s3://ehr/objects/ct-1 is already registered as record ${first.recordId} with other metadata`,
+    );
+    await world.net.refused(patient.identity, add(HASH, '2049'), /^CONFLICT\(storagePointer\)/);
+  });
+
   it('refuses malformed metadata, naming the argument', async () => {
     const { world, patient } = await setup();
     const valid = ['dose', 's3://ehr/o', HASH, '10', 'application/dicom', 's3://ehr/e'];

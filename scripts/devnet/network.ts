@@ -29,6 +29,7 @@ import {
   type DevnetConfig,
   type PeerOrg,
 } from './config.ts';
+import { endorseThroughGateway } from './endorsable.ts';
 import {
   caAnswers,
   caCert,
@@ -941,6 +942,15 @@ async function upLocked(cfg: DevnetConfig, opts: UpOptions): Promise<void> {
     );
     cfg.log(`peer-${org.key} ${HEALTH_QUERY.function} → ${answer}`);
   }
+  for (const org of PEER_ORGS) {
+    await waitFor(
+      `peer-${org.key}'s gateway to find both hospitals' peers for an endorsement`,
+      () => endorseThroughGateway(cfg, org),
+      cfg.waitMs,
+      { intervalMs: 1000, logHint: logFile(cfg, `peer-${org.key}`) },
+    );
+  }
+  cfg.log('both gateways can endorse with both hospitals');
   writeProfiles(cfg);
   cfg.log(
     `network up in ${((Date.now() - t0) / 1000).toFixed(1)} s; profiles in ${join(cfg.stateDir, 'profiles')}, logs in ${cfg.logDir}`,

@@ -1,6 +1,6 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { identifyCaller } from '../auth/caller';
-import { forbidden } from '../errors';
+import { conflict, forbidden } from '../errors';
 import { applyChange } from '../ledger/change';
 import { canonicalJson } from '../ledger/canonical-json';
 import { buildEvent, EventName } from '../ledger/events';
@@ -9,7 +9,8 @@ import { toIsoTime, txTimeMillis } from '../ledger/tx-time';
 import type { RecordMetadata } from '../model/record-metadata';
 import type { DirectoryUser } from '../model/user';
 import { breakGlassInForce, findWriteGrant, readableCategories } from '../policy/caregiver-access';
-import { readPatientRecords } from '../stores/record-store';
+import { readText } from '../ledger/state';
+import { readPatientRecords, readRecord } from '../stores/record-store';
 import { parseCategory, type Category } from '../validation/categories';
 import { parsePatientId, parseSha256Hex } from '../validation/ids';
 import { parseContentType, parseObjectUri, parseSizeBytes } from '../validation/record-fields';
@@ -35,6 +36,11 @@ export class RecordsContract extends Contract {
    * Registers an encrypted object already uploaded to storage. The uploader is whoever signs
    * the transaction: the patient himself, or a caregiver with a write grant in force for the
    * category. Break-glass never allows writing.
+   *
+   * One stored object is one record: adding a pointer that is already registered with the
+   * same metadata by the same uploader returns that record and writes nothing (a client that
+   * lost the answer to its first submit can safely send it again); with different metadata
+   * it is refused.
    */
   @Transaction()
   @Returns('string')
@@ -60,6 +66,25 @@ export class RecordsContract extends Contract {
     const caller = await identifyCaller(ctx);
     await requireWriteAccess(ctx, caller, patient, parsedCategory, now);
 
+    const pointerKey = keys.recordByPointer(ctx, patient, pointer);
+    const existingId = await readText(ctx, pointerKey);
+    if (existingId !== null) {
+      const existing = await readRecord(ctx, patient, existingId);
+      const same =
+        existing !== null &&
+        existing.category === parsedCategory &&
+        existing.uploaderId === caller.userId &&
+        existing.sha256 === hash &&
+        existing.sizeBytes === size &&
+        existing.contentType === type &&
+        existing.keyEnvelopeRef === envelopes;
+      if (same) return canonicalJson(existing);
+      throw conflict(
+        'storagePointer',
+        `object ${pointer} is already registered as record ${existingId} with other metadata`,
+      );
+    }
+
     const record: RecordMetadata = {
       recordId: ctx.stub.getTxID(),
       patientId: patient,
@@ -75,7 +100,10 @@ export class RecordsContract extends Contract {
     };
     await applyChange(
       ctx,
-      [{ key: keys.record(ctx, patient, record.recordId), json: record }],
+      [
+        { key: keys.record(ctx, patient, record.recordId), json: record },
+        { key: pointerKey, text: record.recordId },
+      ],
       buildEvent(ctx, EventName.recordAdded, patient, false, { record }),
     );
     return canonicalJson(record);

@@ -28,6 +28,9 @@ export const KeyType = {
   record: 'record',
   /** [patientId, accessId] → AccessEntry: the accounting of disclosures */
   disclosure: 'disclosure',
+  /** [patientId, storagePointer] → recordId: one record per stored object, so a resubmitted
+   *  add (the client could not tell whether the first one committed) adds nothing twice */
+  recordByPointer: 'record-by-pointer',
 } as const;
 
 /** Fixed width keeps the lexical order of log keys equal to their numeric order. */
@@ -62,4 +65,6 @@ export const keys = {
     ctx.stub.createCompositeKey(KeyType.record, [patientId, recordId]),
   disclosure: (ctx: Context, patientId: string, accessId: string) =>
     ctx.stub.createCompositeKey(KeyType.disclosure, [patientId, accessId]),
+  recordByPointer: (ctx: Context, patientId: string, storagePointer: string) =>
+    ctx.stub.createCompositeKey(KeyType.recordByPointer, [patientId, storagePointer]),
 };

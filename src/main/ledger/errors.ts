@@ -55,3 +55,16 @@ const TRANSIENT_GRPC = new Set([
 export function isTransientGrpc(error: unknown): boolean {
   return error instanceof GatewayError && TRANSIENT_GRPC.has(error.code);
 }
+
+/**
+ * The gateway could not find peers enough to satisfy the endorsement policy: a hospital's
+ * peer is down or gossip has not (re)discovered it yet. Nothing was endorsed, and the
+ * condition clears on its own when the peer is back, so it is worth another try.
+ */
+export function isEndorsersMissing(error: unknown): boolean {
+  return (
+    error instanceof GatewayError &&
+    error.code === 9 && // FAILED_PRECONDITION
+    /no (combination of peers|peer combination)/.test(error.message)
+  );
+}

@@ -1,6 +1,7 @@
 // Submitting a transaction so that it is never lost silently and never applied twice.
 // Fabric Gateway does not resubmit on its own, so this decides, per step:
 //   endorse fails, transient      → nothing reached the orderer: endorse the same proposal again
+//     (a peer the policy needs is unreachable or not yet rediscovered by gossip counts too)
 //   endorse refused by chaincode  → final: the policy said no (LedgerError with the rule)
 //   submit fails, transient       → the orderer may or may not have it: send the SAME signed
 //                                   transaction again (same id; a copy that arrives twice is
@@ -11,7 +12,7 @@
 // Every wait is bounded; when attempts run out the error says the transaction's fate is
 // unknown if it is (the caller shows it and can check the transaction id).
 import type { Contract, Transaction, SubmittedTransaction } from '@hyperledger/fabric-gateway';
-import { chaincodeRefusal, isTransientGrpc, LedgerError } from './errors';
+import { chaincodeRefusal, isEndorsersMissing, isTransientGrpc, LedgerError } from './errors';
 
 // peer.TxValidationCode values that mean "not committed because of a concurrent change".
 const MVCC_READ_CONFLICT = 11;
@@ -52,7 +53,8 @@ async function endorse(
     } catch (error) {
       const refusal = chaincodeRefusal(error);
       if (refusal) throw refusal;
-      if (!isTransientGrpc(error) || attempt + 1 >= policy.attempts) {
+      const transient = isTransientGrpc(error) || isEndorsersMissing(error);
+      if (!transient || attempt + 1 >= policy.attempts) {
         throw new LedgerError(
           'UNAVAILABLE',
           `The ledger did not endorse ${name}: ${(error as Error).message}`,
