@@ -1,6 +1,11 @@
 import { Shim, type ChaincodeServerOpts } from 'fabric-shim';
 import { createChaincode } from './chaincode';
-import { BREAK_GLASS_MAX_HOURS_ENV, loadBreakGlassPolicy } from './config';
+import {
+  BREAK_GLASS_MAX_HOURS_ENV,
+  loadBreakGlassPolicy,
+  loadClockPolicy,
+  TX_TIME_TOLERANCE_ENV,
+} from './config';
 import { readServerConfig } from './server-config';
 
 /**
@@ -10,6 +15,7 @@ import { readServerConfig } from './server-config';
 async function main(): Promise<void> {
   const config = readServerConfig(process.env);
   const policy = loadBreakGlassPolicy(process.env);
+  const clock = loadClockPolicy(process.env);
   const chaincode = createChaincode();
   const options = {
     ccid: config.ccid,
@@ -20,7 +26,7 @@ async function main(): Promise<void> {
   await Shim.server(chaincode, options).start();
   console.log(
     `action-ehr chaincode ${config.ccid} listening on ${config.address} (${config.tls ? 'TLS' : 'plaintext'}); ` +
-      `${BREAK_GLASS_MAX_HOURS_ENV}=${policy.maxHours}`,
+      `${BREAK_GLASS_MAX_HOURS_ENV}=${policy.maxHours}, ${TX_TIME_TOLERANCE_ENV}=${clock.toleranceMillis / 1000}`,
   );
 }
 

@@ -4,6 +4,8 @@ import {
   BREAK_GLASS_MAX_HOURS_ENV,
   DEFAULT_BREAK_GLASS_MAX_HOURS,
   loadBreakGlassPolicy,
+  loadClockPolicy,
+  TX_TIME_TOLERANCE_ENV,
 } from '../src/config';
 import { readServerConfig } from '../src/server-config';
 
@@ -26,6 +28,25 @@ describe('break-glass policy from the environment', () => {
         new RegExp(
           `^Error: ${BREAK_GLASS_MAX_HOURS_ENV} must be a whole number of hours from 1 to 72`,
         ),
+        `accepted ${JSON.stringify(bad)}`,
+      );
+    }
+  });
+});
+
+describe('transaction time tolerance from the environment', () => {
+  it('defaults to 300 s and takes whole seconds from 10 to 3600', () => {
+    assert.equal(loadClockPolicy({}).toleranceMillis, 300_000);
+    assert.equal(loadClockPolicy({ [TX_TIME_TOLERANCE_ENV]: '' }).toleranceMillis, 300_000);
+    assert.equal(loadClockPolicy({ [TX_TIME_TOLERANCE_ENV]: '10' }).toleranceMillis, 10_000);
+    assert.equal(loadClockPolicy({ [TX_TIME_TOLERANCE_ENV]: '3600' }).toleranceMillis, 3_600_000);
+  });
+
+  it('refuses to start with anything else', () => {
+    for (const bad of ['0', '9', '3601', '30.5', '-30', 'five minutes', '060']) {
+      assert.throws(
+        () => loadClockPolicy({ [TX_TIME_TOLERANCE_ENV]: bad }),
+        /^Error: ACTION_EHR_TX_TIME_TOLERANCE_SECONDS must be a whole number of seconds from 10 to 3600/,
         `accepted ${JSON.stringify(bad)}`,
       );
     }

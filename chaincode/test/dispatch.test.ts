@@ -17,12 +17,15 @@ import {
 } from './support/ledger-test-double';
 import { DAY, HOSPITAL_A, HOSPITAL_B, randomId } from './support/world';
 
-const START = Date.parse('2025-03-03T08:00:00.000Z');
+// Calls are dated now: the contracts refuse a timestamp far from the chaincode's clock.
+const START = Date.now();
 
 class ShimHarness {
   readonly ledger = new InMemoryLedger();
   readonly chaincode = createChaincode();
   private count = 0;
+  /** The proposal timestamp the next calls carry. */
+  timestampMillis = START;
 
   async invoke(
     identity: TestIdentity,
@@ -31,7 +34,7 @@ class ShimHarness {
   ): Promise<{ response: ChaincodeResponse; stub: ChaincodeStubTestDouble }> {
     const stub = new ChaincodeStubTestDouble(this.ledger, {
       txId: (++this.count).toString(16).padStart(64, '0'),
-      timestampMillis: START,
+      timestampMillis: this.timestampMillis,
       creator: { mspid: identity.mspId, idBytes: Buffer.from(identity.certificatePem, 'utf8') },
       args: [fn, ...args],
     });
@@ -94,6 +97,30 @@ describe('through the fabric-shim contract router', () => {
       grant?.parameters?.map((p) => p.name),
       ['patientId', 'caregiverId', 'category', 'validFrom', 'validTo', 'read', 'write'],
     );
+  });
+
+  it('refuses a call dated too far from the clock, before any rule runs, queries included', async () => {
+    const shim = new ShimHarness();
+    const anyone = await createTestIdentity('anyone', HOSPITAL_A);
+    const minute = 60_000;
+    for (const [offset, direction] of [
+      [-10 * minute, 'behind'],
+      [10 * minute, 'ahead of'],
+    ] as const) {
+      shim.timestampMillis = Date.now() + offset;
+      const { response, stub } = await shim.invoke(anyone, 'BreakGlass:getPolicy');
+      assert.notEqual(response.status, 200);
+      assert.match(
+        messageOf(response),
+        new RegExp(
+          `^INVALID_ARGUMENT\\(txTimestamp\\): the transaction is dated ${new Date(shim.timestampMillis).toISOString()}, (599|600|601) s ${direction} the ledger's clock \\(.+\\); at most 300 s is accepted: check the computer's clock$`,
+        ),
+      );
+      assert.equal(stub.trace.writes.size, 0);
+    }
+    shim.timestampMillis = Date.now() - 4 * minute; // a slow clock inside the tolerance
+    const policy = await shim.ok<{ maxHours: number }>(anyone, 'BreakGlass:getPolicy');
+    assert.equal(policy.maxHours, 4);
   });
 
   it('recognises the admin attribute in a real Fabric-CA-style certificate and runs a grant end to end', async () => {

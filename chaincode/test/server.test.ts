@@ -73,7 +73,7 @@ describe('chaincode-as-a-service entry point', () => {
     assert.match(
       line,
       new RegExp(
-        `action-ehr chaincode action-ehr_1:abc listening on 127\\.0\\.0\\.1:${port} \\(plaintext\\); ACTION_EHR_BREAK_GLASS_MAX_HOURS=6`,
+        `action-ehr chaincode action-ehr_1:abc listening on 127\\.0\\.0\\.1:${port} \\(plaintext\\); ACTION_EHR_BREAK_GLASS_MAX_HOURS=6, ACTION_EHR_TX_TIME_TOLERANCE_SECONDS=300`,
       ),
     );
     server.child.kill('SIGTERM');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CardClient } from '../../src/main/keystore/card-client';
 import { provisionCard, type CardIdentity } from '../../src/main/keystore/provision';
 import type { EhrLedger } from '../../src/main/ledger/ehr-ledger';
-import { LedgerError } from '../../src/main/ledger/errors';
+import { chaincodeRefusal, LedgerError } from '../../src/main/ledger/errors';
 import {
   ledgerSkipReason,
   startLedgerNetwork,
@@ -16,7 +16,7 @@ import {
 } from '../support/ledger-network';
 import { softhsmTokens, type TestTokens } from '../support/softhsm';
 
-const { common, msp, peer } = fabricProtos;
+const { common, gateway: gateway_, msp, peer } = fabricProtos;
 
 const skip = ledgerSkipReason();
 if (skip) console.log(`Ledger policy tests skipped: ${skip}.`);
@@ -134,7 +134,8 @@ describe.skipIf(Boolean(skip))('access policy on the real network', () => {
       patientId,
       caregiverId: doctor.id,
       category: 'imaging',
-      validFrom: minutes(-1),
+      // Started an hour ago: after the revoke, a query backdated into this window is the attack.
+      validFrom: minutes(-60),
       validTo: minutes(30),
       read: true,
       write: false,
@@ -198,6 +199,42 @@ describe.skipIf(Boolean(skip))('access policy on the real network', () => {
     );
     expect(notPatient.subject).toBe('patient-only');
   }, 120_000);
+
+  it('refuses a caregiver who backdates his query into the window the patient revoked', async () => {
+    // Fabric's endorsers accept any timestamp the client puts in a proposal, and the chaincode
+    // decides by that timestamp; so the doctor crafts a listRecords dated ten minutes back,
+    // when his imaging grant (revoked above) was in force, and signs it himself.
+    const { gateway } = doctorConnection;
+    const contract = gateway
+      .getNetwork(net.profile(1).channel)
+      .getContract(net.profile(1).chaincode);
+    const proposed = gateway_.ProposedTransaction.deserializeBinary(
+      contract.newProposal('Records:listRecords', { arguments: [patientId] }).getBytes(),
+    );
+    const signed = proposed.getProposal()!;
+    const proposal = peer.Proposal.deserializeBinary(signed.getProposalBytes_asU8());
+    const header = common.Header.deserializeBinary(proposal.getHeader_asU8());
+    const channelHeader = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
+    const timestamp = channelHeader.getTimestamp()!;
+    timestamp.setSeconds(timestamp.getSeconds() - 600);
+    channelHeader.setTimestamp(timestamp);
+    header.setChannelHeader(channelHeader.serializeBinary());
+    proposal.setHeader(header.serializeBinary());
+    signed.setProposalBytes(proposal.serializeBinary());
+    proposed.setProposal(signed);
+    const digest = createHash('sha256').update(signed.getProposalBytes_asU8()).digest();
+    const forged = gateway.newSignedProposal(
+      proposed.serializeBinary(),
+      await doctor.identity.signDigest(digest),
+    );
+    const error = await forged.evaluate().then(
+      () => null,
+      (e: unknown) => chaincodeRefusal(e),
+    );
+    expect(error?.code).toBe('INVALID_ARGUMENT');
+    expect(error?.subject).toBe('txTimestamp');
+    expect(error?.message).toMatch(/60\d s behind the ledger's clock/);
+  }, 60_000);
 
   it('opens break-glass for a bounded time, flagged in listings and history', async () => {
     const opened = await asDoctor.openBreakGlass(

@@ -1,4 +1,5 @@
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { EhrContract } from './ehr-contract';
 import { requireCaregiver, requirePatientSelf } from '../auth/caller';
 import { forbidden, notFound } from '../errors';
 import { applyChange } from '../ledger/change';
@@ -12,7 +13,7 @@ import { readDisclosures, readRecord } from '../stores/record-store';
 import { parsePatientId, parseTxDerivedId } from '../validation/ids';
 
 @Info({ title: 'AccessLog', description: "Accounting of disclosures: caregivers' downloads" })
-export class AccessLogContract extends Contract {
+export class AccessLogContract extends EhrContract {
   constructor() {
     super('AccessLog');
   }

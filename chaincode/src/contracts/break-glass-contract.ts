@@ -1,4 +1,5 @@
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { EhrContract } from './ehr-contract';
 import { requireCaregiver } from '../auth/caller';
 import { loadBreakGlassPolicy, type BreakGlassPolicy } from '../config';
 import { conflict, invalidArgument, notFound } from '../errors';
@@ -20,7 +21,7 @@ import { parseInteger, requireString } from '../validation/primitives';
 const HOUR_MILLIS = 3_600_000;
 
 @Info({ title: 'BreakGlass', description: 'Time-boxed, audited emergency read access' })
-export class BreakGlassContract extends Contract {
+export class BreakGlassContract extends EhrContract {
   /** Fabric constructs contracts without arguments: the policy then comes from the environment. */
   constructor(private readonly policy: BreakGlassPolicy = loadBreakGlassPolicy()) {
     super('BreakGlass');

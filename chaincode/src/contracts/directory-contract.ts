@@ -1,4 +1,5 @@
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { EhrContract } from './ehr-contract';
 import { requireAdminOf } from '../auth/caller';
 import { conflict, invalidArgument, notFound } from '../errors';
 import { applyChange } from '../ledger/change';
@@ -26,7 +27,7 @@ const MAX_DEPARTMENT = 120;
   title: 'Directory',
   description: 'Users of each hospital: role, certificate, encryption key',
 })
-export class DirectoryContract extends Contract {
+export class DirectoryContract extends EhrContract {
   constructor() {
     super('Directory');
   }

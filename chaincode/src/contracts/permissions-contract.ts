@@ -1,4 +1,5 @@
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { EhrContract } from './ehr-contract';
 import { requireCaregiver, requirePatientSelf } from '../auth/caller';
 import { conflict, invalidArgument, notFound } from '../errors';
 import { applyChange } from '../ledger/change';
@@ -30,7 +31,7 @@ import { parseBoolean, parseUtcTime } from '../validation/primitives';
   title: 'Permissions',
   description: "A patient's grants and revocations, with full history",
 })
-export class PermissionsContract extends Contract {
+export class PermissionsContract extends EhrContract {
   constructor() {
     super('Permissions');
   }

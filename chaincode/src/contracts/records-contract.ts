@@ -1,4 +1,5 @@
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { EhrContract } from './ehr-contract';
 import { identifyCaller } from '../auth/caller';
 import { conflict, forbidden } from '../errors';
 import { applyChange } from '../ledger/change';
@@ -27,7 +28,7 @@ export interface RecordListing {
 }
 
 @Info({ title: 'Records', description: 'Metadata of encrypted records stored off-chain' })
-export class RecordsContract extends Contract {
+export class RecordsContract extends EhrContract {
   constructor() {
     super('Records');
   }

@@ -1,4 +1,6 @@
 import type { Context } from 'fabric-contract-api';
+import type { ClockPolicy } from '../config';
+import { invalidArgument } from '../errors';
 
 /**
  * The transaction timestamp is the only clock: it is set by the client in the proposal and
@@ -16,4 +18,20 @@ export function toIsoTime(millis: number): string {
 
 export function txTimeIso(ctx: Context): string {
   return toIsoTime(txTimeMillis(ctx));
+}
+
+/**
+ * Refuses a transaction whose timestamp is further from the chaincode's clock than the
+ * deployment allows (see ClockPolicy in config.ts for why the clock is consulted at all).
+ */
+export function requirePlausibleTxTime(ctx: Context, policy: ClockPolicy): void {
+  const tx = txTimeMillis(ctx);
+  const now = policy.nowMillis();
+  const offset = tx - now;
+  if (Math.abs(offset) > policy.toleranceMillis) {
+    throw invalidArgument(
+      'txTimestamp',
+      `the transaction is dated ${toIsoTime(tx)}, ${Math.round(Math.abs(offset) / 1000)} s ${offset < 0 ? 'behind' : 'ahead of'} the ledger's clock (${toIsoTime(now)}); at most ${policy.toleranceMillis / 1000} s is accepted: check the computer's clock`,
+    );
+  }
 }
