@@ -7,10 +7,9 @@
 // floor of anything that touches the ledger; and the orderer's BatchTimeout, printed with
 // MaxMessageCount because together they decide what a lone submit waits for its block
 // (a block is cut after BatchTimeout or MaxMessageCount transactions, whichever comes first).
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EhrLedger } from '../src/main/ledger/ehr-ledger';
 import {
   ledgerSkipReason,
   startLedgerNetwork,
@@ -48,42 +47,13 @@ function batchSettings(net: TestLedgerNetwork) {
   };
 }
 
-const fingerprint = (pem: string) =>
-  createHash('sha256')
-    .update(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64'))
-    .digest('hex');
-const encryptionKey = () =>
-  generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
-    .publicKey.export({ format: 'pem', type: 'spki' })
-    .toString();
-
 async function registerPatients(net: TestLedgerNetwork, count: number) {
-  const admin = net.connect(0, net.appadmin(0)).ledger;
-  const patients: { id: string; certificatePem: string; ledger: EhrLedger }[] = [];
-  for (let i = 0; i < count; i++) {
-    const id = `pat-${randomBytes(16).toString('hex')}`;
-    const person = net.enrol(0, id, { role: 'patient' });
-    patients.push({
-      id,
-      certificatePem: person.certificatePem,
-      ledger: net.connect(0, person).ledger,
-    });
-  }
-  // Directory entries of different users touch different keys: register them all at once.
-  await Promise.all(
-    patients.map((p) =>
-      admin.registerUser({
-        userId: p.id,
-        role: 'patient',
-        mspId: 'HospitalAMSP',
-        certFingerprint: fingerprint(p.certificatePem),
-        encryptionPublicKeyPem: encryptionKey(),
-        displayName: '',
-        department: '',
-      }),
-    ),
+  const persons = Array.from({ length: count }, () =>
+    net.enrol(0, `pat-${randomBytes(16).toString('hex')}`, { role: 'patient' }),
   );
-  return patients;
+  // Directory entries of different users touch different keys: register them all at once.
+  await Promise.all(persons.map((person) => net.registerInDirectory(0, person, 'patient')));
+  return persons.map((person) => ({ id: person.id, ledger: net.connect(0, person).ledger }));
 }
 
 export async function run(): Promise<BenchFigure[]> {
@@ -98,12 +68,7 @@ export async function run(): Promise<BenchFigure[]> {
     const doctor = net.enrol(1, `cg-${randomBytes(16).toString('hex')}`, {
       role: 'caregiver',
     });
-    await net.connect(1, net.appadmin(1)).ledger.registerUser({
-      userId: doctor.id,
-      role: 'caregiver',
-      mspId: 'HospitalBMSP',
-      certFingerprint: fingerprint(doctor.certificatePem),
-      encryptionPublicKeyPem: encryptionKey(),
+    await net.registerInDirectory(1, doctor, 'caregiver', {
       displayName: 'Dr Bench',
       department: 'Radiation Oncology',
     });

@@ -82,20 +82,7 @@ describe.skipIf(Boolean(skip))('the ledger under faults (three orderers)', () =>
     net = await startLedgerNetwork(3);
     patientId = `pat-${hex()}`;
     const patient = net.enrol(0, patientId, { role: 'patient' });
-    const { createHash, generateKeyPairSync } = await import('node:crypto');
-    await net.connect(0, net.appadmin(0)).ledger.registerUser({
-      userId: patientId,
-      role: 'patient',
-      mspId: 'HospitalAMSP',
-      certFingerprint: createHash('sha256')
-        .update(Buffer.from(patient.certificatePem.replace(/-----[^-]+-----|\s/g, ''), 'base64'))
-        .digest('hex'),
-      encryptionPublicKeyPem: generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
-        .publicKey.export({ format: 'pem', type: 'spki' })
-        .toString(),
-      displayName: '',
-      department: '',
-    });
+    await net.registerInDirectory(0, patient, 'patient');
     asPatient = net.connect(0, patient).ledger;
   }, 300_000);
 

@@ -1,7 +1,7 @@
 // The access policy on the real two-hospital network, through the Fabric Gateway: a patient
 // of HospitalA signing on a smart card (SoftHSM2) shares with an oncologist of HospitalB,
 // who reads through HospitalB's peer; the chaincode's refusals arrive with their rule.
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fabricProtos from '@hyperledger/fabric-protos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CardClient } from '../../src/main/keystore/card-client';
@@ -23,14 +23,6 @@ if (skip) console.log(`Ledger policy tests skipped: ${skip}.`);
 
 const hex = (n = 16) => randomBytes(n).toString('hex');
 const minutes = (m: number) => new Date(Date.now() + m * 60_000);
-const softwareEncryptionKey = () =>
-  generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
-    .publicKey.export({ format: 'pem', type: 'spki' })
-    .toString();
-const fingerprint = (pem: string) =>
-  createHash('sha256')
-    .update(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64'))
-    .digest('hex');
 
 async function refusal(promise: Promise<unknown>): Promise<LedgerError> {
   const error = await promise.then(
@@ -77,7 +69,6 @@ describe.skipIf(Boolean(skip))('access policy on the real network', () => {
     doctor = net.enrol(1, doctorId, { role: 'caregiver', department: 'Radiation Oncology' });
 
     const adminA = net.connect(0, net.appadmin(0)).ledger;
-    const adminB = net.connect(1, net.appadmin(1)).ledger;
     await adminA.registerUser({
       userId: patientId,
       role: 'patient',
@@ -87,12 +78,7 @@ describe.skipIf(Boolean(skip))('access policy on the real network', () => {
       displayName: '',
       department: '',
     });
-    await adminB.registerUser({
-      userId: doctor.id,
-      role: 'caregiver',
-      mspId: 'HospitalBMSP',
-      certFingerprint: fingerprint(doctor.certificatePem),
-      encryptionPublicKeyPem: softwareEncryptionKey(),
+    await net.registerInDirectory(1, doctor, 'caregiver', {
       displayName: 'Dr Grace Hopper',
       department: 'Radiation Oncology',
     });

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPrivateKey, randomBytes } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { signers } from '@hyperledger/fabric-gateway';
 import {
   PEER_ORGS,
@@ -22,6 +22,7 @@ import {
   type LedgerConnection,
   type LedgerIdentity,
 } from '../../src/main/ledger/connection';
+import { certificateFacts, pemToDer } from '../../src/main/keystore/certificate';
 import { EhrLedger } from '../../src/main/ledger/ehr-ledger';
 
 export function ledgerSkipReason(): string | undefined {
@@ -72,6 +73,16 @@ export interface TestLedgerNetwork {
   /** Registers and enrols a user with a software key at the hospital's CA. */
   enrol(org: OrgIndex, id: string, attrs: Record<string, string>): Person;
   connect(org: OrgIndex, person: Person): { ledger: EhrLedger; connection: LedgerConnection };
+  /**
+   * Registers a person enrolled with `enrol` in the ledger's directory, as his hospital's
+   * administrator would (with a fresh software encryption key).
+   */
+  registerInDirectory(
+    org: OrgIndex,
+    person: Person,
+    role: 'patient' | 'caregiver',
+    details?: { displayName: string; department: string },
+  ): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -93,6 +104,7 @@ export async function startLedgerNetwork(orderers: 1 | 3 = 1): Promise<TestLedge
   }
   const caClient = join(locateBinaries().caBin, 'fabric-ca-client');
   const connections: LedgerConnection[] = [];
+  const admins: Partial<Record<OrgIndex, EhrLedger>> = {};
   const profile = (org: OrgIndex) => readProfile(cfg, PEER_ORGS[org]!);
 
   const softwarePerson = (id: string, mspId: string, certPath: string, keyPath: string): Person => {
@@ -178,6 +190,19 @@ export async function startLedgerNetwork(orderers: 1 | 3 = 1): Promise<TestLedge
       connections.push(connection);
       const contract = connection.gateway.getNetwork(p.channel).getContract(p.chaincode);
       return { ledger: new EhrLedger(contract), connection };
+    },
+    async registerInDirectory(org, person, role, details = { displayName: '', department: '' }) {
+      const admin = (admins[org] ??= network.connect(org, network.appadmin(org)).ledger);
+      await admin.registerUser({
+        userId: person.id,
+        role,
+        mspId: person.mspId,
+        certFingerprint: certificateFacts(pemToDer(person.certificatePem)).fingerprint,
+        encryptionPublicKeyPem: generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+          .publicKey.export({ format: 'pem', type: 'spki' })
+          .toString(),
+        ...details,
+      });
     },
     async stop() {
       for (const c of connections) c.close();
