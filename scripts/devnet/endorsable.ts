@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { createPrivateKey } from 'node:crypto';
 import { join } from 'node:path';
-import * as grpc from '@grpc/grpc-js';
-import { connect, hash, signers } from '@hyperledger/fabric-gateway';
+import { signers } from '@hyperledger/fabric-gateway';
+import { connectToPeer } from '../../src/main/ledger/connection.ts';
 import {
   CHAINCODE_NAME,
   HEALTH_QUERY,
@@ -22,31 +22,28 @@ import { caCert, identityDir } from './pki.ts';
 /** Endorses the health query through the org's gateway (no submit); throws while it cannot. */
 export async function endorseThroughGateway(cfg: DevnetConfig, org: PeerOrg): Promise<string> {
   const msp = join(identityDir(cfg, org.key, 'Admin'), 'msp');
-  const client = new grpc.Client(
-    `${HOST}:${port(cfg, `peer-${org.key}`)}`,
-    grpc.credentials.createSsl(readFileSync(caCert(cfg, org.key))),
-  );
-  const gateway = connect({
-    client,
-    identity: {
-      mspId: org.mspId,
-      credentials: readFileSync(join(msp, 'signcerts', 'cert.pem')),
+  // The workstation's own connection code, with the org admin's file key in place of a card.
+  const connection = connectToPeer(
+    {
+      endpoint: `${HOST}:${port(cfg, `peer-${org.key}`)}`,
+      tlsCaPem: readFileSync(caCert(cfg, org.key), 'utf8'),
     },
-    signer: signers.newPrivateKeySigner(
-      createPrivateKey(readFileSync(join(msp, 'keystore', 'key.pem'))),
-    ),
-    hash: hash.sha256,
-    endorseOptions: () => ({ deadline: Date.now() + 15_000 }),
-  });
+    {
+      mspId: org.mspId,
+      certificatePem: readFileSync(join(msp, 'signcerts', 'cert.pem'), 'utf8'),
+      signDigest: signers.newPrivateKeySigner(
+        createPrivateKey(readFileSync(join(msp, 'keystore', 'key.pem'))),
+      ),
+    },
+  );
   try {
-    const transaction = await gateway
+    const transaction = await connection.gateway
       .getNetwork(cfg.channel)
       .getContract(CHAINCODE_NAME)
       .newProposal(HEALTH_QUERY.function, { arguments: HEALTH_QUERY.Args })
       .endorse();
     return Buffer.from(transaction.getResult()).toString('utf8');
   } finally {
-    gateway.close();
-    client.close();
+    connection.close();
   }
 }
