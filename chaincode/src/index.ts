@@ -23,7 +23,7 @@ export type {
 } from './model/permission-entry';
 export type { RecordMetadata } from './model/record-metadata';
 export type { AccessEntry } from './model/access-entry';
-export type { RecordListing } from './contracts/records-contract';
+export type { RecordListing, RecordAccessBasis } from './model/record-listing';
 
 /**
  * The contracts this chaincode serves, read by fabric-shim (`fabric-chaincode-node`) and by

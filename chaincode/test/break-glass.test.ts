@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { RecordListing } from '../src/contracts/records-contract';
+import type { RecordListing } from '../src/model/record-listing';
 import type { LedgerEvent } from '../src/ledger/events';
 import type { AccessEntry } from '../src/model/access-entry';
 import type { BreakGlassEntry, PermissionEntry } from '../src/model/permission-entry';

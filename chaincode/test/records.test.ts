@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { RecordListing } from '../src/contracts/records-contract';
+import type { RecordListing } from '../src/model/record-listing';
 import type { LedgerEvent } from '../src/ledger/events';
 import type { RecordMetadata } from '../src/model/record-metadata';
 import { DAY, HOSPITAL_A, HOSPITAL_B, HOUR, World } from './support/world';

@@ -71,7 +71,7 @@ async function start(): Promise<void> {
   });
   registerIpc(composed.dispatch);
   for (const name of EVENT_NAMES) {
-    composed.events.on(name, (payload) =>
+    composed.events.on(name, (payload: unknown) =>
       mainWindow?.webContents.send(ipcEventChannel(name), payload),
     );
   }

@@ -16,6 +16,9 @@ export class FixedSessionForTests implements SessionSource {
     return Promise.resolve(this.current());
   }
   onChange(): void {}
+  card(): null {
+    return null;
+  }
   close(): Promise<void> {
     return Promise.resolve();
   }

@@ -9,6 +9,18 @@ import { ERROR_CODES } from '../../src/shared/ipc/errors';
 import { childScriptsFromSource } from '../support/child-scripts';
 import { tempDir } from '../support/tmp';
 
+const PATIENT = `pat-${'a'.repeat(32)}`;
+const CAREGIVER = `cg-${'b'.repeat(32)}`;
+const RECORD = 'c'.repeat(64);
+const GRANT = {
+  caregiverId: CAREGIVER,
+  categories: ['imaging'],
+  validFrom: '2026-12-01T08:00:00.000Z',
+  validTo: '2026-12-31T08:00:00.000Z',
+  read: true,
+  write: false,
+};
+
 // Typed by channel: adding a channel to the contract without malformed cases here fails
 // the typecheck.
 const MALFORMED: Record<ChannelName, unknown[]> = {
@@ -46,6 +58,45 @@ const MALFORMED: Record<ChannelName, unknown[]> = {
     { pin: '123456', extra: true },
   ],
   signOut: [{ everywhere: true }, 1],
+  listCaregivers: [{ mspId: 'HospitalAMSP' }, 'x'],
+  listMyGrants: [{}, 1],
+  grantAccess: [
+    undefined,
+    {},
+    { ...GRANT, caregiverId: 'Dr Smith' },
+    { ...GRANT, categories: [] },
+    { ...GRANT, categories: ['xray'] },
+    { ...GRANT, validFrom: '2026-12-01' },
+    { ...GRANT, validTo: '2026-12-01T08:00:00+02:00' },
+    { ...GRANT, validTo: GRANT.validFrom },
+    { ...GRANT, read: false, write: false },
+    { ...GRANT, read: 'true' },
+    { ...GRANT, extra: 1 },
+    { ...GRANT, operationId: '../../x' },
+  ],
+  revokeAccess: [
+    undefined,
+    { caregiverId: CAREGIVER },
+    { caregiverId: CAREGIVER, categories: [] },
+    { caregiverId: 'pat-' + '0'.repeat(32), categories: ['dose'] },
+  ],
+  listSharedWithMe: [{ patientId: PATIENT }, 0],
+  listRecords: [{ patientId: 'John Smith' }, { patientId: PATIENT, all: true }, 'x'],
+  openRecord: [
+    undefined,
+    { patientId: PATIENT },
+    { patientId: PATIENT, recordId: 'records/abc' },
+    { patientId: PATIENT, recordId: RECORD, path: '/etc/passwd' },
+  ],
+  addRecords: [
+    undefined,
+    { patientId: PATIENT, files: [] },
+    { patientId: PATIENT, files: [{ name: 'ct.dcm', bytes: 'AAAA' }] },
+    { patientId: PATIENT, files: [{ name: '', bytes: new Uint8Array(4) }] },
+    { patientId: PATIENT, files: [{ path: '/etc/passwd' }] },
+  ],
+  cancelOperation: [undefined, {}, { operationId: '' }],
+  getAccessHistory: [{ patientId: PATIENT }, 1],
 };
 
 const home = tempDir('ipc');
@@ -121,6 +172,27 @@ describe('IPC contract', () => {
     expect(await app.dispatch('signOut', undefined)).toMatchObject({
       ok: true,
       value: { state: 'signed-out' },
+    });
+    // Signed out, every ledger channel refuses plainly and touches nothing.
+    for (const [channel, args] of [
+      ['listCaregivers', undefined],
+      ['listMyGrants', undefined],
+      ['grantAccess', GRANT],
+      ['revokeAccess', { caregiverId: CAREGIVER, categories: ['dose'] }],
+      ['listSharedWithMe', undefined],
+      ['listRecords', undefined],
+      ['openRecord', { patientId: PATIENT, recordId: RECORD }],
+      ['addRecords', { patientId: PATIENT, files: [{ name: 'a.dcm', bytes: new Uint8Array(8) }] }],
+      ['getAccessHistory', undefined],
+    ] as const) {
+      expect(await app.dispatch(channel, args), channel).toEqual({
+        ok: false,
+        error: { code: 'NOT_SIGNED_IN', message: 'Sign in with your card first.' },
+      });
+    }
+    expect(await app.dispatch('cancelOperation', { operationId: 'no-such-op' })).toEqual({
+      ok: true,
+      value: { cancelled: false },
     });
   });
 

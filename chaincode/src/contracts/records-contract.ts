@@ -8,6 +8,7 @@ import { buildEvent, EventName } from '../ledger/events';
 import { keys } from '../ledger/keys';
 import { toIsoTime, txTimeMillis } from '../ledger/tx-time';
 import type { RecordMetadata } from '../model/record-metadata';
+import type { RecordListing } from '../model/record-listing';
 import type { DirectoryUser } from '../model/user';
 import { breakGlassInForce, findWriteGrant, readableCategories } from '../policy/caregiver-access';
 import { readText } from '../ledger/state';
@@ -15,17 +16,6 @@ import { readPatientRecords, readRecord } from '../stores/record-store';
 import { parseCategory, type Category } from '../validation/categories';
 import { parsePatientId, parseSha256Hex } from '../validation/ids';
 import { parseContentType, parseObjectUri, parseSizeBytes } from '../validation/record-fields';
-
-/** How the viewer of a record listing came to see each record. */
-export type RecordAccessBasis = 'patient' | 'grant' | 'break-glass';
-
-export interface RecordListing {
-  patientId: string;
-  viewerId: string;
-  /** The viewer's break-glass session, while one is open. */
-  breakGlass: { seq: number; validTo: string } | null;
-  records: Array<{ accessBasis: RecordAccessBasis; record: RecordMetadata }>;
-}
 
 @Info({ title: 'Records', description: 'Metadata of encrypted records stored off-chain' })
 export class RecordsContract extends EhrContract {

@@ -1,5 +1,7 @@
 import type { Role } from '../validation/ids';
-import type { EncryptionKeyType } from '../validation/public-key';
+
+/** How the user's encryption key is made (what senders wrap data keys with). */
+export type EncryptionKeyType = 'ec-p256' | 'rsa';
 
 /** A directory entry. Patients carry no name: only their pseudonym, hospital and keys. */
 export interface DirectoryUser {

@@ -2,7 +2,9 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { invalidArgument } from '../errors';
 import { requireString } from './primitives';
 
-export type EncryptionKeyType = 'ec-p256' | 'rsa';
+import type { EncryptionKeyType } from '../model/user';
+
+export type { EncryptionKeyType };
 
 export interface EncryptionPublicKey {
   /** Re-exported SPKI PEM, so the stored bytes do not depend on the client's line endings. */

@@ -12,6 +12,9 @@ import type { EventPayloads } from '../../shared/ipc/contract';
 import { CardSession } from '../session/card-session';
 import type { SessionSource } from '../session/session';
 import { SettingsStore } from '../settings/store';
+import { Operations } from './operations';
+import { openSignedInServices } from './signed-in-services';
+import { UserWorkspace, type OpenServices } from './workspace';
 
 export interface ComposeOptions {
   userDataDir: string;
@@ -21,6 +24,8 @@ export interface ComposeOptions {
   /** Replaces the session source (the E2E harness shows each role's shell this way). */
   session?: SessionSource;
   logError?: (channel: string, error: unknown) => void;
+  /** Environment the signed-in services read (the storage access key); default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Events for the renderer, in the contract's names. */
@@ -48,7 +53,17 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     });
   const events: AppEvents = new EventEmitter();
   session.onChange((next) => events.emit('sessionChanged', next));
-  const handlers = createHandlerTable({ appInfo: options.appInfo, settings, session });
+  const operations = new Operations((progress) => events.emit('operationProgress', progress));
+  const env = options.env ?? process.env;
+  const open: OpenServices = (card, user, values) => openSignedInServices(card, user, values, env);
+  const workspace = new UserWorkspace(session, () => settings.read(), operations, open);
+  const handlers = createHandlerTable({
+    appInfo: options.appInfo,
+    settings,
+    session,
+    workspace,
+    operations,
+  });
   const dispatch = createDispatcher(
     handlers,
     options.logError ? { logError: options.logError } : {},
@@ -59,6 +74,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     dispatch,
     events,
     async close() {
+      workspace.close();
       await session.close();
       db.close();
     },

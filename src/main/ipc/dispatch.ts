@@ -15,6 +15,11 @@ export type HandlerTable = {
   [C in ChannelName]: (args: ArgsOut<C>) => Promise<ResultOf<C>> | ResultOf<C>;
 };
 
+/** The handlers of one contract slice. */
+export type HandlersOf<S extends Record<string, { args: z.ZodType; result: unknown }>> = {
+  [C in keyof S]: (args: z.output<S[C]['args']>) => Promise<S[C]['result']> | S[C]['result'];
+};
+
 export type Dispatch = (channel: unknown, args: unknown) => Promise<IpcResult<unknown>>;
 
 export interface DispatchOptions {

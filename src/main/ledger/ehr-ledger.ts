@@ -5,14 +5,20 @@ import type { Contract } from '@hyperledger/fabric-gateway';
 import { chaincodeRefusal, isTransientGrpc, LedgerError } from './errors';
 import { DEFAULT_RETRY, submitTransaction, type RetryPolicy, type SubmitReport } from './submit';
 
-export type Category =
-  | 'radiotherapy-plan'
-  | 'dose'
-  | 'imaging'
-  | 'treatment-record'
-  | 'clinical-note'
-  | 'lab'
-  | 'medication';
+import type {
+  AccessEntry,
+  BreakGlassEntry,
+  Category,
+  DirectoryUser,
+  GrantEntry,
+  LedgerRole,
+  PermissionEntry,
+  RecordListing,
+  RecordMetadata,
+  RevokeEntry,
+} from '../../shared/ledger';
+
+export type { Category };
 
 export interface Submitted<T> {
   value: T;
@@ -56,14 +62,14 @@ export class EhrLedger {
 
   registerUser(u: {
     userId: string;
-    role: 'patient' | 'caregiver' | 'admin';
+    role: LedgerRole;
     mspId: string;
     certFingerprint: string;
     encryptionPublicKeyPem: string;
     displayName: string;
     department: string;
   }) {
-    return this.submit<Record<string, unknown>>('Directory:registerUser', [
+    return this.submit<DirectoryUser>('Directory:registerUser', [
       u.userId,
       u.role,
       u.mspId,
@@ -75,11 +81,11 @@ export class EhrLedger {
   }
 
   getUser(userId: string) {
-    return this.evaluate<Record<string, unknown>>('Directory:getUser', [userId]);
+    return this.evaluate<DirectoryUser>('Directory:getUser', [userId]);
   }
 
   listCaregivers(mspId = '') {
-    return this.evaluate<Record<string, unknown>[]>('Directory:listCaregivers', [mspId]);
+    return this.evaluate<DirectoryUser[]>('Directory:listCaregivers', [mspId]);
   }
 
   grant(g: {
@@ -91,7 +97,7 @@ export class EhrLedger {
     read: boolean;
     write: boolean;
   }) {
-    return this.submit<Record<string, unknown>>('Permissions:grant', [
+    return this.submit<GrantEntry>('Permissions:grant', [
       g.patientId,
       g.caregiverId,
       g.category,
@@ -103,23 +109,19 @@ export class EhrLedger {
   }
 
   revoke(patientId: string, caregiverId: string, category: Category) {
-    return this.submit<Record<string, unknown>>('Permissions:revoke', [
-      patientId,
-      caregiverId,
-      category,
-    ]);
+    return this.submit<RevokeEntry>('Permissions:revoke', [patientId, caregiverId, category]);
   }
 
   listCurrent(patientId: string) {
-    return this.evaluate<Record<string, unknown>[]>('Permissions:listCurrent', [patientId]);
+    return this.evaluate<PermissionEntry[]>('Permissions:listCurrent', [patientId]);
   }
 
   getHistory(patientId: string) {
-    return this.evaluate<Record<string, unknown>[]>('Permissions:getHistory', [patientId]);
+    return this.evaluate<PermissionEntry[]>('Permissions:getHistory', [patientId]);
   }
 
   listSharedWithMe() {
-    return this.evaluate<Record<string, unknown>[]>('Permissions:listSharedWithMe');
+    return this.evaluate<PermissionEntry[]>('Permissions:listSharedWithMe');
   }
 
   addRecord(r: {
@@ -131,7 +133,7 @@ export class EhrLedger {
     contentType: string;
     keyEnvelopeRef: string;
   }) {
-    return this.submit<Record<string, unknown>>('Records:addRecord', [
+    return this.submit<RecordMetadata>('Records:addRecord', [
       r.patientId,
       r.category,
       r.storagePointer,
@@ -143,19 +145,22 @@ export class EhrLedger {
   }
 
   listRecords(patientId: string) {
-    return this.evaluate<Record<string, unknown>>('Records:listRecords', [patientId]);
+    return this.evaluate<RecordListing>('Records:listRecords', [patientId]);
   }
 
   recordDownload(patientId: string, recordId: string) {
-    return this.submit<Record<string, unknown>>('AccessLog:recordDownload', [patientId, recordId]);
+    return this.submit<{ entry: AccessEntry; record: RecordMetadata }>('AccessLog:recordDownload', [
+      patientId,
+      recordId,
+    ]);
   }
 
   listDisclosures(patientId: string) {
-    return this.evaluate<Record<string, unknown>[]>('AccessLog:listDisclosures', [patientId]);
+    return this.evaluate<AccessEntry[]>('AccessLog:listDisclosures', [patientId]);
   }
 
   openBreakGlass(patientId: string, reason: string, durationHours: number) {
-    return this.submit<Record<string, unknown>>('BreakGlass:open', [
+    return this.submit<BreakGlassEntry>('BreakGlass:open', [
       patientId,
       reason,
       String(durationHours),

@@ -9,7 +9,7 @@ import { CardError } from '../keystore/errors';
 import { readCardIdentity } from '../keystore/provision';
 import type { ChildScript } from '../offload/child-task';
 import { roleFromAttributes } from './roles';
-import { signedOut, type SessionSource } from './session';
+import { signedOut, type SessionSource, type SignedInCard } from './session';
 
 export interface CardSessionDeps {
   /** The PKCS#11 module from the connection settings, read at each sign-in. */
@@ -49,6 +49,7 @@ export class CardSession implements SessionSource {
   private client: CardClient | null = null;
   private clientModule: string | null = null;
   private state: Session = signedOut(INSERT_CARD);
+  private signedIn: SignedInCard | null = null;
   private readonly changes = new EventEmitter<{ changed: [Session] }>();
 
   constructor(private readonly deps: CardSessionDeps) {}
@@ -61,7 +62,12 @@ export class CardSession implements SessionSource {
     this.changes.on('changed', listener);
   }
 
+  card(): SignedInCard | null {
+    return this.state.state === 'signed-in' ? this.signedIn : null;
+  }
+
   private setState(next: Session): Session {
+    if (next.state === 'signed-out') this.signedIn = null;
     this.state = next;
     this.changes.emit('changed', next);
     return next;
@@ -123,6 +129,12 @@ export class CardSession implements SessionSource {
           'The certificate on this card names no workstation role. Ask your hospital to enrol it again.',
         );
       }
+      this.signedIn = {
+        identity,
+        signDigest: async (digest) => client.call('signDigest', { digest }),
+        deriveSharedSecret: async (peerPoint) =>
+          Buffer.from(await client.call('deriveSharedSecret', { peerPoint })),
+      };
       return this.setState({
         state: 'signed-in',
         user: {

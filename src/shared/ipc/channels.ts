@@ -9,6 +9,16 @@ export const CHANNEL_NAMES = [
   'listCards',
   'signIn',
   'signOut',
+  'listCaregivers',
+  'listMyGrants',
+  'grantAccess',
+  'revokeAccess',
+  'listSharedWithMe',
+  'listRecords',
+  'openRecord',
+  'addRecords',
+  'cancelOperation',
+  'getAccessHistory',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
@@ -19,7 +29,7 @@ export function ipcChannel(name: ChannelName): string {
 }
 
 /** Events the main process pushes to the renderer, with their payload types in contract.ts. */
-export const EVENT_NAMES = ['sessionChanged'] as const;
+export const EVENT_NAMES = ['sessionChanged', 'operationProgress'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 export function ipcEventChannel(name: EventName): string {

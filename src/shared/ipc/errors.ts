@@ -16,6 +16,23 @@ export const ERROR_CODES = [
   'CARD_REMOVED',
   'CARD_NOT_PROVISIONED', // the card holds no ACTION-EHR keys or certificate
   'CARD_FAILED', // the card could not complete the operation
+  'NOT_SIGNED_IN', // the action needs a signed-in card
+  'NOT_ALLOWED', // the signed-in role does not do this (e.g. a patient opening the admin list)
+  'NOT_CONFIGURED', // a connection setting the action needs is missing
+  'LEDGER_UNAVAILABLE', // the hospital's peer (or the ordering service) did not answer
+  'LEDGER_REFUSED', // the ledger's policy said no (no grant, expired, wrong category, …)
+  'LEDGER_INVALID', // the ledger refused the request as malformed
+  'LEDGER_CONFLICT', // the request clashes with what the ledger holds
+  'LEDGER_NOT_FOUND', // the user, patient or record is not on the ledger
+  'LEDGER_FAILED', // the ledger could not complete it, or its outcome is unknown
+  'STORAGE_UNAVAILABLE', // the record storage did not answer
+  'STORAGE_DENIED', // the record storage refused this workstation
+  'STORAGE_FAILED', // any other storage failure
+  'RECORD_MISSING', // the stored record (or its keys) is gone from storage
+  'RECORD_ALTERED', // the stored bytes do not match the ledger's hash or fail their check
+  'RECORD_NOT_SHARED', // no key on this card opens the record (e.g. after a revoke)
+  'FILES_REFUSED', // picked files that cannot be added (unknown kind, unreadable)
+  'CANCELLED', // the person cancelled the operation
   'INTERNAL', // a bug: logged in full in the main process, summarised here
 ] as const;
 

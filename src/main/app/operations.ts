@@ -1,0 +1,64 @@
+// Long work (download, decrypt, upload, re-wrapping keys) runs as an operation the renderer
+// named: it reports progress (bytes done, total, rate) as events and can be cancelled by id.
+// Signing out or pulling the card cancels every operation of that session.
+import type { OperationProgress } from '../../shared/ipc/contract';
+
+export interface Operation {
+  readonly signal: AbortSignal;
+  /** Reports progress of the current stage; throttled to a few events a second. */
+  report(stage: OperationProgress['stage'], bytesDone: number, bytesTotal: number | null): void;
+}
+
+const MIN_INTERVAL_MS = 100;
+
+export class Operations {
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(private readonly emit: (progress: OperationProgress) => void) {}
+
+  /** Runs `work` as operation `id` (or anonymously when the caller gave none). */
+  async run<T>(id: string | undefined, work: (op: Operation) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    if (id) this.running.set(id, controller);
+    let stage: OperationProgress['stage'] | null = null;
+    let stageStarted = Date.now();
+    let lastSent = 0;
+    const op: Operation = {
+      signal: controller.signal,
+      report: (next, bytesDone, bytesTotal) => {
+        const now = Date.now();
+        if (next !== stage) {
+          stage = next;
+          stageStarted = now;
+          lastSent = 0;
+        }
+        const finished = bytesTotal !== null && bytesDone >= bytesTotal;
+        if (!id || (!finished && now - lastSent < MIN_INTERVAL_MS)) return;
+        lastSent = now;
+        const seconds = Math.max((now - stageStarted) / 1000, 0.001);
+        this.emit({
+          operationId: id,
+          stage: next,
+          bytesDone,
+          bytesTotal,
+          bytesPerSecond: Math.round(bytesDone / seconds),
+        });
+      },
+    };
+    try {
+      return await work(op);
+    } finally {
+      if (id) this.running.delete(id);
+    }
+  }
+
+  cancel(id: string): boolean {
+    const controller = this.running.get(id);
+    controller?.abort();
+    return Boolean(controller);
+  }
+
+  cancelAll(): void {
+    for (const controller of this.running.values()) controller.abort();
+  }
+}

@@ -1,0 +1,87 @@
+// What a signed-in user works with, built when a card signs in and closed when it signs out
+// or leaves the reader: a Fabric Gateway connection to the hospital's own peer whose every
+// signature is made by the card, and the record storage from the connection settings.
+// The use cases under records/, permissions/, directory/ and history/ take these services.
+import { readFileSync } from 'node:fs';
+import type { Settings } from '../../shared/settings';
+import type { Role } from '../../shared/roles';
+import { EhrError } from '../errors';
+import { connectToPeer, type LedgerConnection } from '../ledger/connection';
+import { EhrLedger } from '../ledger/ehr-ledger';
+import { CHAINCODE_NAME, LEDGER_CHANNEL } from '../ledger/names';
+import type { SignedInCard } from '../session/session';
+import { storageSettingsFrom } from '../storage/from-workstation-settings';
+import { ObjectStore } from '../storage/store';
+import { toUserError } from '../failures';
+
+export interface SignedInUser {
+  /** Ledger id: the patient's pseudonym or the caregiver's / admin's id. */
+  id: string;
+  role: Role;
+  mspId: string;
+}
+
+export interface SignedInServices {
+  user: SignedInUser;
+  card: SignedInCard;
+  ledger: EhrLedger;
+  /** The record storage; throws NOT_CONFIGURED when Connection settings lack it. */
+  store(): ObjectStore;
+  close(): void;
+}
+
+function notConfigured(what: string): EhrError {
+  return new EhrError(
+    'NOT_CONFIGURED',
+    `${what} is not set in Connection settings. Ask your hospital IT to set it.`,
+  );
+}
+
+export function openSignedInServices(
+  card: SignedInCard,
+  user: SignedInUser,
+  settings: Settings,
+  env: NodeJS.ProcessEnv = process.env,
+): SignedInServices {
+  if (!settings.peerEndpoint) throw notConfigured("The hospital ledger peer's endpoint");
+  if (!settings.peerTlsCaPath) throw notConfigured("The peer's TLS CA certificate");
+  if (!settings.mspId) throw notConfigured("The hospital's MSP id");
+  let tlsCaPem: string;
+  try {
+    tlsCaPem = readFileSync(settings.peerTlsCaPath, 'utf8');
+  } catch (error) {
+    throw new EhrError(
+      'NOT_CONFIGURED',
+      `The peer's TLS CA certificate cannot be read (${(error as Error).message}). Ask your hospital IT to check Connection settings.`,
+    );
+  }
+  const connection: LedgerConnection = connectToPeer(
+    { endpoint: settings.peerEndpoint, tlsCaPem },
+    {
+      mspId: settings.mspId,
+      certificatePem: card.identity.certificatePem,
+      signDigest: (digest) => card.signDigest(digest),
+    },
+  );
+  const contract = connection.gateway.getNetwork(LEDGER_CHANNEL).getContract(CHAINCODE_NAME);
+  let store: ObjectStore | null = null;
+  return {
+    user,
+    card,
+    ledger: new EhrLedger(contract),
+    store() {
+      if (!store) {
+        try {
+          store = new ObjectStore(storageSettingsFrom(settings, env));
+        } catch (error) {
+          throw toUserError(error);
+        }
+      }
+      return store;
+    },
+    close() {
+      store?.close();
+      connection.close();
+    },
+  };
+}

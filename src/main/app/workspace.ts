@@ -1,0 +1,55 @@
+// The signed-in user's services, kept in step with the session: built at first use after a
+// card signs in (so missing settings are reported where they matter), closed — with every
+// running operation cancelled — when the person signs out or the card leaves the reader.
+import type { Settings } from '../../shared/settings';
+import { EhrError } from '../errors';
+import { DirectoryLookup } from '../directory/lookup';
+import type { SessionSource } from '../session/session';
+import type { Operations } from './operations';
+import { openSignedInServices, type SignedInServices } from './signed-in-services';
+
+export interface Workspace {
+  services: SignedInServices;
+  directory: DirectoryLookup;
+}
+
+export type OpenServices = typeof openSignedInServices;
+
+export class UserWorkspace {
+  private open: Workspace | null = null;
+
+  constructor(
+    private readonly session: SessionSource,
+    private readonly settings: () => Settings,
+    private readonly operations: Operations,
+    private readonly openServices: OpenServices = openSignedInServices,
+  ) {
+    session.onChange((next) => {
+      if (next.state === 'signed-out' || next.user.id !== this.open?.services.user.id) this.close();
+    });
+  }
+
+  /** The signed-in user's workspace; NOT_SIGNED_IN when nobody is. */
+  current(): Workspace {
+    const state = this.session.current();
+    const card = this.session.card();
+    if (state.state !== 'signed-in' || !card) {
+      throw new EhrError('NOT_SIGNED_IN', 'Sign in with your card first.');
+    }
+    if (this.open && this.open.services.user.id === state.user.id) return this.open;
+    this.close();
+    const services = this.openServices(
+      card,
+      { id: state.user.id, role: state.user.role, mspId: state.user.mspId },
+      this.settings(),
+    );
+    this.open = { services, directory: new DirectoryLookup(services.ledger) };
+    return this.open;
+  }
+
+  close(): void {
+    this.operations.cancelAll();
+    this.open?.services.close();
+    this.open = null;
+  }
+}

@@ -1,0 +1,181 @@
+// Use case: add records for a patient — a course folder (CT, RTSTRUCT, RTPLAN, RTDOSE, RT
+// treatment records) or FHIR R4 JSON files. The files are classified into categories (one
+// record per category), each record bundled, encrypted with a fresh data key while it
+// streams to storage, its key wrapped for every reader, and registered on the ledger.
+//
+// Nothing is left half-done: files that cannot be classified refuse the whole add before
+// anything is stored; a caregiver without a write grant is refused before uploading; and
+// when storage or the ledger fails, what this add stored is deleted again. A retried add
+// of the same stored object never makes two records (the chaincode keys records by pointer).
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { AddedRecord } from '../../shared/ipc/contract';
+import type { Category } from '../../shared/ledger';
+import { EhrError } from '../errors';
+import type { Operation } from '../app/operations';
+import type { SignedInServices } from '../app/signed-in-services';
+import type { DirectoryLookup } from '../directory/lookup';
+import { toUserError } from '../failures';
+import { newObjectKey } from '../storage/keys';
+import { EncryptStream } from '../vault/encrypt-stream';
+import { bundlePieces, bundleSize, type BundleFile } from './bundle';
+import { classifyFiles, groupIntoRecords, type RecordGroup } from './classify';
+import {
+  envelopeKeyOf,
+  envelopesFor,
+  pointerUri,
+  writeEnvelopes,
+  type Recipient,
+} from './envelopes';
+import { recordView } from './views';
+
+export interface AddRecordsRequest {
+  patientId: string;
+  files: BundleFile[];
+}
+
+async function checkWriteGrants(
+  services: SignedInServices,
+  patientId: string,
+  groups: RecordGroup[],
+) {
+  if (services.user.role === 'patient') {
+    if (patientId !== services.user.id) {
+      throw new EhrError('NOT_ALLOWED', 'A patient can only add records of his own.');
+    }
+    return;
+  }
+  const now = Date.now();
+  const grants = await services.ledger.listSharedWithMe();
+  const writable = new Set(
+    grants
+      .filter(
+        (g) =>
+          g.patientId === patientId &&
+          g.kind === 'grant' &&
+          g.write &&
+          Date.parse(g.validFrom) <= now &&
+          now < Date.parse(g.validTo),
+      )
+      .map((g) => (g.kind === 'grant' ? g.category : null)),
+  );
+  const missing = groups.map((g) => g.category).filter((c) => !writable.has(c));
+  if (missing.length > 0) {
+    throw new EhrError(
+      'LEDGER_REFUSED',
+      `The patient has not given you write access now for: ${[...new Set(missing)].join(', ')}. Nothing was added.`,
+    );
+  }
+}
+
+/** Who can open the new records: the patient, the uploader, and (when the patient adds) every caregiver he lets read the category now or later. */
+async function recipientsFor(
+  services: SignedInServices,
+  directory: DirectoryLookup,
+  patientId: string,
+  category: Category,
+): Promise<Recipient[]> {
+  const self: Recipient = {
+    id: services.user.id,
+    encryptionPublicKeyPem: services.card.identity.encryptionPublicKeyPem,
+  };
+  if (services.user.role !== 'patient') {
+    const patient = await directory.user(patientId);
+    if (!patient)
+      throw new EhrError(
+        'LEDGER_NOT_FOUND',
+        `No patient ${patientId} is registered on the ledger. Nothing was added.`,
+      );
+    return [{ id: patient.userId, encryptionPublicKeyPem: patient.encryptionPublicKey }, self];
+  }
+  const current = await services.ledger.listCurrent(patientId);
+  const readers = current.filter((e) => e.kind === 'grant' && e.read && e.category === category);
+  const others = await Promise.all(readers.map((e) => directory.user(e.caregiverId)));
+  return [
+    self,
+    ...others.flatMap((u) =>
+      u ? [{ id: u.userId, encryptionPublicKeyPem: u.encryptionPublicKey }] : [],
+    ),
+  ];
+}
+
+export async function addRecords(
+  services: SignedInServices,
+  directory: DirectoryLookup,
+  request: AddRecordsRequest,
+  op: Operation,
+): Promise<AddedRecord[]> {
+  const groups = groupIntoRecords(classifyFiles(request.files));
+  const stored: string[] = [];
+  const added: AddedRecord[] = [];
+  try {
+    await checkWriteGrants(services, request.patientId, groups);
+    const store = services.store();
+    const totalBytes = groups.reduce((n, g) => n + bundleSize(g.files.map((f) => f.file)), 0);
+    let bytesBefore = 0;
+    for (const group of groups) {
+      const files = group.files.map((f) => f.file);
+      const recipients = await recipientsFor(
+        services,
+        directory,
+        request.patientId,
+        group.category,
+      );
+      const dataKey = randomBytes(32);
+      const encryptor = new EncryptStream(dataKey);
+      const key = newObjectKey();
+      const envelopeKey = envelopeKeyOf(key);
+      stored.push(key, envelopeKey);
+      try {
+        const base = bytesBefore;
+        await store.put(Readable.from(bundlePieces(files)).pipe(encryptor), {
+          key,
+          signal: op.signal,
+          onProgress: (p) => op.report('upload', base + p.loaded, totalBytes),
+        });
+        await writeEnvelopes(store, envelopeKey, envelopesFor(dataKey, recipients));
+      } finally {
+        dataKey.fill(0);
+      }
+      const sealed = encryptor.result();
+      bytesBefore += sealed.plaintextBytes;
+      op.report('ledger', 0, 1);
+      const { value: record } = await services.ledger.addRecord({
+        patientId: request.patientId,
+        category: group.category,
+        storagePointer: pointerUri(store.bucket, key),
+        sha256: sealed.sha256,
+        sizeBytes: sealed.storedBytes,
+        contentType: group.format,
+        keyEnvelopeRef: pointerUri(store.bucket, envelopeKey),
+      });
+      op.report('ledger', 1, 1);
+      // Registered: from here on the stored objects belong to the ledger's record.
+      stored.splice(stored.indexOf(key), 2);
+      added.push({
+        record: await recordView(
+          record,
+          services.user.role === 'patient' ? 'patient' : 'grant',
+          directory,
+        ),
+        files: group.files.map((f) => ({ name: f.file.name, kind: f.kind })),
+      });
+    }
+    return added;
+  } catch (error) {
+    await Promise.all(
+      stored.map((key) =>
+        services
+          .store()
+          .delete(key)
+          .catch(() => undefined),
+      ),
+    );
+    const done =
+      added.length > 0
+        ? `${added.length} of ${groups.length} records were added (${added.map((a) => a.record.category).join(', ')}); the rest were not.`
+        : 'Nothing was added.';
+    if (op.signal.aborted) throw new EhrError('CANCELLED', `The upload was cancelled. ${done}`);
+    throw toUserError(error, done);
+  }
+}

@@ -1,0 +1,78 @@
+// Use case: open a record. For a caregiver the disclosure is recorded on the ledger first
+// (AccessLog:recordDownload, committed before a byte is fetched); then the stored object is
+// downloaded, checked against the ledger's hash and each chunk's tag, its data key unwrapped
+// on the card, and the record decrypted in memory — never to disk — and split into files.
+import type { OpenedRecord } from '../../shared/ipc/contract';
+import type { RecordMetadata, RecordAccessBasis } from '../../shared/ledger';
+import { EhrError } from '../errors';
+import type { SignedInServices } from '../app/signed-in-services';
+import type { Operation } from '../app/operations';
+import type { DirectoryLookup } from '../directory/lookup';
+import { toUserError } from '../failures';
+import { decryptToMemory } from '../vault/memory';
+import { readBundle } from './bundle';
+import { parsePointer, readEnvelopes, unwrapWithCard } from './envelopes';
+import { patientOf } from './list';
+import { recordView } from './views';
+
+const OUTCOME = 'Nothing of the record was shown.';
+
+async function disclose(
+  services: SignedInServices,
+  patientId: string,
+  recordId: string,
+): Promise<{ record: RecordMetadata; basis: RecordAccessBasis }> {
+  if (services.user.role === 'patient') {
+    // A patient's own downloads are not disclosures: the listing is his proof of access.
+    const listing = await services.ledger.listRecords(patientId);
+    const found = listing.records.find((r) => r.record.recordId === recordId);
+    if (!found)
+      throw new EhrError('LEDGER_NOT_FOUND', 'There is no such record of yours on the ledger.');
+    return { record: found.record, basis: 'patient' };
+  }
+  const { entry, record } = (await services.ledger.recordDownload(patientId, recordId)).value;
+  return { record, basis: entry.basis };
+}
+
+export async function openRecord(
+  services: SignedInServices,
+  directory: DirectoryLookup,
+  request: { patientId: string; recordId: string },
+  op: Operation,
+): Promise<OpenedRecord> {
+  const patientId = patientOf(services, request.patientId);
+  let dataKey: Buffer | null = null;
+  try {
+    op.report('ledger', 0, 1);
+    const { record, basis } = await disclose(services, patientId, request.recordId);
+    op.report('ledger', 1, 1);
+    const store = services.store();
+    const { key } = parsePointer(record.storagePointer, store);
+    const envelopes = await readEnvelopes(
+      store,
+      parsePointer(record.keyEnvelopeRef, store).key,
+      op.signal,
+    );
+    dataKey = await unwrapWithCard(envelopes, services.card);
+    const download = await store.get(key, {
+      signal: op.signal,
+      onProgress: (p) => op.report('download', p.loaded, p.total ?? record.sizeBytes),
+    });
+    if (download.size !== record.sizeBytes) {
+      download.body.destroy();
+      throw new EhrError(
+        'RECORD_ALTERED',
+        `The stored record is ${download.size} bytes but the ledger registered ${record.sizeBytes}: it was altered, so nothing of it is shown.`,
+      );
+    }
+    const plaintext = await decryptToMemory(download.body, dataKey, record.sha256);
+    const files = readBundle(plaintext);
+    return { record: await recordView(record, basis, directory), files };
+  } catch (error) {
+    if (op.signal.aborted)
+      throw new EhrError('CANCELLED', `The download was cancelled. ${OUTCOME}`);
+    throw toUserError(error, OUTCOME);
+  } finally {
+    dataKey?.fill(0);
+  }
+}

@@ -1,0 +1,32 @@
+// Who is signed in: the smart card.
+import { z } from 'zod';
+import type { Role } from '../../roles';
+import { returns } from './returns';
+
+export type Session =
+  | { state: 'signed-out'; reason: string }
+  | {
+      state: 'signed-in';
+      user: { id: string; displayName: string; role: Role; mspId: string };
+    };
+
+export interface CardSummary {
+  serial: string;
+  label: string;
+  manufacturer: string;
+}
+
+export const sessionContract = {
+  getSession: { args: z.undefined(), result: returns<Session>() },
+  listCards: { args: z.undefined(), result: returns<CardSummary[]>() },
+  signIn: {
+    args: z
+      .object({
+        pin: z.string().min(4, 'A PIN has at least 4 characters').max(64),
+        serial: z.string().min(1).max(64).optional(),
+      })
+      .strict(),
+    result: returns<Session>(),
+  },
+  signOut: { args: z.undefined(), result: returns<Session>() },
+};
