@@ -36,6 +36,8 @@ export interface ComposedApp {
   handlers: HandlerTable;
   dispatch: Dispatch;
   events: AppEvents;
+  /** The signed-in user's services (what the ledger-facing handlers use). */
+  workspace: UserWorkspace;
   close(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     handlers,
     dispatch,
     events,
+    workspace,
     async close() {
       workspace.close();
       await session.close();

@@ -66,7 +66,7 @@ export const recordsContract = {
               .object({
                 name: z.string().min(1).max(255),
                 bytes: z
-                  .instanceof(Uint8Array)
+                  .custom<Uint8Array>((v) => v instanceof Uint8Array, 'must be the file’s bytes')
                   .refine((b) => b.length <= MAX_FILE_BYTES, 'file too large'),
               })
               .strict(),

@@ -1,0 +1,304 @@
+// The record flow on the real network, through the workstations' own dispatchers (the
+// same handler table the UI calls): HospitalA's oncologist adds a course for a patient with
+// his write grant; the patient grants HospitalB's oncologist read access; HospitalB opens
+// it (the download is on the ledger first); the patient sees that download and revokes;
+// the next open is refused. And every refusal leaves nothing shown and nothing half-done.
+import { ListObjectsV2Command, PutObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { synthesizeCourse } from '../../src/shared/rt/synth/course';
+import type { Category } from '../../src/shared/ledger';
+import type { RecordView } from '../../src/shared/ipc/contract';
+import { ledgerSkipReason } from '../support/ledger-network';
+import {
+  CallFailed,
+  startRecordWorld,
+  type RecordWorld,
+  type Workstation,
+} from '../support/record-world';
+import { minioMissingReason } from '../storage/helpers';
+
+const skip = ledgerSkipReason() ?? minioMissingReason();
+if (skip) console.log(`Record flow tests skipped: ${skip}.`);
+
+const COURSE_CATEGORIES: Category[] = ['imaging', 'radiotherapy-plan', 'dose', 'treatment-record'];
+const days = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
+
+async function failure(promise: Promise<unknown>): Promise<CallFailed> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(CallFailed);
+  return error as CallFailed;
+}
+
+describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
+  let world: RecordWorld;
+  let A: Workstation;
+  let B: Workstation;
+  const course = synthesizeCourse({ slices: 12, deliveredFractions: 3 });
+  let records: RecordView[] = [];
+  const recordOf = (category: Category) => records.find((r) => r.category === category)!;
+
+  const objectCount = async () =>
+    (await world.s3.raw.send(new ListObjectsV2Command({ Bucket: world.s3.bucket }))).KeyCount ?? 0;
+
+  beforeAll(async () => {
+    world = await startRecordWorld();
+    [A, B] = world.workstations;
+  }, 300_000);
+
+  afterAll(async () => {
+    await world?.stop();
+  });
+
+  it('refuses an oncologist without a write grant before anything is stored', async () => {
+    const { patient, oncologistA } = world.people;
+    await A.signInAs(oncologistA);
+    const refused = await failure(
+      A.call('addRecords', { patientId: patient.id, files: course.files }),
+    );
+    expect(refused.error.code).toBe('LEDGER_REFUSED');
+    expect(refused.error.message).toMatch(/write access.*Nothing was added/);
+    expect(await objectCount()).toBe(0);
+    await A.signOut();
+  });
+
+  it('lets the patient grant write, and the oncologist add the course as one record per category', async () => {
+    const { patient, oncologistA } = world.people;
+    await A.signInAs(patient);
+    const caregivers = await A.call('listCaregivers');
+    expect(caregivers.map((c) => c.displayName)).toEqual(
+      expect.arrayContaining(['Dr Anna Arden', 'Dr Ben Brandt', 'Clara Chen']),
+    );
+    const granted = await A.call('grantAccess', {
+      caregiverId: oncologistA.id,
+      categories: COURSE_CATEGORIES,
+      validFrom: new Date(Date.now() - 60_000).toISOString(),
+      validTo: days(30),
+      read: true,
+      write: true,
+    });
+    expect(granted.granted.map((g) => g.category)).toEqual(COURSE_CATEGORIES);
+    expect(granted.granted[0]!.caregiver).toMatchObject({
+      displayName: 'Dr Anna Arden',
+      mspId: 'HospitalAMSP',
+    });
+    await A.signOut();
+
+    await A.signInAs(oncologistA);
+    const added = await A.call('addRecords', { patientId: patient.id, files: course.files });
+    expect(added.map((a) => a.record.category).sort()).toEqual([...COURSE_CATEGORIES].sort());
+    const where = Object.fromEntries(
+      added.flatMap((a) => a.files.map((f) => [f.name, a.record.category])),
+    );
+    expect(where['CT_0001.dcm']).toBe('imaging');
+    expect(where['RS.dcm']).toBe('radiotherapy-plan');
+    expect(where['RP.dcm']).toBe('radiotherapy-plan');
+    expect(where['RD.dcm']).toBe('dose');
+    expect(Object.values(where).filter((c) => c === 'treatment-record')).toHaveLength(3);
+    expect(Object.keys(where)).toHaveLength(course.files.length);
+    await A.signOut();
+
+    await A.signInAs(patient);
+    records = (await A.call('listRecords')).records;
+    expect(records).toHaveLength(4);
+    expect(records[0]!.uploader).toMatchObject({
+      displayName: 'Dr Anna Arden',
+      mspId: 'HospitalAMSP',
+    });
+    // The patient opens his own record on his own card; that is not a disclosure.
+    const own = await A.call('openRecord', {
+      patientId: patient.id,
+      recordId: recordOf('dose').recordId,
+    });
+    expect(own.files.map((f) => f.name)).toEqual(['RD.dcm']);
+    await A.signOut();
+  });
+
+  it('refuses HospitalB’s oncologist before the patient grants him anything', async () => {
+    const { patient, oncologistB } = world.people;
+    await B.signInAs(oncologistB);
+    expect(await B.call('listSharedWithMe')).toEqual([]);
+    const refused = await failure(
+      B.call('openRecord', { patientId: patient.id, recordId: recordOf('imaging').recordId }),
+    );
+    expect(refused.error.code).toBe('LEDGER_REFUSED');
+    expect(refused.error.message).toMatch(
+      /not given you read access.*Nothing of the record was shown/,
+    );
+    await B.signOut();
+  });
+
+  it('shares the existing records when the patient grants read, and HospitalB opens them intact', async () => {
+    const { patient, oncologistB } = world.people;
+    await A.signInAs(patient);
+    const granted = await A.call('grantAccess', {
+      caregiverId: oncologistB.id,
+      categories: ['imaging', 'radiotherapy-plan', 'dose'],
+      validFrom: new Date(Date.now() - 60_000).toISOString(),
+      validTo: days(30),
+      read: true,
+      write: false,
+    });
+    expect(granted.recordsShared).toBe(3);
+    const current = await A.call('listMyGrants');
+    expect(current.filter((g) => g.caregiver.id === oncologistB.id).map((g) => g.category)).toEqual(
+      ['imaging', 'radiotherapy-plan', 'dose'],
+    );
+    await A.signOut();
+
+    await B.signInAs(oncologistB);
+    const shared = await B.call('listSharedWithMe');
+    expect(shared).toHaveLength(1);
+    expect(shared[0]).toMatchObject({ patientId: patient.id, mspId: 'HospitalAMSP' });
+    const visible = await B.call('listRecords', { patientId: patient.id });
+    expect(visible.records.map((r) => r.category).sort()).toEqual([
+      'dose',
+      'imaging',
+      'radiotherapy-plan',
+    ]);
+
+    const progress: number[] = [];
+    const listen = (p: { operationId: string; bytesDone: number }) => {
+      if (p.operationId === 'open-imaging-1') progress.push(p.bytesDone);
+    };
+    B.app.events.on('operationProgress', listen);
+    const opened = await B.call('openRecord', {
+      patientId: patient.id,
+      recordId: recordOf('imaging').recordId,
+      operationId: 'open-imaging-1',
+    });
+    B.app.events.off('operationProgress', listen);
+    const originals = new Map(course.files.map((f) => [f.name, Buffer.from(f.bytes)]));
+    expect(opened.files.length).toBe(12);
+    for (const file of opened.files)
+      expect(Buffer.from(file.bytes).equals(originals.get(file.name)!)).toBe(true);
+    expect(opened.record.accessBasis).toBe('grant');
+    expect(progress.length).toBeGreaterThan(0);
+
+    // Treatment records were not granted: refused by the ledger, nothing shown.
+    const wrongCategory = await failure(
+      B.call('openRecord', {
+        patientId: patient.id,
+        recordId: recordOf('treatment-record').recordId,
+      }),
+    );
+    expect(wrongCategory.error.code).toBe('LEDGER_REFUSED');
+    await B.signOut();
+  });
+
+  it('shows the patient every grant and HospitalB’s download in his access history', async () => {
+    const { patient, oncologistB } = world.people;
+    await A.signInAs(patient);
+    const history = await A.call('getAccessHistory');
+    const downloads = history.filter((h) => h.kind === 'download');
+    expect(downloads).toHaveLength(1);
+    expect(downloads[0]).toMatchObject({
+      caregiver: { id: oncologistB.id, displayName: 'Dr Ben Brandt', mspId: 'HospitalBMSP' },
+      category: 'imaging',
+      recordId: recordOf('imaging').recordId,
+      breakGlass: false,
+    });
+    expect(history.filter((h) => h.kind === 'grant')).toHaveLength(7);
+    // Newest first.
+    expect([...history].sort((a, b) => b.at.localeCompare(a.at)).map((h) => h.at)).toEqual(
+      history.map((h) => h.at),
+    );
+    await A.signOut();
+  });
+
+  it('refuses a record whose stored bytes were changed, showing nothing', async () => {
+    const { patient, oncologistB } = world.people;
+    const dose = recordOf('dose');
+    await A.signInAs(patient);
+    const pointer = await storedKeyOf(A, dose.recordId);
+    await A.signOut();
+    const original = Buffer.from(
+      await (
+        await world.s3.raw.send(new GetObjectCommand({ Bucket: world.s3.bucket, Key: pointer }))
+      ).Body!.transformToByteArray(),
+    );
+    const altered = Buffer.from(original);
+    altered[altered.length >> 1]! ^= 0x01;
+    await world.s3.raw.send(
+      new PutObjectCommand({ Bucket: world.s3.bucket, Key: pointer, Body: altered }),
+    );
+    try {
+      await B.signInAs(oncologistB);
+      const refused = await failure(
+        B.call('openRecord', { patientId: patient.id, recordId: dose.recordId }),
+      );
+      expect(refused.error.code).toBe('RECORD_ALTERED');
+      expect(refused.error.message).toMatch(/altered or damaged, so nothing of it is shown/);
+      await B.signOut();
+    } finally {
+      await world.s3.raw.send(
+        new PutObjectCommand({ Bucket: world.s3.bucket, Key: pointer, Body: original }),
+      );
+    }
+  });
+
+  it('after a revoke, refuses the next open and has removed the caregiver’s keys', async () => {
+    const { patient, oncologistB } = world.people;
+    await A.signInAs(patient);
+    const revoked = await A.call('revokeAccess', {
+      caregiverId: oncologistB.id,
+      categories: ['imaging', 'radiotherapy-plan', 'dose'],
+    });
+    expect(revoked).toEqual({ revoked: 3, keysRemoved: 3 });
+    const pointer = await envelopeKeyOf(A, recordOf('imaging').recordId);
+    await A.signOut();
+    const envelopes = JSON.parse(
+      Buffer.from(
+        await (
+          await world.s3.raw.send(new GetObjectCommand({ Bucket: world.s3.bucket, Key: pointer }))
+        ).Body!.transformToByteArray(),
+      ).toString('utf8'),
+    ) as { recipientId: string }[];
+    expect(envelopes.map((e) => e.recipientId).sort()).toEqual(
+      [patient.id, world.people.oncologistA.id].sort(),
+    );
+
+    await B.signInAs(oncologistB);
+    expect(await B.call('listSharedWithMe')).toEqual([]);
+    const refused = await failure(
+      B.call('openRecord', { patientId: patient.id, recordId: recordOf('imaging').recordId }),
+    );
+    expect(refused.error.code).toBe('LEDGER_REFUSED');
+    await B.signOut();
+  });
+
+  it('refuses an expired grant', async () => {
+    const { patient, physicistB } = world.people;
+    await A.signInAs(patient);
+    await A.call('grantAccess', {
+      caregiverId: physicistB.id,
+      categories: ['dose'],
+      validFrom: new Date(Date.now() - 60_000).toISOString(),
+      validTo: new Date(Date.now() + 4_000).toISOString(),
+      read: true,
+      write: false,
+    });
+    await A.signOut();
+    await new Promise((r) => setTimeout(r, 5_000));
+    await B.signInAs(physicistB);
+    const refused = await failure(
+      B.call('openRecord', { patientId: patient.id, recordId: recordOf('dose').recordId }),
+    );
+    expect(refused.error.code).toBe('LEDGER_REFUSED');
+    await B.signOut();
+  });
+});
+
+/** The storage key of a record as the ledger registered it, read by the signed-in patient. */
+async function storedKeyOf(station: Workstation, recordId: string): Promise<string> {
+  const { services } = station.app.workspace.current();
+  const listing = await services.ledger.listRecords(services.user.id);
+  const record = listing.records.find((r) => r.record.recordId === recordId)!.record;
+  return record.storagePointer.replace(/^s3:\/\/[^/]+\//, '');
+}
+
+async function envelopeKeyOf(station: Workstation, recordId: string): Promise<string> {
+  return `${await storedKeyOf(station, recordId)}.keys`;
+}

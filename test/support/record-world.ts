@@ -1,0 +1,170 @@
+// The record flow's world for a test file: the two-hospital Fabric network, a real S3
+// server (MinIO), smart cards (SoftHSM2) for a patient of HospitalA, HospitalA's oncologist
+// and HospitalB's oncologist and physicist — each enrolled at his hospital's CA and in the
+// directory — and one workstation per hospital, composed exactly as the app composes itself.
+import { join } from 'node:path';
+import { composeApp, type ComposedApp } from '../../src/main/app/compose';
+import type { CardIdentity } from '../../src/main/keystore/provision';
+import type { ArgsIn, ChannelName, ResultOf } from '../../src/shared/ipc/contract';
+import type { IpcError } from '../../src/shared/ipc/errors';
+import { enrolPerson, orgAdminLedger, type PersonSpec } from '../../scripts/demo/people';
+import { softhsmModulePath } from './fixtures';
+import { childScriptsFromSource } from './child-scripts';
+import { startLedgerNetwork, type OrgIndex, type TestLedgerNetwork } from './ledger-network';
+import { softhsmTokens, type TestTokens } from './softhsm';
+import { startTestS3, type TestS3 } from '../storage/helpers';
+import { tempDir } from './tmp';
+
+export const PIN = '314159';
+
+export const PEOPLE = {
+  patient: { hospital: 0, spec: { kind: 'patient', displayName: '', department: '' } },
+  oncologistA: {
+    hospital: 0,
+    spec: { kind: 'oncologist', displayName: 'Dr Anna Arden', department: 'Radiation Oncology' },
+  },
+  oncologistB: {
+    hospital: 1,
+    spec: { kind: 'oncologist', displayName: 'Dr Ben Brandt', department: 'Radiation Oncology' },
+  },
+  physicistB: {
+    hospital: 1,
+    spec: { kind: 'physicist', displayName: 'Clara Chen', department: 'Medical Physics' },
+  },
+} as const satisfies Record<string, { hospital: OrgIndex; spec: PersonSpec }>;
+
+export type PersonName = keyof typeof PEOPLE;
+
+export interface Person {
+  name: PersonName;
+  serial: string;
+  identity: CardIdentity;
+  id: string;
+}
+
+/** A call's failure as the renderer receives it. */
+export class CallFailed extends Error {
+  constructor(readonly error: IpcError) {
+    super(`${error.code}: ${error.message}`);
+  }
+}
+
+export interface Workstation {
+  app: ComposedApp;
+  /** Calls a channel through the dispatcher, as the renderer does; throws CallFailed. */
+  call<C extends ChannelName>(channel: C, args?: ArgsIn<C>): Promise<ResultOf<C>>;
+  signInAs(person: Person): Promise<void>;
+  signOut(): Promise<void>;
+}
+
+export interface RecordWorld {
+  net: TestLedgerNetwork;
+  s3: TestS3;
+  tokens: TestTokens;
+  people: Record<PersonName, Person>;
+  workstations: [Workstation, Workstation];
+  /** The workstation of a person's hospital. */
+  at(person: Person): Workstation;
+  stop(): Promise<void>;
+}
+
+function workstation(app: ComposedApp): Workstation {
+  const call = async <C extends ChannelName>(channel: C, args?: ArgsIn<C>) => {
+    const result = await app.dispatch(channel, args);
+    if (!result.ok) throw new CallFailed(result.error);
+    return result.value as ResultOf<C>;
+  };
+  return {
+    app,
+    call,
+    async signInAs(person) {
+      await call('signIn', { pin: PIN, serial: person.serial });
+    },
+    async signOut() {
+      await call('signOut');
+    },
+  };
+}
+
+export async function startRecordWorld(): Promise<RecordWorld> {
+  const [net, s3] = await Promise.all([startLedgerNetwork(1), startTestS3(20 * 60_000)]);
+  const tokens = softhsmTokens();
+  // Every workstation's card process finds the tokens through this configuration.
+  process.env.SOFTHSM2_CONF = tokens.env.SOFTHSM2_CONF;
+  const names = Object.keys(PEOPLE) as PersonName[];
+  // A PKCS#11 module sees the tokens that exist when it starts: create them all first.
+  const serials = Object.fromEntries(names.map((n) => [n, tokens.createToken(n, PIN)]));
+  const card = await tokens.startClient({ timeoutMs: 60_000 });
+  const admins = [orgAdminLedger(net.profile(0)), orgAdminLedger(net.profile(1))];
+  const home = tempDir('record-world');
+  const people = {} as Record<PersonName, Person>;
+  try {
+    for (const name of names) {
+      const { hospital, spec } = PEOPLE[name];
+      await card.call('signIn', { serial: serials[name]!, pin: PIN });
+      const identity = await enrolPerson({
+        profile: net.profile(hospital),
+        admin: admins[hospital]!.ledger,
+        card,
+        spec,
+        clientHome: join(home.path, 'ca-client'),
+      });
+      await card.call('signOut', undefined);
+      people[name] = { name, serial: serials[name]!, identity, id: identity.enrollmentId };
+    }
+  } finally {
+    for (const a of admins) a.close();
+    await card.stop();
+  }
+
+  const env = {
+    ...process.env,
+    EHR_S3_ACCESS_KEY_ID: s3.settings.accessKeyId,
+    EHR_S3_SECRET_ACCESS_KEY: s3.settings.secretAccessKey,
+  };
+  const stations = await Promise.all(
+    ([0, 1] as const).map(async (hospital) => {
+      const app = composeApp({
+        userDataDir: tempDir(`workstation-${hospital}`).path,
+        appInfo: {
+          name: 'ACTION-EHR Workstation',
+          version: 'test',
+          kiosk: false,
+          shell: 'browser-harness',
+        },
+        childScripts: childScriptsFromSource,
+        env,
+      });
+      const profile = net.profile(hospital);
+      const saved = await app.dispatch('saveSettings', {
+        values: {
+          peerEndpoint: profile.peer.endpoint,
+          peerTlsCaPath: profile.peer.tlsCACertPath,
+          mspId: profile.mspId,
+          pkcs11ModulePath: softhsmModulePath(),
+          storageEndpoint: s3.settings.endpoint,
+          storageBucket: s3.bucket,
+          storageRegion: s3.settings.region,
+        },
+      });
+      if (!saved.ok) throw new Error(`workstation settings refused: ${saved.error.message}`);
+      return workstation(app);
+    }),
+  );
+  const workstations = stations as [Workstation, Workstation];
+  return {
+    net,
+    s3,
+    tokens,
+    people,
+    workstations,
+    at: (person) => workstations[PEOPLE[person.name].hospital],
+    async stop() {
+      for (const w of workstations) await w.app.close().catch(() => undefined);
+      await net.stop();
+      await s3.stop();
+      tokens.cleanup();
+      home.cleanup();
+    },
+  };
+}
