@@ -16,6 +16,8 @@ import {
   type Workstation,
 } from '../support/record-world';
 import { minioMissingReason } from '../storage/helpers';
+import { startFaultProxy } from '../storage/fault-proxy';
+import { createServer } from 'node:net';
 
 const skip = ledgerSkipReason() ?? minioMissingReason();
 if (skip) console.log(`Record flow tests skipped: ${skip}.`);
@@ -32,6 +34,9 @@ async function failure(promise: Promise<unknown>): Promise<CallFailed> {
   return error as CallFailed;
 }
 
+let current: RecordWorld | null = null;
+const worldRef = () => current!;
+
 describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
   let world: RecordWorld;
   let A: Workstation;
@@ -45,6 +50,7 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
 
   beforeAll(async () => {
     world = await startRecordWorld();
+    current = world;
     [A, B] = world.workstations;
   }, 300_000);
 
@@ -291,7 +297,102 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
     expect(refused.error.code).toBe('LEDGER_REFUSED');
     await B.signOut();
   });
+
+  it('when the peer cannot be reached, says so and saves nothing', async () => {
+    const { patient, physicistB } = world.people;
+    const closedPort = await freePort();
+    const offline = await world.openWorkstation(0, { peerEndpoint: `127.0.0.1:${closedPort}` });
+    await offline.signInAs(patient);
+    const before = await grantsOf(A, physicistB.id);
+    const refused = await failure(
+      offline.call('grantAccess', {
+        caregiverId: physicistB.id,
+        categories: ['imaging'],
+        validFrom: new Date().toISOString(),
+        validTo: days(7),
+        read: true,
+        write: false,
+      }),
+    );
+    expect(refused.error.code).toBe('LEDGER_UNAVAILABLE');
+    expect(refused.error.message).toMatch(/ledger cannot be reached.*not saved.*Try again/);
+    const listing = await failure(offline.call('listRecords'));
+    expect(listing.error.code).toBe('LEDGER_UNAVAILABLE');
+    await offline.signOut();
+    expect(await grantsOf(A, physicistB.id)).toEqual(before);
+  }, 120_000);
+
+  it('stops a download and shows nothing when the card is pulled out', async () => {
+    const { patient, physicistB } = world.people;
+    await A.signInAs(patient);
+    await A.call('grantAccess', {
+      caregiverId: physicistB.id,
+      categories: ['imaging'],
+      validFrom: new Date(Date.now() - 60_000).toISOString(),
+      validTo: days(7),
+      read: true,
+      write: false,
+    });
+    await A.signOut();
+    // The record's bytes wait in a proxy until the card has left the reader.
+    let pulled: () => void = () => undefined;
+    const cardGone = new Promise<void>((resolve) => (pulled = resolve));
+    const proxy = await startFaultProxy(world.s3.settings.endpoint, async (req) => {
+      if (req.method === 'GET' && /\/records\/[0-9a-f]{32}(\?|$)/.test(req.url ?? ''))
+        await cardGone;
+      return { kind: 'pass' };
+    });
+    const station = await world.openWorkstation(1, { storageEndpoint: proxy.endpoint });
+    try {
+      await station.signInAs(physicistB);
+      // Settled as soon as it fails, so the rejection is never left unhandled.
+      const opening = failure(
+        station.call('openRecord', {
+          patientId: patient.id,
+          recordId: recordOf('imaging').recordId,
+          operationId: 'open-pulled-card',
+        }),
+      );
+      await expect
+        .poll(() => proxy.seen.some((r) => /records\/[0-9a-f]{32}(\?|$)/.test(r.path)), {
+          timeout: 20_000,
+        })
+        .toBe(true);
+      world.tokens.deleteToken(physicistB.serial);
+      await expect
+        .poll(async () => (await station.call('getSession')).state, { timeout: 10_000 })
+        .toBe('signed-out');
+      pulled();
+      const refused = await opening;
+      expect(refused.error.code).toBe('CARD_REMOVED');
+      expect(refused.error.message).toMatch(
+        /card was removed.*download stopped.*Nothing of the record was shown/,
+      );
+    } finally {
+      pulled();
+      await proxy.close();
+    }
+  }, 120_000);
 });
+
+async function grantsOf(station: Workstation, caregiverId: string): Promise<unknown[]> {
+  const { people } = worldRef();
+  await station.signInAs(people.patient);
+  const grants = (await station.call('listMyGrants')).filter((g) => g.caregiver.id === caregiverId);
+  await station.signOut();
+  return grants;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
 
 /** The storage key of a record as the ledger registered it, read by the signed-in patient. */
 async function storedKeyOf(station: Workstation, recordId: string): Promise<string> {

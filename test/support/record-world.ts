@@ -57,6 +57,11 @@ export interface Workstation {
   signOut(): Promise<void>;
 }
 
+export interface WorkstationSettings {
+  peerEndpoint: string;
+  storageEndpoint: string;
+}
+
 export interface RecordWorld {
   net: TestLedgerNetwork;
   s3: TestS3;
@@ -65,6 +70,11 @@ export interface RecordWorld {
   workstations: [Workstation, Workstation];
   /** The workstation of a person's hospital. */
   at(person: Person): Workstation;
+  /** Another workstation of a hospital, its settings changed (e.g. an unreachable peer). */
+  openWorkstation(
+    hospital: OrgIndex,
+    overrides?: Partial<WorkstationSettings>,
+  ): Promise<Workstation>;
   stop(): Promise<void>;
 }
 
@@ -122,35 +132,43 @@ export async function startRecordWorld(): Promise<RecordWorld> {
     EHR_S3_ACCESS_KEY_ID: s3.settings.accessKeyId,
     EHR_S3_SECRET_ACCESS_KEY: s3.settings.secretAccessKey,
   };
-  const stations = await Promise.all(
-    ([0, 1] as const).map(async (hospital) => {
-      const app = composeApp({
-        userDataDir: tempDir(`workstation-${hospital}`).path,
-        appInfo: {
-          name: 'ACTION-EHR Workstation',
-          version: 'test',
-          kiosk: false,
-          shell: 'browser-harness',
-        },
-        childScripts: childScriptsFromSource,
-        env,
-      });
-      const profile = net.profile(hospital);
-      const saved = await app.dispatch('saveSettings', {
-        values: {
-          peerEndpoint: profile.peer.endpoint,
-          peerTlsCaPath: profile.peer.tlsCACertPath,
-          mspId: profile.mspId,
-          pkcs11ModulePath: softhsmModulePath(),
-          storageEndpoint: s3.settings.endpoint,
-          storageBucket: s3.bucket,
-          storageRegion: s3.settings.region,
-        },
-      });
-      if (!saved.ok) throw new Error(`workstation settings refused: ${saved.error.message}`);
-      return workstation(app);
-    }),
-  );
+  const dirs: { cleanup(): void }[] = [];
+  const openWorkstation = async (
+    hospital: OrgIndex,
+    overrides: Partial<WorkstationSettings> = {},
+  ): Promise<Workstation> => {
+    const dir = tempDir(`workstation-${hospital}`);
+    dirs.push(dir);
+    const app = composeApp({
+      userDataDir: dir.path,
+      appInfo: {
+        name: 'ACTION-EHR Workstation',
+        version: 'test',
+        kiosk: false,
+        shell: 'browser-harness',
+      },
+      childScripts: childScriptsFromSource,
+      env,
+    });
+    const profile = net.profile(hospital);
+    const saved = await app.dispatch('saveSettings', {
+      values: {
+        peerEndpoint: overrides.peerEndpoint ?? profile.peer.endpoint,
+        peerTlsCaPath: profile.peer.tlsCACertPath,
+        mspId: profile.mspId,
+        pkcs11ModulePath: softhsmModulePath(),
+        storageEndpoint: overrides.storageEndpoint ?? s3.settings.endpoint,
+        storageBucket: s3.bucket,
+        storageRegion: s3.settings.region,
+      },
+    });
+    if (!saved.ok) throw new Error(`workstation settings refused: ${saved.error.message}`);
+    const station = workstation(app);
+    opened.push(station);
+    return station;
+  };
+  const opened: Workstation[] = [];
+  const stations = [await openWorkstation(0), await openWorkstation(1)];
   const workstations = stations as [Workstation, Workstation];
   return {
     net,
@@ -159,8 +177,10 @@ export async function startRecordWorld(): Promise<RecordWorld> {
     people,
     workstations,
     at: (person) => workstations[PEOPLE[person.name].hospital],
+    openWorkstation,
     async stop() {
-      for (const w of workstations) await w.app.close().catch(() => undefined);
+      for (const w of opened) await w.app.close().catch(() => undefined);
+      for (const d of dirs) d.cleanup();
       await net.stop();
       await s3.stop();
       tokens.cleanup();

@@ -2,6 +2,7 @@
 // named: it reports progress (bytes done, total, rate) as events and can be cancelled by id.
 // Signing out or pulling the card cancels every operation of that session.
 import type { OperationProgress } from '../../shared/ipc/contract';
+import { EhrError } from '../errors';
 
 export interface Operation {
   readonly signal: AbortSignal;
@@ -58,7 +59,20 @@ export class Operations {
     return Boolean(controller);
   }
 
-  cancelAll(): void {
-    for (const controller of this.running.values()) controller.abort();
+  /** Stops every running operation, e.g. with the reason the session ended. */
+  cancelAll(reason?: EhrError): void {
+    for (const controller of this.running.values()) controller.abort(reason);
   }
+}
+
+/**
+ * The error for an operation that was stopped: by the person (CANCELLED), or by the end
+ * of the session (the card was pulled, the person signed out), saying what did not happen.
+ */
+export function stoppedError(op: Operation, what: string, outcome: string): EhrError {
+  const reason: unknown = op.signal.reason;
+  if (reason instanceof EhrError) {
+    return new EhrError(reason.code, `${reason.message} The ${what} stopped. ${outcome}`);
+  }
+  return new EhrError('CANCELLED', `The ${what} was cancelled. ${outcome}`);
 }

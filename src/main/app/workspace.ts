@@ -4,6 +4,7 @@
 import type { Settings } from '../../shared/settings';
 import { EhrError } from '../errors';
 import { DirectoryLookup } from '../directory/lookup';
+import { CARD_REMOVED_REASON } from '../session/card-session';
 import type { SessionSource } from '../session/session';
 import type { Operations } from './operations';
 import { openSignedInServices, type SignedInServices } from './signed-in-services';
@@ -25,7 +26,12 @@ export class UserWorkspace {
     private readonly openServices: OpenServices = openSignedInServices,
   ) {
     session.onChange((next) => {
-      if (next.state === 'signed-out' || next.user.id !== this.open?.services.user.id) this.close();
+      if (next.state === 'signed-out') {
+        const code = next.reason === CARD_REMOVED_REASON ? 'CARD_REMOVED' : 'NOT_SIGNED_IN';
+        this.close(new EhrError(code, next.reason));
+      } else if (next.user.id !== this.open?.services.user.id) {
+        this.close();
+      }
     });
   }
 
@@ -47,8 +53,8 @@ export class UserWorkspace {
     return this.open;
   }
 
-  close(): void {
-    this.operations.cancelAll();
+  close(reason?: EhrError): void {
+    this.operations.cancelAll(reason);
     this.open?.services.close();
     this.open = null;
   }

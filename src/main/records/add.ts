@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 import type { AddedRecord } from '../../shared/ipc/contract';
 import type { Category } from '../../shared/ledger';
 import { EhrError } from '../errors';
-import type { Operation } from '../app/operations';
+import { stoppedError, type Operation } from '../app/operations';
 import type { SignedInServices } from '../app/signed-in-services';
 import type { DirectoryLookup } from '../directory/lookup';
 import { toUserError } from '../failures';
@@ -175,7 +175,7 @@ export async function addRecords(
       added.length > 0
         ? `${added.length} of ${groups.length} records were added (${added.map((a) => a.record.category).join(', ')}); the rest were not.`
         : 'Nothing was added.';
-    if (op.signal.aborted) throw new EhrError('CANCELLED', `The upload was cancelled. ${done}`);
+    if (op.signal.aborted) throw stoppedError(op, 'upload', done);
     throw toUserError(error, done);
   }
 }

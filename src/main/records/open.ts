@@ -6,7 +6,7 @@ import type { OpenedRecord } from '../../shared/ipc/contract';
 import type { RecordMetadata, RecordAccessBasis } from '../../shared/ledger';
 import { EhrError } from '../errors';
 import type { SignedInServices } from '../app/signed-in-services';
-import type { Operation } from '../app/operations';
+import { stoppedError, type Operation } from '../app/operations';
 import type { DirectoryLookup } from '../directory/lookup';
 import { toUserError } from '../failures';
 import { decryptToMemory } from '../vault/memory';
@@ -66,11 +66,15 @@ export async function openRecord(
       );
     }
     const plaintext = await decryptToMemory(download.body, dataKey, record.sha256);
+    // The card may have left the reader while the last bytes arrived: show nothing then.
+    if (op.signal.aborted) {
+      plaintext.fill(0);
+      throw stoppedError(op, 'download', OUTCOME);
+    }
     const files = readBundle(plaintext);
     return { record: await recordView(record, basis, directory), files };
   } catch (error) {
-    if (op.signal.aborted)
-      throw new EhrError('CANCELLED', `The download was cancelled. ${OUTCOME}`);
+    if (op.signal.aborted) throw stoppedError(op, 'download', OUTCOME);
     throw toUserError(error, OUTCOME);
   } finally {
     dataKey?.fill(0);
