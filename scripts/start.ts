@@ -1,19 +1,20 @@
 // `npm start`: the workstation's main job. By default on the local two-hospital network with
-// demo smart cards (see scripts/demo/demo-workstation.ts); `--no-demo` opens the workstation
+// demo smart cards and records (see scripts/demo/demo-world.ts); `--no-demo` opens the workstation
 // with this machine's own configuration instead.
 //
 // With an Electron binary, the real desktop app opens. Without one (Electron's download is
 // not reachable on every machine), the same UI and the same main-process code open in
 // Debian's Chromium through the browser shell: a window when a display is there, otherwise
-// headless, signing in with a demo card and saving a picture of each screen.
+// headless, signing in with each demo card and saving a picture of each screen (tour.ts).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeApp, type ComposedApp } from '../src/main/app/compose';
 import { defaultUserDataDir } from '../src/main/app/user-data';
-import { REPO_ROOT, openBrowserShell, type BrowserShell } from '../test/harness/browser-shell';
+import { REPO_ROOT, openBrowserShell } from '../test/harness/browser-shell';
 import { findElectronBinary } from '../test/harness/electron-binary';
-import { DEMO_PIN, prepareDemoWorkstation, type DemoWorkstation } from './demo/demo-workstation';
+import { DEMO_PIN, prepareDemoWorld, type DemoWorld } from './demo/demo-world';
+import { tourHeadless } from './demo/tour';
 
 const args = process.argv.slice(2);
 const kiosk = args.includes('--kiosk');
@@ -51,81 +52,58 @@ function appInfo() {
   return { name: pkg.productName, version: pkg.version, kiosk, shell: 'browser-harness' as const };
 }
 
-/** Points the demo workstation's settings at the network, through the real checks. */
-async function configureDemo(app: ComposedApp, demo: DemoWorkstation): Promise<void> {
-  const saved = await app.dispatch('saveSettings', { values: demo.settings });
-  if (!saved.ok) throw new Error(`the demo settings were refused: ${saved.error.message}`);
-}
-
-async function tourHeadless(shell: BrowserShell, demo: DemoWorkstation | null): Promise<void> {
-  const { page } = shell;
-  console.log('start: no display, so running headless and saving a picture of each screen:');
-  await page.getByRole('heading', { level: 1 }).waitFor();
-  if (!demo) {
-    console.log(`  ${await shell.screenshot('start', 'sign-in')}`);
-    return;
-  }
-  await page.getByLabel('Card', { exact: true }).waitFor({ timeout: 20_000 });
-  console.log(`  ${await shell.screenshot('start', 'sign-in')}`);
-  for (const card of demo.cards) {
-    await page.getByLabel('Card', { exact: true }).selectOption({ label: card.label });
-    await page.getByLabel('Card PIN').fill(DEMO_PIN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 20_000 });
-    const name = card.label
-      .toLowerCase()
-      .replace(/[^a-z]+/g, '-')
-      .replace(/-$/, '');
-    console.log(`  ${await shell.screenshot('start', `signed-in-${name}`)}`);
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByLabel('Card', { exact: true }).waitFor({ timeout: 20_000 });
-  }
-}
-
 async function main(): Promise<void> {
   ensureBuilt();
-  const demo = demoMode
-    ? await prepareDemoWorkstation(childScripts.cardService, (line) =>
-        console.log(`start: ${line}`),
-      )
+  const log = (line: string) => console.log(`start: ${line}`);
+  const world: DemoWorld | null = demoMode
+    ? await prepareDemoWorld({ childScripts, appInfo: appInfo(), log })
     : null;
-  if (demo) process.env.SOFTHSM2_CONF = demo.softhsmConf;
-  const userDataDir = demo?.userDataDir ?? defaultUserDataDir();
-  const app = composeApp({ userDataDir, appInfo: appInfo(), childScripts });
-  if (demo) await configureDemo(app, demo);
-  console.log(`start: workstation data in ${userDataDir}`);
-  if (demo) {
-    console.log(
-      `start: demo cards (PIN ${DEMO_PIN}): ${demo.cards.map((c) => c.label).join(', ')}`,
-    );
+  const apps: ComposedApp[] = world
+    ? world.workstations.map((w) => w.app)
+    : [composeApp({ userDataDir: defaultUserDataDir(), appInfo: appInfo(), childScripts })];
+  if (world) {
+    for (const w of world.workstations) log(`${w.name}: data in ${w.userDataDir}`);
+    log(`demo cards (PIN ${DEMO_PIN}): ${world.cards.map((c) => c.label).join(', ')}`);
+  } else {
+    log(`workstation data in ${defaultUserDataDir()}`);
   }
 
   const electron = findElectronBinary();
   if (electron.found) {
-    await app.close();
-    const env = { ...process.env, EHR_USER_DATA_DIR: userDataDir };
+    // The desktop app opens HospitalA's workstation (the demo's first); the demo storage
+    // keeps running while it is open.
+    for (const app of apps) await app.close();
+    const env = {
+      ...(world?.env ?? process.env),
+      EHR_USER_DATA_DIR: world?.workstations[0].userDataDir ?? defaultUserDataDir(),
+    };
     const child = spawn(electron.path, [REPO_ROOT, ...passThrough], { stdio: 'inherit', env });
-    child.on('exit', (code) => process.exit(code ?? 0));
+    child.on('exit', (code) => {
+      void world?.storage.stop();
+      process.exit(code ?? 0);
+    });
     return;
   }
-  console.log(`start: No Electron binary: ${electron.reason}.`);
-  console.log('start: opening the same UI in Chromium through the browser shell instead.');
+  log(`No Electron binary: ${electron.reason}.`);
+  log('opening the same UI in Chromium through the browser shell instead.');
   const headless = forceHeadless || !process.env.DISPLAY;
-  const shell = await openBrowserShell({
-    dispatch: app.dispatch,
-    events: app.events,
-    headless,
-    maxLifetimeMs: headless ? 5 * 60_000 : 12 * 60 * 60_000,
-  });
   if (headless) {
-    await tourHeadless(shell, demo);
+    log('no display, so running headless and saving a picture of each screen:');
+    await tourHeadless(world, apps[0]!, (path) => console.log(`  ${path}`));
   } else {
-    console.log('start: the workstation is open; close its window to stop.');
+    const shell = await openBrowserShell({
+      dispatch: apps[0]!.dispatch,
+      events: apps[0]!.events,
+      headless: false,
+      maxLifetimeMs: 12 * 60 * 60_000,
+    });
+    log('the workstation is open; close its window to stop.');
     await new Promise<void>((resolve) => shell.browser.once('disconnected', () => resolve()));
+    await shell.close();
   }
-  await shell.close();
-  await app.close();
-  if (demo) console.log('start: the local network keeps running; `npm run devnet:down` stops it.');
+  if (world) await world.close();
+  else for (const app of apps) await app.close();
+  if (world) log('the local network keeps running; `npm run devnet:down` stops it.');
 }
 
 main().catch((error: unknown) => {

@@ -212,6 +212,8 @@ export interface StartMinioOptions {
   /** Hard limit: the server is killed after this long even if nobody stops it. */
   lifetimeMs?: number;
   startTimeoutMs?: number;
+  /** Fixed root credentials (a data folder kept between runs needs the same ones); default random. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 async function freeLoopbackPort(): Promise<number> {
@@ -288,8 +290,9 @@ async function startOnce(
 ): Promise<MinioServer> {
   const port = await freeLoopbackPort();
   const consolePort = await freeLoopbackPort();
-  const accessKeyId = `test-${randomBytes(6).toString('hex')}`;
-  const secretAccessKey = randomBytes(24).toString('base64url');
+  const accessKeyId = opts.credentials?.accessKeyId ?? `test-${randomBytes(6).toString('hex')}`;
+  const secretAccessKey =
+    opts.credentials?.secretAccessKey ?? randomBytes(24).toString('base64url');
   mkdirSync(opts.dataDir, { recursive: true });
   const child = spawn(
     'timeout',

@@ -1,0 +1,142 @@
+// The record flows a person waits for, on the real network with real storage and cards:
+//   add a course — from the files picked to every record committed (classify, bundle,
+//     encrypt, upload, wrap keys, register), against a raw S3 PUT of the same bytes plus one
+//     ledger commit, measured in the same run;
+//   open a shared course — the caregiver's imaging, plan and dose records from the click to
+//     the decrypted files in the main process (disclosure committed on the ledger first,
+//     download, hash and tag checks, unwrap on the card), against a raw S3 GET of the same
+//     stored bytes plus one commit.
+// ratio = ours / reference: lower is better (the aim is ≤ 1.3).
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { randomBytes } from 'node:crypto';
+import { synthesizeCourse } from '../src/shared/rt/synth/course';
+import { ledgerSkipReason } from '../test/support/ledger-network';
+import { startRecordWorld } from '../test/support/record-world';
+import { minioMissingReason } from '../test/storage/helpers';
+import type { BenchFigure } from './format';
+
+const ms = (start: number) => performance.now() - start;
+
+export async function run(): Promise<BenchFigure[]> {
+  const skip = ledgerSkipReason() ?? minioMissingReason();
+  if (skip) {
+    console.log(`record-flow bench skipped: ${skip}`);
+    return [];
+  }
+  const world = await startRecordWorld();
+  try {
+    const [A, B] = world.workstations;
+    const { patient, oncologistA, oncologistB } = world.people;
+    const course = synthesizeCourse({
+      matrix: 512,
+      slices: 200,
+      deliveredFractions: 30,
+      missedSession: 0,
+    });
+    const courseBytes = course.files.reduce((n, f) => n + f.bytes.length, 0);
+    const window = {
+      validFrom: new Date(Date.now() - 60_000).toISOString(),
+      validTo: new Date(Date.now() + 86_400_000).toISOString(),
+    };
+
+    await A.signInAs(patient);
+    await A.call('grantAccess', {
+      caregiverId: oncologistA.id,
+      categories: ['imaging', 'radiotherapy-plan', 'dose', 'treatment-record'],
+      ...window,
+      read: true,
+      write: true,
+    });
+    // Reference: one commit, a grant on the same network (no records to share yet).
+    let started = performance.now();
+    await A.app.workspace.current().services.ledger.grant({
+      patientId: patient.id,
+      caregiverId: oncologistB.id,
+      category: 'lab',
+      validFrom: new Date(window.validFrom),
+      validTo: new Date(window.validTo),
+      read: true,
+      write: false,
+    });
+    const commitMs = ms(started);
+    await A.signOut();
+
+    // Reference: a raw PUT of the course's bytes as one object, then one commit.
+    const raw = Buffer.concat(course.files.map((f) => f.bytes));
+    started = performance.now();
+    await world.s3.raw.send(
+      new PutObjectCommand({
+        Bucket: world.s3.bucket,
+        Key: `bench/${randomBytes(8).toString('hex')}`,
+        Body: raw,
+      }),
+    );
+    const rawPutMs = ms(started);
+
+    await A.signInAs(oncologistA);
+    started = performance.now();
+    const added = await A.call('addRecords', { patientId: patient.id, files: course.files });
+    const addMs = ms(started);
+    await A.signOut();
+
+    await A.signInAs(patient);
+    await A.call('grantAccess', {
+      caregiverId: oncologistB.id,
+      categories: ['imaging', 'radiotherapy-plan', 'dose'],
+      ...window,
+      read: true,
+      write: false,
+    });
+    const pointers = await Promise.all(
+      added
+        .filter((a) => a.record.category !== 'treatment-record')
+        .map(async (a) => {
+          const { services } = A.app.workspace.current();
+          const listing = await services.ledger.listRecords(patient.id);
+          const r = listing.records.find((x) => x.record.recordId === a.record.recordId)!.record;
+          return r.storagePointer.replace(/^s3:\/\/[^/]+\//, '');
+        }),
+    );
+    await A.signOut();
+
+    // Reference: raw GETs of the same stored objects.
+    started = performance.now();
+    for (const key of pointers) {
+      const out = await world.s3.raw.send(
+        new GetObjectCommand({ Bucket: world.s3.bucket, Key: key }),
+      );
+      await out.Body!.transformToByteArray();
+    }
+    const rawGetMs = ms(started);
+
+    await B.signInAs(oncologistB);
+    started = performance.now();
+    for (const category of ['imaging', 'radiotherapy-plan', 'dose'] as const) {
+      const record = added.find((a) => a.record.category === category)!.record;
+      await B.call('openRecord', { patientId: patient.id, recordId: record.recordId });
+    }
+    const openMs = ms(started);
+    await B.signOut();
+
+    console.log(
+      `record flow: course of ${course.files.length} files, ${(courseBytes / 1e6).toFixed(0)} MB; ` +
+        `commit ${commitMs.toFixed(0)} ms, raw PUT ${rawPutMs.toFixed(0)} ms, raw GET ${rawGetMs.toFixed(0)} ms`,
+    );
+    return [
+      {
+        name: 'record_add_course_200slice_ms_lower_is_better',
+        value: addMs,
+        unit: 'ms',
+        reference: { name: 'raw_s3_put_plus_one_commit', value: rawPutMs + commitMs },
+      },
+      {
+        name: 'record_open_shared_course_ms_lower_is_better',
+        value: openMs,
+        unit: 'ms',
+        reference: { name: 'raw_s3_get_plus_one_commit', value: rawGetMs + commitMs },
+      },
+    ];
+  } finally {
+    await world.stop();
+  }
+}

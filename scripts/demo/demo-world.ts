@@ -1,0 +1,347 @@
+// The demo that `npm start` runs by default — the story of the product on the local
+// two-hospital network, with real content on every screen:
+//   2024, HospitalA: the patient gives HospitalA's oncologist write access, and the
+//     oncologist adds the patient's course (a full-size synthetic CT, structures, plan, dose
+//     and 30 treatment records) — encrypted for the patient and himself, stored, registered.
+//   2026, HospitalB: the patient grants HospitalB's oncologist and physicist read access to
+//     imaging, plan, dose and treatment records for 30 days; the keys follow the grant.
+// Each hospital has its own workstation and its people's cards are enrolled at its own CA.
+// Every step goes through the workstations' own use cases, signed on the cards.
+//
+// Idempotent: everything lives under the devnet's state folder; cards, storage and records
+// are made again only when the network's CA changed (after `npm run devnet:reset`).
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { PEER_ORGS, resolveConfig } from '../devnet/config';
+import { readProfile, up, type ConnectionProfile } from '../devnet/network';
+import { startMinio, type MinioServer } from '../s3/minio';
+import { composeApp, type ComposedApp, type ComposeOptions } from '../../src/main/app/compose';
+import { CardClient } from '../../src/main/keystore/card-client';
+import type { ChildScript } from '../../src/main/offload/child-task';
+import type { ArgsIn, ChannelName, ResultOf } from '../../src/shared/ipc/contract';
+import { synthesizeCourse } from '../../src/shared/rt/synth/course';
+import type { Category } from '../../src/shared/ledger';
+import { enrolPerson, newUserId, orgAdminLedger, type PersonSpec } from './people';
+
+export const DEMO_PIN = '123456';
+const DEMO_BUCKET = 'action-ehr-records';
+const COURSE: Category[] = ['imaging', 'radiotherapy-plan', 'dose', 'treatment-record'];
+
+export interface DemoCard {
+  label: string;
+  enrollmentId: string;
+  /** 0 = HospitalA, 1 = HospitalB: the hospital that enrolled the card. */
+  hospital: 0 | 1;
+  spec: PersonSpec;
+}
+
+export interface DemoWorkstation {
+  hospital: 0 | 1;
+  name: string;
+  userDataDir: string;
+  app: ComposedApp;
+}
+
+export interface DemoWorld {
+  softhsmConf: string;
+  cards: DemoCard[];
+  workstations: [DemoWorkstation, DemoWorkstation];
+  storage: MinioServer;
+  /** Environment a workstation needs for the demo storage (the access key). */
+  env: NodeJS.ProcessEnv;
+  close(): Promise<void>;
+}
+
+function demoPeople(): DemoCard[] {
+  const card = (label: string, hospital: 0 | 1, spec: PersonSpec): DemoCard => ({
+    label,
+    hospital,
+    spec,
+    enrollmentId: newUserId(spec.kind),
+  });
+  return [
+    card('Demo patient', 0, { kind: 'patient', displayName: '', department: '' }),
+    card('HospitalA oncologist', 0, {
+      kind: 'oncologist',
+      displayName: 'Dr Ada Demo',
+      department: 'Radiation Oncology',
+    }),
+    card('HospitalB oncologist', 1, {
+      kind: 'oncologist',
+      displayName: 'Dr Bea Demo',
+      department: 'Radiation Oncology',
+    }),
+    card('HospitalB physicist', 1, {
+      kind: 'physicist',
+      displayName: 'Marie Demo',
+      department: 'Medical Physics',
+    }),
+    card('HospitalB administrator', 1, {
+      kind: 'admin',
+      displayName: 'Alan Demo',
+      department: 'Hospital IT',
+    }),
+  ];
+}
+
+export function softhsmModulePath(): string {
+  const found = [
+    '/usr/lib/softhsm/libsofthsm2.so',
+    '/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so',
+    '/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so',
+  ].find((p) => existsSync(p));
+  if (!found) throw new Error('SoftHSM2 is not installed: run `npm run setup`.');
+  return found;
+}
+
+interface Marker {
+  ca: string;
+  cards: DemoCard[];
+  storage: { accessKeyId: string; secretAccessKey: string };
+  seeded: boolean;
+}
+
+async function enrolCards(
+  profiles: ConnectionProfile[],
+  cards: DemoCard[],
+  demoDir: string,
+  cardScript: ChildScript,
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+): Promise<void> {
+  // Create every token first: a PKCS#11 module sees the tokens that exist when it starts.
+  for (const card of cards) {
+    execFileSync(
+      'softhsm2-util',
+      ['--init-token', '--free', '--label', card.label, '--pin', DEMO_PIN, '--so-pin', '87654321'],
+      { env, stdio: 'pipe' },
+    );
+  }
+  const client = await CardClient.start({
+    modulePath: softhsmModulePath(),
+    script: cardScript,
+    env,
+  });
+  const admins = profiles.map((p) => orgAdminLedger(p));
+  try {
+    const tokens = await client.call('listTokens', undefined);
+    for (const card of cards) {
+      const token = tokens.find((t) => t.label === card.label);
+      if (!token) throw new Error(`Demo card ${card.label} did not appear.`);
+      await client.call('signIn', { serial: token.serial, pin: DEMO_PIN });
+      await enrolPerson({
+        profile: profiles[card.hospital]!,
+        admin: admins[card.hospital]!.ledger,
+        card: client,
+        spec: card.spec,
+        enrollmentId: card.enrollmentId,
+        clientHome: join(demoDir, 'ca-client'),
+      });
+      await client.call('signOut', undefined);
+      log(`demo: card "${card.label}" enrolled at ${profiles[card.hospital]!.mspId}`);
+    }
+  } finally {
+    for (const a of admins) a.close();
+    await client.stop();
+  }
+}
+
+/** Calls a channel as the renderer would; throws with the person's message on failure. */
+async function call<C extends ChannelName>(
+  app: ComposedApp,
+  channel: C,
+  args?: ArgsIn<C>,
+): Promise<ResultOf<C>> {
+  const result = await app.dispatch(channel, args);
+  if (!result.ok) throw new Error(`${channel}: ${result.error.message}`);
+  return result.value as ResultOf<C>;
+}
+
+async function signedInAs<T>(app: ComposedApp, card: DemoCard, work: () => Promise<T>): Promise<T> {
+  const tokens = await call(app, 'listCards');
+  const token = tokens.find((t) => t.label === card.label);
+  if (!token) throw new Error(`demo card ${card.label} is not in the reader`);
+  await call(app, 'signIn', { pin: DEMO_PIN, serial: token.serial });
+  try {
+    return await work();
+  } finally {
+    await call(app, 'signOut');
+  }
+}
+
+async function seedStory(world: DemoWorld, log: (line: string) => void): Promise<void> {
+  const [A, B] = world.workstations;
+  const [patient, oncologistA, oncologistB, physicistB] = world.cards;
+  const ago = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+  const ahead = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+  await signedInAs(A.app, patient!, () =>
+    call(A.app, 'grantAccess', {
+      caregiverId: oncologistA!.enrollmentId,
+      categories: COURSE,
+      validFrom: ago(1),
+      validTo: ahead(365),
+      read: true,
+      write: true,
+    }),
+  );
+  log('demo: the patient gave HospitalA’s oncologist read and write access');
+  log('demo: synthesising the 2024 course (200-slice 512×512 CT, plan, dose, 30 fractions)');
+  const course = synthesizeCourse({
+    matrix: 512,
+    slices: 200,
+    deliveredFractions: 30,
+    missedSession: 0,
+    courseLabel: '2024 course',
+    firstTreatmentDate: '20240108',
+  });
+  const added = await signedInAs(A.app, oncologistA!, () =>
+    call(A.app, 'addRecords', { patientId: patient!.enrollmentId, files: course.files }),
+  );
+  log(
+    `demo: HospitalA’s oncologist added ${added.length} records (${added.map((a) => a.record.category).join(', ')})`,
+  );
+  for (const caregiver of [oncologistB!, physicistB!]) {
+    await signedInAs(A.app, patient!, () =>
+      call(A.app, 'grantAccess', {
+        caregiverId: caregiver.enrollmentId,
+        categories: COURSE,
+        validFrom: ago(0.01),
+        validTo: ahead(30),
+        read: true,
+        write: false,
+      }),
+    );
+    log(
+      `demo: the patient granted ${caregiver.spec.displayName} (HospitalB) read access for 30 days`,
+    );
+  }
+  void B;
+}
+
+export async function prepareDemoWorld(options: {
+  childScripts: ComposeOptions['childScripts'];
+  appInfo: ComposeOptions['appInfo'];
+  log: (line: string) => void;
+}): Promise<DemoWorld> {
+  const { log } = options;
+  const cfg = resolveConfig({ log });
+  log('demo: starting the local two-hospital network (first time: about a minute)');
+  await up(cfg, { build: true });
+  const profiles = PEER_ORGS.map((org) => readProfile(cfg, org));
+  const demoDir = join(cfg.stateDir, 'demo');
+  const tokenDir = join(demoDir, 'cards');
+  const storageDir = join(demoDir, 'storage');
+  const softhsmConf = join(demoDir, 'softhsm2.conf');
+  const markerFile = join(demoDir, 'world.json');
+  const caFingerprint = createHash('sha256')
+    .update(profiles.map((p) => readFileSync(p.ca.tlsCACertPath, 'utf8')).join(''))
+    .digest('hex');
+  let marker = existsSync(markerFile)
+    ? (JSON.parse(readFileSync(markerFile, 'utf8')) as Marker)
+    : null;
+  const env = { ...process.env, SOFTHSM2_CONF: softhsmConf };
+  // The workstations' card processes find the demo cards through this configuration.
+  process.env.SOFTHSM2_CONF = softhsmConf;
+
+  if (marker?.ca !== caFingerprint || !existsSync(tokenDir)) {
+    log('demo: enrolling the demo smart cards at each hospital’s CA');
+    for (const dir of [
+      tokenDir,
+      storageDir,
+      join(demoDir, 'workstation-a'),
+      join(demoDir, 'workstation-b'),
+    ]) {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    mkdirSync(tokenDir, { recursive: true });
+    writeFileSync(
+      softhsmConf,
+      `directories.tokendir = ${tokenDir}\nobjectstore.backend = file\nlog.level = ERROR\n`,
+    );
+    const cards = demoPeople();
+    await enrolCards(profiles, cards, demoDir, options.childScripts.cardService, env, log);
+    marker = {
+      ca: caFingerprint,
+      cards,
+      storage: {
+        accessKeyId: `demo-${randomBytes(6).toString('hex')}`,
+        secretAccessKey: randomBytes(24).toString('base64url'),
+      },
+      seeded: false,
+    };
+    writeFileSync(markerFile, JSON.stringify(marker, null, 2));
+  }
+
+  log('demo: starting the record storage (MinIO)');
+  const storage = await startMinio({
+    dataDir: storageDir,
+    lifetimeMs: 12 * 60 * 60_000,
+    credentials: marker.storage,
+  });
+  const s3 = new S3Client({
+    endpoint: storage.endpoint,
+    region: storage.region,
+    forcePathStyle: true,
+    credentials: marker.storage,
+  });
+  await s3.send(new CreateBucketCommand({ Bucket: DEMO_BUCKET })).catch((error: unknown) => {
+    if ((error as { name?: string }).name !== 'BucketAlreadyOwnedByYou') throw error;
+  });
+  s3.destroy();
+  const workstationEnv = {
+    ...process.env,
+    EHR_S3_ACCESS_KEY_ID: marker.storage.accessKeyId,
+    EHR_S3_SECRET_ACCESS_KEY: marker.storage.secretAccessKey,
+  };
+
+  const workstations = await Promise.all(
+    ([0, 1] as const).map(async (hospital): Promise<DemoWorkstation> => {
+      const profile = profiles[hospital]!;
+      const userDataDir = join(demoDir, hospital === 0 ? 'workstation-a' : 'workstation-b');
+      const app = composeApp({
+        userDataDir,
+        appInfo: options.appInfo,
+        childScripts: options.childScripts,
+        env: workstationEnv,
+      });
+      const saved = await app.dispatch('saveSettings', {
+        values: {
+          peerEndpoint: profile.peer.endpoint,
+          peerTlsCaPath: profile.peer.tlsCACertPath,
+          mspId: profile.mspId,
+          pkcs11ModulePath: softhsmModulePath(),
+          storageEndpoint: storage.endpoint,
+          storageBucket: DEMO_BUCKET,
+          storageRegion: storage.region,
+        },
+      });
+      if (!saved.ok) throw new Error(`the demo settings were refused: ${saved.error.message}`);
+      return { hospital, name: `${profile.organization}’s workstation`, userDataDir, app };
+    }),
+  );
+  const world: DemoWorld = {
+    softhsmConf,
+    cards: marker.cards,
+    workstations: workstations as [DemoWorkstation, DemoWorkstation],
+    storage,
+    env: workstationEnv,
+    async close() {
+      for (const w of workstations) await w.app.close();
+      await storage.stop();
+    },
+  };
+  if (!marker.seeded) {
+    try {
+      await seedStory(world, log);
+    } catch (error) {
+      await world.close();
+      throw error;
+    }
+    marker.seeded = true;
+    writeFileSync(markerFile, JSON.stringify(marker, null, 2));
+  }
+  return world;
+}

@@ -1,0 +1,110 @@
+// The headless tour `npm start` runs where no display is: each demo card signs in at its
+// hospital's workstation, every screen of its role is visited and saved as a picture, and
+// the story's key moments are played through the UI — HospitalB's oncologist opens the
+// shared course in Review, the physicist in Dose history, and the patient's access history
+// shows those downloads.
+import type { Page } from 'playwright-core';
+import type { ComposedApp } from '../../src/main/app/compose';
+import { openBrowserShell, type BrowserShell } from '../../test/harness/browser-shell';
+import { DEMO_PIN, type DemoCard, type DemoWorld } from './demo-world';
+
+const slug = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+
+/** Waits until no part of the screen says it is busy. */
+export async function settle(page: Page, timeout = 60_000): Promise<void> {
+  await page.waitForFunction(
+    () => document.querySelectorAll('[aria-busy="true"]').length === 0,
+    null,
+    {
+      timeout,
+    },
+  );
+}
+
+async function signIn(page: Page, card: DemoCard): Promise<void> {
+  await page.getByLabel('Card', { exact: true }).waitFor({ timeout: 30_000 });
+  await page.getByLabel('Card', { exact: true }).selectOption({ label: card.label });
+  await page.getByLabel('Card PIN').fill(DEMO_PIN);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 30_000 });
+}
+
+async function visitSections(shell: BrowserShell, card: DemoCard, saved: (path: string) => void) {
+  const nav = shell.page.getByRole('navigation');
+  const sections = await nav.getByRole('button').allTextContents();
+  for (const label of sections) {
+    if (label === 'Connection settings') continue;
+    await nav.getByRole('button', { name: label, exact: true }).click();
+    await settle(shell.page);
+    saved(await shell.screenshot('start', `${slug(card.label)}-${slug(label)}`));
+  }
+}
+
+/** Story moments per role, played after the screens were visited. */
+async function playStory(shell: BrowserShell, card: DemoCard, saved: (path: string) => void) {
+  const { page } = shell;
+  if (card.spec.kind !== 'oncologist' && card.spec.kind !== 'physicist') return;
+  if (card.hospital !== 1) return;
+  const nav = page.getByRole('navigation');
+  await nav.getByRole('button', { name: 'Shared with me', exact: true }).click();
+  await settle(page);
+  const patient = page.getByRole('button', { name: /^Records of pat-/ }).first();
+  if ((await patient.count()) === 0) return;
+  await patient.click();
+  await settle(page);
+  const categories =
+    card.spec.kind === 'oncologist'
+      ? ['Imaging', 'Plans and structures', 'Dose']
+      : ['Plans and structures', 'Dose', 'Treatment records', 'Imaging'];
+  for (const category of categories) {
+    await page
+      .getByRole('button', { name: `Open ${category}` })
+      .first()
+      .click();
+    await settle(page, 120_000);
+  }
+  const viewer = card.spec.kind === 'oncologist' ? 'Review' : 'Dose history';
+  await nav.getByRole('button', { name: viewer, exact: true }).click();
+  await settle(page, 120_000);
+  saved(await shell.screenshot('start', `${slug(card.label)}-shared-course-in-${slug(viewer)}`));
+}
+
+export async function tourHeadless(
+  world: DemoWorld | null,
+  fallback: ComposedApp,
+  saved: (path: string) => void,
+): Promise<void> {
+  const stations = world
+    ? world.workstations.map((w) => ({ app: w.app, hospital: w.hospital, name: w.name }))
+    : [{ app: fallback, hospital: 0 as const, name: 'workstation' }];
+  // HospitalB first (the downloads), then HospitalA, where the patient sees them.
+  for (const station of [...stations].reverse()) {
+    const shell = await openBrowserShell({
+      dispatch: station.app.dispatch,
+      events: station.app.events,
+      headless: true,
+      maxLifetimeMs: 10 * 60_000,
+    });
+    try {
+      await shell.page.getByRole('heading', { level: 1 }).waitFor();
+      if (!world) {
+        saved(await shell.screenshot('start', 'sign-in'));
+        continue;
+      }
+      await shell.page.getByLabel('Card', { exact: true }).waitFor({ timeout: 30_000 });
+      saved(await shell.screenshot('start', `sign-in-${slug(station.name)}`));
+      for (const card of world.cards.filter((c) => c.hospital === station.hospital)) {
+        await signIn(shell.page, card);
+        await playStory(shell, card, saved);
+        await visitSections(shell, card, saved);
+        await shell.page.getByRole('button', { name: 'Sign out' }).click();
+      }
+    } finally {
+      await shell.close();
+    }
+  }
+}
