@@ -16,6 +16,7 @@ import { stoppedError, type Operation } from '../app/operations';
 import type { SignedInServices } from '../app/signed-in-services';
 import type { DirectoryLookup } from '../directory/lookup';
 import { toUserError } from '../failures';
+import { LedgerError } from '../ledger/errors';
 import { newObjectKey } from '../storage/keys';
 import { EncryptStream } from '../vault/encrypt-stream';
 import { bundlePieces, bundleSize, type BundleFile } from './bundle';
@@ -99,6 +100,70 @@ async function recipientsFor(
   ];
 }
 
+/**
+ * Stores and registers one record. Records of one add touch different ledger keys, so they
+ * go up and commit side by side, most often in a single block.
+ */
+async function addOne(
+  services: SignedInServices,
+  directory: DirectoryLookup,
+  patientId: string,
+  group: RecordGroup,
+  op: Operation,
+  stored: Set<string>,
+  onBytes: (loaded: number) => void,
+): Promise<AddedRecord> {
+  const store = services.store();
+  const files = group.files.map((f) => f.file);
+  const recipients = await recipientsFor(services, directory, patientId, group.category);
+  const dataKey = randomBytes(32);
+  const encryptor = new EncryptStream(dataKey);
+  const key = newObjectKey();
+  const envelopeKey = envelopeKeyOf(key);
+  stored.add(key).add(envelopeKey);
+  try {
+    await store.put(Readable.from(bundlePieces(files)).pipe(encryptor), {
+      key,
+      signal: op.signal,
+      onProgress: (p) => onBytes(p.loaded),
+    });
+    await writeEnvelopes(store, envelopeKey, envelopesFor(dataKey, recipients));
+  } finally {
+    dataKey.fill(0);
+  }
+  const sealed = encryptor.result();
+  const { value: record } = await services.ledger
+    .addRecord({
+      patientId,
+      category: group.category,
+      storagePointer: pointerUri(store.bucket, key),
+      sha256: sealed.sha256,
+      sizeBytes: sealed.storedBytes,
+      contentType: group.format,
+      keyEnvelopeRef: pointerUri(store.bucket, envelopeKey),
+    })
+    .catch((error: unknown) => {
+      // Reached the orderer, fate unknown: the record may be on the ledger, so its object
+      // must stay (an orphan costs storage; a record pointing at nothing loses data).
+      if (error instanceof LedgerError && error.code === 'UNAVAILABLE' && !error.retryable) {
+        stored.delete(key);
+        stored.delete(envelopeKey);
+      }
+      throw error;
+    });
+  // Registered: from here on the stored objects belong to the ledger's record.
+  stored.delete(key);
+  stored.delete(envelopeKey);
+  return {
+    record: await recordView(
+      record,
+      services.user.role === 'patient' ? 'patient' : 'grant',
+      directory,
+    ),
+    files: group.files.map((f) => ({ name: f.file.name, kind: f.kind })),
+  };
+}
+
 export async function addRecords(
   services: SignedInServices,
   directory: DirectoryLookup,
@@ -106,71 +171,43 @@ export async function addRecords(
   op: Operation,
 ): Promise<AddedRecord[]> {
   const groups = groupIntoRecords(classifyFiles(request.files));
-  const stored: string[] = [];
-  const added: AddedRecord[] = [];
+  const stored = new Set<string>();
+  const outcomes: PromiseSettledResult<AddedRecord>[] = [];
   try {
     await checkWriteGrants(services, request.patientId, groups);
-    const store = services.store();
     const totalBytes = groups.reduce((n, g) => n + bundleSize(g.files.map((f) => f.file)), 0);
-    let bytesBefore = 0;
-    for (const group of groups) {
-      const files = group.files.map((f) => f.file);
-      const recipients = await recipientsFor(
-        services,
-        directory,
-        request.patientId,
-        group.category,
-      );
-      const dataKey = randomBytes(32);
-      const encryptor = new EncryptStream(dataKey);
-      const key = newObjectKey();
-      const envelopeKey = envelopeKeyOf(key);
-      stored.push(key, envelopeKey);
-      try {
-        const base = bytesBefore;
-        await store.put(Readable.from(bundlePieces(files)).pipe(encryptor), {
-          key,
-          signal: op.signal,
-          onProgress: (p) => op.report('upload', base + p.loaded, totalBytes),
-        });
-        await writeEnvelopes(store, envelopeKey, envelopesFor(dataKey, recipients));
-      } finally {
-        dataKey.fill(0);
-      }
-      const sealed = encryptor.result();
-      bytesBefore += sealed.plaintextBytes;
-      op.report('ledger', 0, 1);
-      const { value: record } = await services.ledger.addRecord({
-        patientId: request.patientId,
-        category: group.category,
-        storagePointer: pointerUri(store.bucket, key),
-        sha256: sealed.sha256,
-        sizeBytes: sealed.storedBytes,
-        contentType: group.format,
-        keyEnvelopeRef: pointerUri(store.bucket, envelopeKey),
-      });
-      op.report('ledger', 1, 1);
-      // Registered: from here on the stored objects belong to the ledger's record.
-      stored.splice(stored.indexOf(key), 2);
-      added.push({
-        record: await recordView(
-          record,
-          services.user.role === 'patient' ? 'patient' : 'grant',
-          directory,
+    const loaded = groups.map(() => 0);
+    outcomes.push(
+      ...(await Promise.allSettled(
+        groups.map((group, i) =>
+          addOne(services, directory, request.patientId, group, op, stored, (bytes) => {
+            loaded[i] = bytes;
+            op.report(
+              'upload',
+              Math.min(
+                totalBytes,
+                loaded.reduce((a, b) => a + b, 0),
+              ),
+              totalBytes,
+            );
+          }),
         ),
-        files: group.files.map((f) => ({ name: f.file.name, kind: f.kind })),
-      });
-    }
-    return added;
+      )),
+    );
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
+    return outcomes.map((o) => (o as PromiseFulfilledResult<AddedRecord>).value);
   } catch (error) {
+    // What this add stored but did not register is deleted again.
     await Promise.all(
-      stored.map((key) =>
+      [...stored].map((key) =>
         services
           .store()
           .delete(key)
           .catch(() => undefined),
       ),
     );
+    const added = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
     const done =
       added.length > 0
         ? `${added.length} of ${groups.length} records were added (${added.map((a) => a.record.category).join(', ')}); the rest were not.`
