@@ -17,7 +17,7 @@ import {
 } from '../support/record-world';
 import { minioMissingReason } from '../storage/helpers';
 import { startFaultProxy } from '../storage/fault-proxy';
-import { createServer } from 'node:net';
+import { freePort } from '../support/fabric-ca-server';
 
 const skip = ledgerSkipReason() ?? minioMissingReason();
 if (skip) console.log(`Record flow tests skipped: ${skip}.`);
@@ -381,17 +381,6 @@ async function grantsOf(station: Workstation, caregiverId: string): Promise<unkn
   const grants = (await station.call('listMyGrants')).filter((g) => g.caregiver.id === caregiverId);
   await station.signOut();
   return grants;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /** The storage key of a record as the ledger registered it, read by the signed-in patient. */

@@ -14,7 +14,8 @@ export function fabricCaBinaries(): { server: string; client: string } | null {
   return existsSync(server) && existsSync(client) ? { server, client } : null;
 }
 
-function freePort(): Promise<number> {
+/** A loopback port that is free now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);

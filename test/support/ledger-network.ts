@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { signers } from '@hyperledger/fabric-gateway';
 import {
   PEER_ORGS,
@@ -24,6 +24,7 @@ import {
 } from '../../src/main/ledger/connection';
 import { certificateFacts, pemToDer } from '../../src/main/keystore/certificate';
 import { EhrLedger } from '../../src/main/ledger/ehr-ledger';
+import { registerAtCa } from '../../scripts/demo/people';
 
 export function ledgerSkipReason(): string | undefined {
   const bins = locateBinaries();
@@ -127,37 +128,7 @@ export async function startLedgerNetwork(orderers: 1 | 3 = 1): Promise<TestLedge
       return softwarePerson('appadmin', p.mspId, ids.certPath, ids.keyPath);
     },
     register(org, id, attrs) {
-      const p = profile(org);
-      const secret = randomBytes(12).toString('hex');
-      const attrList = Object.entries(attrs)
-        .map(([k, v]) => `${k}=${v}:ecert`)
-        .join(',');
-      execFileSync(
-        caClient,
-        [
-          'register',
-          '--id.name',
-          id,
-          '--id.secret',
-          secret,
-          '--id.type',
-          'client',
-          '--id.attrs',
-          attrList,
-          '-u',
-          p.ca.url,
-          '--mspdir',
-          p.identities.appadmin!.mspDir,
-          '--caname',
-          p.ca.caName,
-          '--tls.certfiles',
-          p.ca.tlsCACertPath,
-          '-H',
-          join(stateDir, 'test-clients', 'registrar'),
-        ],
-        { stdio: 'pipe' },
-      );
-      return secret;
+      return registerAtCa(profile(org), id, attrs, join(stateDir, 'test-clients', 'registrar'));
     },
     enrol(org, id, attrs) {
       const p = profile(org);
