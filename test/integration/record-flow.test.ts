@@ -73,7 +73,7 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
   it('lets the patient grant write, and the oncologist add the course as one record per category', async () => {
     const { patient, oncologistA } = world.people;
     await A.signInAs(patient);
-    const caregivers = await A.call('listCaregivers');
+    const caregivers = (await A.call('listCaregivers')).items;
     expect(caregivers.map((c) => c.displayName)).toEqual(
       expect.arrayContaining(['Dr Anna Arden', 'Dr Ben Brandt', 'Clara Chen']),
     );
@@ -127,7 +127,7 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
   it('refuses HospitalB’s oncologist before the patient grants him anything', async () => {
     const { patient, oncologistB } = world.people;
     await B.signInAs(oncologistB);
-    expect(await B.call('listSharedWithMe')).toEqual([]);
+    expect((await B.call('listSharedWithMe')).items).toEqual([]);
     const refused = await failure(
       B.call('openRecord', { patientId: patient.id, recordId: recordOf('imaging').recordId }),
     );
@@ -150,14 +150,14 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
       write: false,
     });
     expect(granted.recordsShared).toBe(3);
-    const current = await A.call('listMyGrants');
+    const current = (await A.call('listMyGrants')).items;
     expect(current.filter((g) => g.caregiver.id === oncologistB.id).map((g) => g.category)).toEqual(
       ['imaging', 'radiotherapy-plan', 'dose'],
     );
     await A.signOut();
 
     await B.signInAs(oncologistB);
-    const shared = await B.call('listSharedWithMe');
+    const shared = (await B.call('listSharedWithMe')).items;
     expect(shared).toHaveLength(1);
     expect(shared[0]).toMatchObject({ patientId: patient.id, mspId: 'HospitalAMSP' });
     const visible = await B.call('listRecords', { patientId: patient.id });
@@ -199,7 +199,7 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
   it('shows the patient every grant and HospitalB’s download in his access history', async () => {
     const { patient, oncologistB } = world.people;
     await A.signInAs(patient);
-    const history = await A.call('getAccessHistory');
+    const history = (await A.call('getAccessHistory')).items;
     const downloads = history.filter((h) => h.kind === 'download');
     expect(downloads).toHaveLength(1);
     expect(downloads[0]).toMatchObject({
@@ -269,7 +269,7 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
     );
 
     await B.signInAs(oncologistB);
-    expect(await B.call('listSharedWithMe')).toEqual([]);
+    expect((await B.call('listSharedWithMe')).items).toEqual([]);
     const refused = await failure(
       B.call('openRecord', { patientId: patient.id, recordId: recordOf('imaging').recordId }),
     );
@@ -321,6 +321,73 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
     await offline.signOut();
     expect(await grantsOf(A, physicistB.id)).toEqual(before);
   }, 120_000);
+
+  it('keeps the patient’s open history in step as a caregiver downloads', async () => {
+    const { patient, physicistB } = world.people;
+    const changed: string[] = [];
+    A.app.events.on('viewChanged', (v) => changed.push(v.view));
+    await A.signInAs(patient);
+    await A.call('grantAccess', {
+      caregiverId: physicistB.id,
+      categories: ['imaging'],
+      validFrom: new Date(Date.now() - 60_000).toISOString(),
+      validTo: days(7),
+      read: true,
+      write: false,
+    });
+    const before = (await A.call('getAccessHistory')).items.filter((h) => h.kind === 'download');
+    await expect
+      .poll(() => A.app.workspace.syncLive, {
+        timeout: 20_000,
+        message: 'the patient’s event stream is live',
+      })
+      .toBe(true);
+
+    await B.signInAs(physicistB);
+    await B.call('openRecord', { patientId: patient.id, recordId: recordOf('imaging').recordId });
+    await B.signOut();
+
+    // The download's event re-queries the patient's history; his screen is told to reload.
+    await expect.poll(() => changed.includes('history'), { timeout: 20_000 }).toBe(true);
+    const after = (await A.call('getAccessHistory')).items.filter((h) => h.kind === 'download');
+    expect(after).toHaveLength(before.length + 1);
+    expect(after[0]!.caregiver.displayName).toBe('Clara Chen');
+    await A.signOut();
+  });
+
+  it('shows the last state, as of its time, when the peer cannot be reached', async () => {
+    const { patient } = world.people;
+    const station = await world.openWorkstation(0);
+    await station.signInAs(patient);
+    const online = await station.call('listRecords');
+    expect(online.stale).toBe(false);
+    await station.signOut();
+    await station.app.close();
+
+    const closedPort = await freePort();
+    const offline = await world.openWorkstation(0, {
+      userDataDir: station.userDataDir,
+      peerEndpoint: `127.0.0.1:${closedPort}`,
+    });
+    await offline.signInAs(patient);
+    const cached = await offline.call('listRecords');
+    expect(cached).toMatchObject({ stale: true, asOf: online.asOf });
+    expect(cached.records.map((r) => r.recordId)).toEqual(online.records.map((r) => r.recordId));
+    await offline.signOut();
+  }, 120_000);
+
+  it('forgets the patient’s cached views at sign-out on a kiosk', async () => {
+    const { patient } = world.people;
+    const kiosk = await world.openWorkstation(0, { kiosk: true });
+    await kiosk.signInAs(patient);
+    await kiosk.call('listRecords');
+    await kiosk.call('getAccessHistory');
+    const rows = () =>
+      (kiosk.app.db.prepare('SELECT count(*) AS n FROM view_cache').get() as { n: number }).n;
+    expect(rows()).toBe(2);
+    await kiosk.signOut();
+    expect(rows()).toBe(0);
+  });
 
   it('stops a download and shows nothing when the card is pulled out', async () => {
     const { patient, physicistB } = world.people;
@@ -378,7 +445,9 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
 async function grantsOf(station: Workstation, caregiverId: string): Promise<unknown[]> {
   const { people } = worldRef();
   await station.signInAs(people.patient);
-  const grants = (await station.call('listMyGrants')).filter((g) => g.caregiver.id === caregiverId);
+  const grants = (await station.call('listMyGrants')).items.filter(
+    (g) => g.caregiver.id === caregiverId,
+  );
   await station.signOut();
   return grants;
 }

@@ -51,6 +51,7 @@ export class CallFailed extends Error {
 
 export interface Workstation {
   app: ComposedApp;
+  userDataDir: string;
   /** Calls a channel through the dispatcher, as the renderer does; throws CallFailed. */
   call<C extends ChannelName>(channel: C, args?: ArgsIn<C>): Promise<ResultOf<C>>;
   signInAs(person: Person): Promise<void>;
@@ -60,6 +61,10 @@ export interface Workstation {
 export interface WorkstationSettings {
   peerEndpoint: string;
   storageEndpoint: string;
+  /** A clinic kiosk (settings locked, the patient forgotten at sign-out). */
+  kiosk: boolean;
+  /** Reuse this workstation's data folder (e.g. to reopen it with other settings). */
+  userDataDir: string;
 }
 
 export interface RecordWorld {
@@ -78,7 +83,7 @@ export interface RecordWorld {
   stop(): Promise<void>;
 }
 
-function workstation(app: ComposedApp): Workstation {
+function workstation(app: ComposedApp, userDataDir: string): Workstation {
   const call = async <C extends ChannelName>(channel: C, args?: ArgsIn<C>) => {
     const result = await app.dispatch(channel, args);
     if (!result.ok) throw new CallFailed(result.error);
@@ -86,6 +91,7 @@ function workstation(app: ComposedApp): Workstation {
   };
   return {
     app,
+    userDataDir,
     call,
     async signInAs(person) {
       await call('signIn', { pin: PIN, serial: person.serial });
@@ -137,19 +143,25 @@ export async function startRecordWorld(): Promise<RecordWorld> {
     hospital: OrgIndex,
     overrides: Partial<WorkstationSettings> = {},
   ): Promise<Workstation> => {
-    const dir = tempDir(`workstation-${hospital}`);
-    dirs.push(dir);
-    const app = composeApp({
-      userDataDir: dir.path,
-      appInfo: {
-        name: 'ACTION-EHR Workstation',
-        version: 'test',
-        kiosk: false,
-        shell: 'browser-harness',
-      },
-      childScripts: childScriptsFromSource,
-      env,
-    });
+    let userDataDir = overrides.userDataDir;
+    if (!userDataDir) {
+      const dir = tempDir(`workstation-${hospital}`);
+      dirs.push(dir);
+      userDataDir = dir.path;
+    }
+    const compose = (kiosk: boolean) =>
+      composeApp({
+        userDataDir: userDataDir!,
+        appInfo: {
+          name: 'ACTION-EHR Workstation',
+          version: 'test',
+          kiosk,
+          shell: 'browser-harness',
+        },
+        childScripts: childScriptsFromSource,
+        env,
+      });
+    let app = compose(false);
     const profile = net.profile(hospital);
     const saved = await app.dispatch('saveSettings', {
       values: {
@@ -163,7 +175,12 @@ export async function startRecordWorld(): Promise<RecordWorld> {
       },
     });
     if (!saved.ok) throw new Error(`workstation settings refused: ${saved.error.message}`);
-    const station = workstation(app);
+    if (overrides.kiosk) {
+      // Hospital IT sets a kiosk up before it is locked.
+      await app.close();
+      app = compose(true);
+    }
+    const station = workstation(app, userDataDir);
     opened.push(station);
     return station;
   };

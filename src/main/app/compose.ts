@@ -13,6 +13,9 @@ import { CardSession } from '../session/card-session';
 import type { SessionSource } from '../session/session';
 import { SettingsStore } from '../settings/store';
 import { Operations } from './operations';
+import { CachedViews } from './views';
+import { ViewCache } from '../cache/view-cache';
+import { startViewSync } from '../sync/view-sync';
 import { openSignedInServices } from './signed-in-services';
 import { UserWorkspace, type OpenServices } from './workspace';
 
@@ -58,13 +61,25 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const operations = new Operations((progress) => events.emit('operationProgress', progress));
   const env = options.env ?? process.env;
   const open: OpenServices = (card, user, values) => openSignedInServices(card, user, values, env);
-  const workspace = new UserWorkspace(session, () => settings.read(), operations, open);
+  const views = new CachedViews(new ViewCache(db), (changed) =>
+    events.emit('viewChanged', changed),
+  );
+  const workspace = new UserWorkspace(session, () => settings.read(), operations, open, {
+    startSync: (ws) =>
+      startViewSync(ws, {
+        db,
+        views,
+        logError: (error) => (options.logError ?? console.error)('view sync', error),
+      }),
+    forgetAtSignOut: options.appInfo.kiosk,
+  });
   const handlers = createHandlerTable({
     appInfo: options.appInfo,
     settings,
     session,
     workspace,
     operations,
+    views,
   });
   const dispatch = createDispatcher(
     handlers,

@@ -3,6 +3,7 @@
 // signature is made by the card, and the record storage from the connection settings.
 // The use cases under records/, permissions/, directory/ and history/ take these services.
 import { readFileSync } from 'node:fs';
+import type { Network } from '@hyperledger/fabric-gateway';
 import type { Settings } from '../../shared/settings';
 import type { Role } from '../../shared/roles';
 import { EhrError } from '../errors';
@@ -25,6 +26,8 @@ export interface SignedInServices {
   user: SignedInUser;
   card: SignedInCard;
   ledger: EhrLedger;
+  /** The channel, for the chaincode event stream. */
+  network: Network;
   /** The record storage; throws NOT_CONFIGURED when Connection settings lack it. */
   store(): ObjectStore;
   close(): void;
@@ -63,12 +66,14 @@ export function openSignedInServices(
       signDigest: (digest) => card.signDigest(digest),
     },
   );
-  const contract = connection.gateway.getNetwork(LEDGER_CHANNEL).getContract(CHAINCODE_NAME);
+  const network = connection.gateway.getNetwork(LEDGER_CHANNEL);
+  const contract = network.getContract(CHAINCODE_NAME);
   let store: ObjectStore | null = null;
   return {
     user,
     card,
     ledger: new EhrLedger(contract),
+    network,
     store() {
       if (!store) {
         try {

@@ -6,6 +6,7 @@ import { EhrError } from '../errors';
 import { DirectoryLookup } from '../directory/lookup';
 import { CARD_REMOVED_REASON } from '../session/card-session';
 import type { SessionSource } from '../session/session';
+import type { ViewSync } from '../sync/view-sync';
 import type { Operations } from './operations';
 import { openSignedInServices, type SignedInServices } from './signed-in-services';
 
@@ -14,16 +15,25 @@ export interface Workspace {
   directory: DirectoryLookup;
 }
 
+export interface WorkspaceOptions {
+  /** Starts keeping the user's cached views in step (sync/view-sync.ts). */
+  startSync?: (workspace: Workspace) => ViewSync;
+  /** A kiosk forgets the patient's cached views at sign-out. */
+  forgetAtSignOut?: boolean;
+}
+
 export type OpenServices = typeof openSignedInServices;
 
 export class UserWorkspace {
   private open: Workspace | null = null;
+  private sync: ViewSync | null = null;
 
   constructor(
     private readonly session: SessionSource,
     private readonly settings: () => Settings,
     private readonly operations: Operations,
     private readonly openServices: OpenServices = openSignedInServices,
+    private readonly options: WorkspaceOptions = {},
   ) {
     session.onChange((next) => {
       if (next.state === 'signed-out') {
@@ -33,6 +43,11 @@ export class UserWorkspace {
         this.close();
       }
     });
+  }
+
+  /** Whether the signed-in user's views are being kept in step by the event stream. */
+  get syncLive(): boolean {
+    return this.sync?.live ?? false;
   }
 
   /** The signed-in user's workspace; NOT_SIGNED_IN when nobody is. */
@@ -50,11 +65,14 @@ export class UserWorkspace {
       this.settings(),
     );
     this.open = { services, directory: new DirectoryLookup(services.ledger) };
+    this.sync = this.options.startSync?.(this.open) ?? null;
     return this.open;
   }
 
   close(reason?: EhrError): void {
     this.operations.cancelAll(reason);
+    this.sync?.stop(Boolean(this.options.forgetAtSignOut));
+    this.sync = null;
     this.open?.services.close();
     this.open = null;
   }

@@ -3,6 +3,7 @@
 // shell, the E2E harness and unit tests.
 import type { AppInfo } from '../../shared/ipc/contract';
 import type { Operations } from '../app/operations';
+import type { CachedViews } from '../app/views';
 import type { UserWorkspace } from '../app/workspace';
 import type { SessionSource } from '../session/session';
 import type { SettingsStore } from '../settings/store';
@@ -17,12 +18,13 @@ export interface HandlerDeps {
   session: SessionSource;
   workspace: UserWorkspace;
   operations: Operations;
+  views: CachedViews;
 }
 
 export function createHandlerTable(deps: HandlerDeps): HandlerTable {
   return {
     ...settingsHandlers(deps),
     ...sessionHandlers(deps.session),
-    ...ledgerHandlers(deps.workspace, deps.operations),
+    ...ledgerHandlers(deps.workspace, deps.operations, deps.views),
   };
 }

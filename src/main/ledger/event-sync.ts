@@ -21,6 +21,10 @@ export interface AppliedEvent {
   patientId: string | null;
 }
 
+export function payloadOf(event: ChaincodeEvent): LedgerEventPayload {
+  return JSON.parse(Buffer.from(event.payload).toString('utf8')) as LedgerEventPayload;
+}
+
 export class EventCache {
   constructor(
     private readonly db: Db,
@@ -39,9 +43,12 @@ export class EventCache {
     };
   }
 
-  /** Applies one event and moves the checkpoint past it, atomically. */
-  apply(event: ChaincodeEvent): AppliedEvent {
-    const payload = JSON.parse(Buffer.from(event.payload).toString('utf8')) as LedgerEventPayload;
+  /**
+   * Applies one event — its journal row, the cache writes it caused (`writes`) and the new
+   * checkpoint — atomically. The journal's key makes a repeated event fail loudly.
+   */
+  apply(event: ChaincodeEvent, writes?: () => void): AppliedEvent {
+    const payload = payloadOf(event);
     const applied: AppliedEvent = {
       txId: event.transactionId,
       blockNumber: event.blockNumber,
@@ -51,18 +58,10 @@ export class EventCache {
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO ledger_events (tx_id, block_number, event_type, patient_id, break_glass, tx_time, payload)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          'INSERT INTO ledger_events (stream, tx_id, block_number, event_type) VALUES (?, ?, ?, ?)',
         )
-        .run(
-          event.transactionId,
-          Number(event.blockNumber),
-          event.eventName,
-          applied.patientId,
-          payload.breakGlass ? 1 : 0,
-          payload.timestamp,
-          JSON.stringify(payload),
-        );
+        .run(this.stream, event.transactionId, Number(event.blockNumber), event.eventName);
+      writes?.();
       this.db
         .prepare(
           `INSERT INTO ledger_checkpoints (stream, block_number, tx_id, updated_at) VALUES (?, ?, ?, ?)
@@ -75,13 +74,36 @@ export class EventCache {
   }
 
   count(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM ledger_events').get() as { n: number }).n;
+    return (
+      this.db
+        .prepare('SELECT count(*) AS n FROM ledger_events WHERE stream = ?')
+        .get(this.stream) as {
+        n: number;
+      }
+    ).n;
+  }
+
+  /** Forgets this stream (a kiosk forgets its patient at sign-out). */
+  forget(): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM ledger_events WHERE stream = ?').run(this.stream);
+      this.db.prepare('DELETE FROM ledger_checkpoints WHERE stream = ?').run(this.stream);
+    })();
   }
 }
 
 export interface SyncOptions {
   chaincodeName: string;
   signal: AbortSignal;
+  /**
+   * Re-queries what the event touches before it is applied, and returns the cache writes
+   * to make in the same transaction as the event's checkpoint (null: nothing to write).
+   */
+  refresh?: (event: ChaincodeEvent) => Promise<(() => void) | null>;
+  /** The stream is open (true) or broken and about to reconnect (false). */
+  onLive?: (live: boolean) => void;
+  /** Without a checkpoint: from the first block (default), or from the next one committed. */
+  withoutCheckpoint?: 'first-block' | 'next-block';
   onApplied?: (event: AppliedEvent) => void;
   onError?: (error: unknown) => void;
   /** Pause before reconnecting after the stream broke. */
@@ -102,16 +124,26 @@ export async function syncEvents(
     try {
       events = await network.getChaincodeEvents(
         options.chaincodeName,
-        checkpoint ? { checkpoint } : { startBlock: 0n },
+        checkpoint
+          ? { checkpoint }
+          : options.withoutCheckpoint === 'next-block'
+            ? {}
+            : { startBlock: 0n },
       );
+      options.onLive?.(true);
       for await (const event of events) {
-        options.onApplied?.(cache.apply(event));
+        const writes = options.refresh ? await options.refresh(event) : null;
+        // Applied first, reported after: `onApplied?.(apply())` would skip the apply itself
+        // whenever nobody listens.
+        const applied = cache.apply(event, writes ?? undefined);
+        options.onApplied?.(applied);
       }
     } catch (error) {
       if (options.signal.aborted) break;
       options.onError?.(error);
       await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs ?? 1000));
     } finally {
+      options.onLive?.(false);
       options.signal.removeEventListener('abort', stop);
       events?.close();
     }

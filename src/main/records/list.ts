@@ -23,7 +23,7 @@ export async function listRecords(
   services: SignedInServices,
   directory: DirectoryLookup,
   request: { patientId?: string | undefined } = {},
-): Promise<RecordList> {
+): Promise<Omit<RecordList, 'asOf' | 'stale'>> {
   const patientId = patientOf(services, request.patientId);
   return withOutcome('The records could not be listed.', async () => {
     const listing = await services.ledger.listRecords(patientId);

@@ -29,7 +29,7 @@ export function ipcChannel(name: ChannelName): string {
 }
 
 /** Events the main process pushes to the renderer, with their payload types in contract.ts. */
-export const EVENT_NAMES = ['sessionChanged', 'operationProgress'] as const;
+export const EVENT_NAMES = ['sessionChanged', 'operationProgress', 'viewChanged'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 export function ipcEventChannel(name: EventName): string {

@@ -9,11 +9,12 @@ import { historyContract } from './slices/history';
 import { permissionsContract } from './slices/permissions';
 import { recordsContract, type OperationProgress } from './slices/records';
 import { sessionContract, type Session } from './slices/session';
+import type { ViewChanged } from './slices/ids';
 import { settingsContract } from './slices/settings';
 
 export type { AppInfo, FieldCheck } from './slices/settings';
 export type { Session, CardSummary } from './slices/session';
-export type { PersonView } from './slices/ids';
+export type { PersonView, Freshness, Snapshot, ViewName, ViewChanged } from './slices/ids';
 export type { GrantView, GrantResult, RevokeResult, SharedPatientView } from './slices/permissions';
 export type {
   RecordView,
@@ -27,6 +28,7 @@ export type { HistoryItem } from './slices/history';
 export interface EventPayloads {
   sessionChanged: Session;
   operationProgress: OperationProgress;
+  viewChanged: ViewChanged;
 }
 
 export const contract = {

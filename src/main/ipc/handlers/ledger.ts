@@ -5,14 +5,16 @@ import type { historyContract } from '../../../shared/ipc/slices/history';
 import type { permissionsContract } from '../../../shared/ipc/slices/permissions';
 import type { recordsContract } from '../../../shared/ipc/slices/records';
 import type { Operations } from '../../app/operations';
-import type { UserWorkspace } from '../../app/workspace';
+import type { UserWorkspace, Workspace } from '../../app/workspace';
+import type { CachedViews } from '../../app/views';
+import type { ViewName } from '../../../shared/ipc/contract';
 import { listCaregivers } from '../../directory/caregivers';
 import { getAccessHistory } from '../../history/access-history';
 import { grantAccess } from '../../permissions/grant';
 import { listMyGrants, listSharedWithMe } from '../../permissions/list';
 import { revokeAccess } from '../../permissions/revoke';
 import { addRecords } from '../../records/add';
-import { listRecords } from '../../records/list';
+import { listRecords, patientOf } from '../../records/list';
 import { openRecord } from '../../records/open';
 import type { HandlersOf } from '../dispatch';
 
@@ -24,11 +26,18 @@ type LedgerSlices = typeof directoryContract &
 export function ledgerHandlers(
   workspace: UserWorkspace,
   operations: Operations,
+  views: CachedViews,
 ): HandlersOf<LedgerSlices> {
   const ws = () => workspace.current();
+  /** A list view through the cache: the ledger's answer, or the last one when it is down. */
+  const snapshot = async <T>(view: ViewName, fetch: (w: Workspace) => Promise<T[]>) => {
+    const w = ws();
+    const { value, asOf, stale } = await views.read(w.services.user.id, view, '', () => fetch(w));
+    return { items: value, asOf, stale };
+  };
   return {
-    listCaregivers: () => listCaregivers(ws().services, ws().directory),
-    listMyGrants: () => listMyGrants(ws().services, ws().directory),
+    listCaregivers: () => snapshot('caregivers', (w) => listCaregivers(w.services, w.directory)),
+    listMyGrants: () => snapshot('grants', (w) => listMyGrants(w.services, w.directory)),
     grantAccess: ({ operationId, validFrom, validTo, ...rest }) => {
       const { services, directory } = ws();
       return operations.run(operationId, (op) =>
@@ -44,8 +53,18 @@ export function ledgerHandlers(
       const { services } = ws();
       return operations.run(operationId, (op) => revokeAccess(services, request, op));
     },
-    listSharedWithMe: () => listSharedWithMe(ws().services, ws().directory),
-    listRecords: (args) => listRecords(ws().services, ws().directory, args ?? {}),
+    listSharedWithMe: () => snapshot('shared', (w) => listSharedWithMe(w.services, w.directory)),
+    listRecords: async (args) => {
+      const w = ws();
+      const patientId = patientOf(w.services, args?.patientId);
+      const { value, asOf, stale } = await views.read(
+        w.services.user.id,
+        'records',
+        patientId,
+        () => listRecords(w.services, w.directory, { patientId }),
+      );
+      return { ...value, asOf, stale };
+    },
     openRecord: ({ operationId, ...request }) => {
       const { services, directory } = ws();
       return operations.run(operationId, (op) => openRecord(services, directory, request, op));
@@ -55,6 +74,6 @@ export function ledgerHandlers(
       return operations.run(operationId, (op) => addRecords(services, directory, request, op));
     },
     cancelOperation: ({ operationId }) => ({ cancelled: operations.cancel(operationId) }),
-    getAccessHistory: () => getAccessHistory(ws().services, ws().directory),
+    getAccessHistory: () => snapshot('history', (w) => getAccessHistory(w.services, w.directory)),
   };
 }

@@ -1,8 +1,8 @@
 // The directory of caregivers across every hospital (for the patient's grant form).
 import { z } from 'zod';
-import type { PersonView } from './ids';
+import type { PersonView, Snapshot } from './ids';
 import { returns } from './returns';
 
 export const directoryContract = {
-  listCaregivers: { args: z.undefined(), result: returns<PersonView[]>() },
+  listCaregivers: { args: z.undefined(), result: returns<Snapshot<PersonView>>() },
 };

@@ -1,7 +1,7 @@
 // The patient's access history: every grant, revoke, break-glass and download.
 import { z } from 'zod';
 import type { Category } from '../../ledger';
-import type { PersonView } from './ids';
+import type { PersonView, Snapshot } from './ids';
 import { returns } from './returns';
 
 export interface HistoryItem {
@@ -24,5 +24,5 @@ export interface HistoryItem {
 }
 
 export const historyContract = {
-  getAccessHistory: { args: z.undefined(), result: returns<HistoryItem[]>() },
+  getAccessHistory: { args: z.undefined(), result: returns<Snapshot<HistoryItem>>() },
 };

@@ -11,6 +11,29 @@ export const category = z.enum(CATEGORIES);
 export const operationId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'not an operation id');
 export const isoTime = z.iso.datetime({ offset: false });
 
+/**
+ * How fresh a view is. Views come from the local cache, kept in step with the ledger by its
+ * event stream; `stale` says the hospital's peer could not be reached, so this is the last
+ * state known, as of `asOf`.
+ */
+export interface Freshness {
+  asOf: string;
+  stale: boolean;
+}
+
+export interface Snapshot<T> extends Freshness {
+  items: T[];
+}
+
+/** A view of the cache the renderer can be told to reload. */
+export type ViewName = 'records' | 'grants' | 'shared' | 'history' | 'caregivers';
+
+export interface ViewChanged {
+  view: ViewName;
+  /** The patient, for a records view; '' otherwise. */
+  scope: string;
+}
+
 /** Someone the ledger's directory knows, as the screens show them. */
 export interface PersonView {
   id: string;

@@ -1,7 +1,7 @@
 // Who may see what: the patient's grants and revokes, and what was shared with a caregiver.
 import { z } from 'zod';
 import type { Category } from '../../ledger';
-import { caregiverId, category, isoTime, operationId, type PersonView } from './ids';
+import { caregiverId, category, isoTime, operationId, type PersonView, type Snapshot } from './ids';
 import { returns } from './returns';
 
 /** One permission in force now or later, as the patient's screen lists it. */
@@ -45,7 +45,7 @@ export interface SharedPatientView {
 }
 
 export const permissionsContract = {
-  listMyGrants: { args: z.undefined(), result: returns<GrantView[]>() },
+  listMyGrants: { args: z.undefined(), result: returns<Snapshot<GrantView>>() },
   grantAccess: {
     args: z
       .object({
@@ -78,5 +78,5 @@ export const permissionsContract = {
       .strict(),
     result: returns<RevokeResult>(),
   },
-  listSharedWithMe: { args: z.undefined(), result: returns<SharedPatientView[]>() },
+  listSharedWithMe: { args: z.undefined(), result: returns<Snapshot<SharedPatientView>>() },
 };

@@ -1,7 +1,7 @@
 // Records: list, open (download, verify, decrypt in memory), add, and long-work control.
 import { z } from 'zod';
 import type { Category, RecordAccessBasis } from '../../ledger';
-import { operationId, patientId, recordId, type PersonView } from './ids';
+import { operationId, patientId, recordId, type Freshness, type PersonView } from './ids';
 import { returns } from './returns';
 
 export interface RecordView {
@@ -16,7 +16,7 @@ export interface RecordView {
   accessBasis: RecordAccessBasis;
 }
 
-export interface RecordList {
+export interface RecordList extends Freshness {
   patientId: string;
   records: RecordView[];
   /** The signed-in caregiver's open break-glass session on this patient, if any. */
