@@ -3,7 +3,7 @@ interface Props {
   children: React.ReactNode;
 }
 
-/** What a screen shows when it has nothing yet: what will appear here, and why not now. */
+/** What a screen shows while it has nothing to list: what appears here, and how it gets there. */
 export function EmptyState({ title, children }: Props) {
   return (
     <div className="empty-state">

@@ -2,19 +2,25 @@
 // treatment records say was delivered, session by session; and the summation of dose grids
 // across courses with the summed DVH — refused, with the reason, when the grids are not in
 // one frame of reference (no registration is guessed).
-import { useState } from 'react';
-import type { CourseHistory } from '../../shared/rt/history';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { EmptyState } from '../components/EmptyState';
+import type { IncomingFiles } from '../views/viewerLoad';
 import { CoursePicker, FileProblems, ProgressLine, type LoadProgress } from './CoursePanels';
 import { DvhPlot, DvhTable, type DvhRow } from './Dvh';
-import { dicomDate, dicomTime, gy, mu, shortUid } from './format';
+import { gy, shortUid } from './format';
+import { SessionTable } from './SessionTable';
 import type { CourseData, DoseRef, SumResult } from './protocol';
-import { RtClientError, rtClient } from './rtClient';
+import { RtClientError, rtClient, type Progress } from './rtClient';
 import './viewer.css';
 
 interface Props {
   emptyTitle: string;
   emptyText: string;
+  /**
+   * Files opened from the ledger by the shell; a new key loads them as one course, which
+   * replaces the course loaded from the ledger before (courses opened from files stay).
+   */
+  incoming?: IncomingFiles | null;
 }
 
 type SumState =
@@ -26,13 +32,18 @@ type SumState =
 const doseKey = (ref: { courseId: number; doseIndex: number }) =>
   `${ref.courseId}:${ref.doseIndex}`;
 
-export function DoseHistoryView({ emptyTitle, emptyText }: Props) {
+export function DoseHistoryView({ emptyTitle, emptyText, incoming }: Props) {
   const [courses, setCourses] = useState<CourseData[]>([]);
   const [progress, setProgress] = useState<LoadProgress | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [excluded, setExcluded] = useState<ReadonlySet<string>>(new Set());
   const [sum, setSum] = useState<SumState>({ state: 'idle' });
   const [vxText, setVxText] = useState('45');
+  const [source, setSource] = useState<string | null>(null);
+  // The course that came from the ledger, and the latest ledger load (an earlier one that
+  // finishes late is dropped).
+  const ledgerCourse = useRef<number | null>(null);
+  const latestLedgerLoad = useRef(0);
 
   const add = async (files: File[]) => {
     setFailure(null);
@@ -48,7 +59,63 @@ export function DoseHistoryView({ emptyTitle, emptyText }: Props) {
     }
   };
 
+  const dropLedgerCourse = useCallback(() => {
+    const old = ledgerCourse.current;
+    if (old === null) return;
+    ledgerCourse.current = null;
+    void rtClient().release(old);
+    setCourses((list) => list.filter((c) => c.id !== old));
+    setSource(null);
+  }, []);
+
+  const addFromLedger = useCallback(
+    async (load: (p: Progress) => Promise<CourseData>, label: string) => {
+      const ticket = ++latestLedgerLoad.current;
+      try {
+        const course = await load((done, total, what) => {
+          if (ticket === latestLedgerLoad.current) setProgress({ done, total, what });
+        });
+        if (ticket !== latestLedgerLoad.current) return void rtClient().release(course.id);
+        const old = ledgerCourse.current;
+        ledgerCourse.current = course.id;
+        if (old !== null) void rtClient().release(old);
+        setCourses((list) =>
+          list.some((c) => c.id === old)
+            ? list.map((c) => (c.id === old ? course : c))
+            : [...list, course],
+        );
+        setSource(label);
+        setSum({ state: 'idle' });
+      } catch (error) {
+        if (ticket !== latestLedgerLoad.current) return;
+        setFailure((error as Error).message);
+        dropLedgerCourse();
+        setSum({ state: 'idle' });
+      } finally {
+        if (ticket === latestLedgerLoad.current) setProgress(null);
+      }
+    },
+    [dropLedgerCourse],
+  );
+
+  // Files from the ledger: show the load starting as soon as they arrive (state adjusted
+  // while rendering), then load them in the effect.
+  const [incomingSeen, setIncomingSeen] = useState<number | null>(null);
+  if (incoming && incoming.key !== incomingSeen) {
+    setIncomingSeen(incoming.key);
+    setFailure(null);
+    setProgress({ done: 0, total: 1, what: 'Reading files' });
+  }
+  useEffect(() => {
+    if (!incoming) return;
+    void addFromLedger((p) => rtClient().loadBuffers(incoming.files, p), incoming.label);
+  }, [incoming, addFromLedger]);
+
   const remove = (course: CourseData) => {
+    if (course.id === ledgerCourse.current) {
+      ledgerCourse.current = null;
+      setSource(null);
+    }
     void rtClient().release(course.id);
     setCourses((list) => list.filter((c) => c.id !== course.id));
     setSum({ state: 'idle' });
@@ -127,6 +194,7 @@ export function DoseHistoryView({ emptyTitle, emptyText }: Props) {
             Delivered dose is estimated from the treatment records’ delivered meterset against the
             plan. Nominal total delivered: {gy(totalDelivered, 1)} Gy (not a spatial sum).
           </p>
+          {source && <p className="muted rt-source">Opened from the ledger: {source}</p>}
         </div>
         <div className="rt-actions">{picker}</div>
       </div>
@@ -304,64 +372,5 @@ export function DoseHistoryView({ emptyTitle, emptyText }: Props) {
         )}
       </section>
     </div>
-  );
-}
-
-function SessionTable({ history }: { history: CourseHistory }) {
-  return (
-    <section className="rt-panel" aria-label={`Sessions of ${history.planLabel}`}>
-      <h3>
-        {history.planLabel}: {history.fractionsDelivered} of {history.fractionsPlanned} fractions
-        delivered
-        {history.deliveredDoseGy !== undefined &&
-          history.prescribedDoseGy !== undefined &&
-          ` · ${gy(history.deliveredDoseGy, 1)} of ${gy(history.prescribedDoseGy, 1)} Gy`}
-      </h3>
-      {history.sessions.length === 0 ? (
-        <p className="muted">No treatment records for this plan were opened.</p>
-      ) : (
-        <table className="rt-table" aria-label={`Treatment sessions of ${history.planLabel}`}>
-          <thead>
-            <tr>
-              <th scope="col">Date</th>
-              <th scope="col">Time</th>
-              <th scope="col">Fraction</th>
-              <th scope="col">Status</th>
-              <th scope="col">Planned MU</th>
-              <th scope="col">Delivered MU</th>
-              <th scope="col">Difference</th>
-              <th scope="col" className="rt-left">
-                Delivered MU per beam
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {history.sessions.map((s) => (
-              <tr key={`${s.file}-${s.fractionNumber}`} data-status={s.status}>
-                <td>{dicomDate(s.date)}</td>
-                <td>{dicomTime(s.time)}</td>
-                <td>{s.fractionNumber}</td>
-                <td className={s.status === 'delivered' ? 'rt-ok' : 'rt-flag'}>{s.status}</td>
-                <td>{mu(s.plannedMeterset)}</td>
-                <td>{mu(s.deliveredMeterset)}</td>
-                <td>
-                  {s.plannedMeterset > 0
-                    ? `${s.deliveredMeterset - s.plannedMeterset >= 0 ? '+' : ''}${mu(s.deliveredMeterset - s.plannedMeterset)} MU`
-                    : '—'}
-                </td>
-                <td className="muted">
-                  {s.beams
-                    .map(
-                      (b) =>
-                        `${b.beamName ?? b.beamNumber}: ${mu(b.deliveredMeterset)}${b.terminationStatus !== 'NORMAL' ? ` (${b.terminationStatus})` : ''}`,
-                    )
-                    .join(' · ')}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
   );
 }

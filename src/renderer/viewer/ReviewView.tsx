@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { prescribedDoseGy } from '../../shared/rt/parse/rtplan';
 import { EmptyState } from '../components/EmptyState';
+import type { IncomingFiles } from '../views/viewerLoad';
 import {
   CoursePicker,
   FileProblems,
@@ -14,16 +15,25 @@ import {
 } from './CoursePanels';
 import { CtViewport, WINDOW_PRESETS, type DoseMode } from './CtViewport';
 import { DvhPlot, DvhTable, type DvhRow } from './Dvh';
-import { gy } from './format';
 import { registerSeries, releaseSeries } from './imageLoader';
-import { isodoseLevels, washColor } from './overlay';
+import { DoseLegend } from './DoseLegend';
+import { StructuresPanel, toggle } from './StructuresPanel';
+import { isodoseLevels } from './overlay';
 import type { CourseData, RoiDvhResult } from './protocol';
-import { rtClient } from './rtClient';
+import { rtClient, type Progress } from './rtClient';
 import './viewer.css';
 
 interface Props {
   emptyTitle: string;
   emptyText: string;
+  /** Files opened from the ledger by the shell; a new key loads them (replacing the course). */
+  incoming?: IncomingFiles | null;
+}
+
+/** Frees a course that is no longer shown: its CT in the image loader, its data in the worker. */
+function release(old: CourseData) {
+  old.imageSeries.forEach((_, i) => releaseSeries(`${old.id}-${i}`));
+  void rtClient().release(old.id);
 }
 
 function pickIndexes(course: CourseData) {
@@ -47,8 +57,9 @@ function pickIndexes(course: CourseData) {
   return { setIndex, doseIndex, planIndex };
 }
 
-export function ReviewView({ emptyTitle, emptyText }: Props) {
+export function ReviewView({ emptyTitle, emptyText, incoming }: Props) {
   const [course, setCourse] = useState<CourseData | null>(null);
+  const [source, setSource] = useState<string | null>(null);
   const [progress, setProgress] = useState<LoadProgress | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [slice, setSlice] = useState(0);
@@ -60,35 +71,69 @@ export function ReviewView({ emptyTitle, emptyText }: Props) {
   const [dvhProgress, setDvhProgress] = useState<LoadProgress | null>(null);
   const [vxText, setVxText] = useState('20');
   const requested = useRef(new Set<number>());
+  // The course on screen (to release it when another replaces it) and the latest load, so
+  // an earlier load that finishes late does not replace a newer one.
+  const shownCourse = useRef<CourseData | null>(null);
+  const latestLoad = useRef(0);
 
-  const open = async (files: File[]) => {
-    setFailure(null);
-    setProgress({ done: 0, total: files.length, what: 'Reading files' });
-    try {
-      const loaded = await rtClient().load(files, (done, total, what) =>
-        setProgress({ done, total, what }),
-      );
-      if (course) {
-        course.imageSeries.forEach((_, i) => releaseSeries(`${course.id}-${i}`));
-        void rtClient().release(course.id);
+  /**
+   * Loads a course and shows it in place of the current one; `from` says where it came from.
+   * The caller has cleared the failure and shown the progress (see `starting`).
+   */
+  const open = useCallback(
+    async (load: (p: Progress) => Promise<CourseData>, from: string | null) => {
+      const ticket = ++latestLoad.current;
+      try {
+        const loaded = await load((done, total, what) => {
+          if (ticket === latestLoad.current) setProgress({ done, total, what });
+        });
+        if (ticket !== latestLoad.current) return void rtClient().release(loaded.id);
+        if (shownCourse.current) release(shownCourse.current);
+        shownCourse.current = loaded;
+        loaded.imageSeries.forEach((s, i) => registerSeries(`${loaded.id}-${i}`, s.slices));
+        const { setIndex } = pickIndexes(loaded);
+        const rois = loaded.structureSets[setIndex]?.rois ?? [];
+        requested.current = new Set();
+        setCourse(loaded);
+        setSource(from);
+        setSlice(Math.floor((loaded.imageSeries[0]?.slices.length ?? 1) / 2));
+        setHidden(new Set());
+        setDvhResults(new Map());
+        setDvhRois(
+          new Set(rois.filter((r) => r.interpretedType !== 'EXTERNAL').map((r) => r.number)),
+        );
+      } catch (error) {
+        if (ticket !== latestLoad.current) return;
+        setFailure((error as Error).message);
+        // What came from the ledger replaces the course: never leave another one on screen.
+        if (from !== null && shownCourse.current) {
+          release(shownCourse.current);
+          shownCourse.current = null;
+          setCourse(null);
+          setSource(null);
+        }
+      } finally {
+        if (ticket === latestLoad.current) setProgress(null);
       }
-      loaded.imageSeries.forEach((s, i) => registerSeries(`${loaded.id}-${i}`, s.slices));
-      const { setIndex } = pickIndexes(loaded);
-      const rois = loaded.structureSets[setIndex]?.rois ?? [];
-      requested.current = new Set();
-      setCourse(loaded);
-      setSlice(Math.floor((loaded.imageSeries[0]?.slices.length ?? 1) / 2));
-      setHidden(new Set());
-      setDvhResults(new Map());
-      setDvhRois(
-        new Set(rois.filter((r) => r.interpretedType !== 'EXTERNAL').map((r) => r.number)),
-      );
-    } catch (error) {
-      setFailure((error as Error).message);
-    } finally {
-      setProgress(null);
-    }
+    },
+    [],
+  );
+
+  const starting = () => {
+    setFailure(null);
+    setProgress({ done: 0, total: 1, what: 'Reading files' });
   };
+  // Files from the ledger: show the load starting as soon as they arrive (state adjusted
+  // while rendering), then load them in the effect.
+  const [incomingSeen, setIncomingSeen] = useState<number | null>(null);
+  if (incoming && incoming.key !== incomingSeen) {
+    setIncomingSeen(incoming.key);
+    starting();
+  }
+  useEffect(() => {
+    if (!incoming) return;
+    void open((p) => rtClient().loadBuffers(incoming.files, p), incoming.label);
+  }, [incoming, open]);
 
   const indexes = useMemo(() => (course ? pickIndexes(course) : null), [course]);
   const series = course?.imageSeries[0];
@@ -135,7 +180,10 @@ export function ReviewView({ emptyTitle, emptyText }: Props) {
     <CoursePicker
       label={course ? 'Open another course…' : 'Open course files…'}
       busy={progress !== null}
-      onFiles={(files) => void open(files)}
+      onFiles={(files) => {
+        starting();
+        void open((p) => rtClient().load(files, p), null);
+      }}
     />
   );
 
@@ -169,18 +217,13 @@ export function ReviewView({ emptyTitle, emptyText }: Props) {
       };
     });
   const unsupported = course.errors.filter((e) => /transfer syntax/i.test(e.message));
-  const toggle = (set: ReadonlySet<number>, n: number) => {
-    const next = new Set(set);
-    if (next.has(n)) next.delete(n);
-    else next.add(n);
-    return next;
-  };
 
   return (
     <div className="rt-review">
       <div className="rt-toolbar">
         <div>
           <h2>{course.label}</h2>
+          {source && <p className="muted rt-source">Opened from the ledger: {source}</p>}
           <p className="muted">
             {course.fileCount} files · {series ? `${series.slices.length} CT slices` : 'no CT'} ·{' '}
             {course.structureSets.length} structure set · {course.plans.length} plan ·{' '}
@@ -286,59 +329,14 @@ export function ReviewView({ emptyTitle, emptyText }: Props) {
         </div>
 
         <div className="rt-side">
-          <section className="rt-panel" aria-label="Structures">
-            <h3>Structures</h3>
-            {structureSet ? (
-              <table className="rt-table rt-structures">
-                <thead>
-                  <tr>
-                    <th scope="col">Structure</th>
-                    <th scope="col">Type</th>
-                    <th scope="col">Contour</th>
-                    <th scope="col">DVH</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {structureSet.rois.map((roi) => (
-                    <tr key={roi.number}>
-                      <th scope="row">
-                        <span className="rt-swatch" aria-hidden="true">
-                          <svg width="10" height="10" viewBox="0 0 10 10">
-                            <rect
-                              width="10"
-                              height="10"
-                              fill={`rgb(${(roi.color ?? [255, 255, 255]).join(',')})`}
-                            />
-                          </svg>
-                        </span>
-                        {roi.name}
-                      </th>
-                      <td>{roi.interpretedType ?? '—'}</td>
-                      <td>
-                        <input
-                          type="checkbox"
-                          aria-label={`Show ${roi.name} contour`}
-                          checked={!hidden.has(roi.number)}
-                          onChange={() => setHidden((h) => toggle(h, roi.number))}
-                        />
-                      </td>
-                      <td>
-                        <input
-                          type="checkbox"
-                          aria-label={`${roi.name} in DVH`}
-                          checked={dvhRois.has(roi.number)}
-                          disabled={!dose}
-                          onChange={() => setDvhRois((d) => toggle(d, roi.number))}
-                        />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            ) : (
-              <p className="muted">No structure set was opened with this course.</p>
-            )}
-          </section>
+          <StructuresPanel
+            structureSet={structureSet}
+            hidden={hidden}
+            dvhRois={dvhRois}
+            hasDose={Boolean(dose)}
+            onToggleContour={(n) => setHidden((h) => toggle(h, n))}
+            onToggleDvh={(n) => setDvhRois((d) => toggle(d, n))}
+          />
           {plan ? (
             <PlanSummary plan={plan} />
           ) : (
@@ -388,65 +386,5 @@ export function ReviewView({ emptyTitle, emptyText }: Props) {
         </section>
       )}
     </div>
-  );
-}
-
-function DoseLegend({
-  mode,
-  levels,
-  fromGy,
-  toGy,
-  reference,
-}: {
-  mode: DoseMode;
-  levels: ReturnType<typeof isodoseLevels>;
-  fromGy: number;
-  toGy: number;
-  reference: string;
-}) {
-  if (mode === 'off') return <p className="muted rt-legend">Dose hidden.</p>;
-  if (mode === 'isodose')
-    return (
-      <ul className="rt-legend rt-isodose-legend" aria-label="Isodose legend">
-        {levels.map((level) => (
-          <li key={level.percent}>
-            <svg width="22" height="8" aria-hidden="true">
-              <line x1="0" y1="4" x2="22" y2="4" stroke={level.color} strokeWidth="3" />
-            </svg>
-            {gy(level.gy, 1)} Gy{' '}
-            <span className="muted">
-              ({level.percent}% of {reference})
-            </span>
-          </li>
-        ))}
-      </ul>
-    );
-  const stops = [0, 0.25, 0.5, 0.75, 1];
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((t) => fromGy + t * (toGy - fromGy));
-  return (
-    <figure className="rt-legend" aria-label="Colour wash legend">
-      <svg
-        viewBox="0 0 300 34"
-        width="300"
-        height="34"
-        role="img"
-        aria-label={`Colour wash from ${gy(fromGy, 1)} Gy to ${gy(toGy, 1)} Gy`}
-      >
-        <defs>
-          <linearGradient id="rt-wash-gradient">
-            {stops.map((t) => (
-              <stop key={t} offset={t} stopColor={`rgb(${washColor(t).join(',')})`} />
-            ))}
-          </linearGradient>
-        </defs>
-        <rect x="10" y="2" width="280" height="12" fill="url(#rt-wash-gradient)" />
-        {ticks.map((value, i) => (
-          <text key={i} x={10 + i * 70} y="30" textAnchor="middle" className="rt-legend-tick">
-            {gy(value, 1)}
-          </text>
-        ))}
-      </svg>
-      <figcaption className="muted">Gy · below {gy(fromGy, 1)} Gy not shown</figcaption>
-    </figure>
   );
 }

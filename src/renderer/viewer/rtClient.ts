@@ -92,6 +92,28 @@ class RtClient {
         return { name: file.webkitRelativePath || file.name, buffer };
       }),
     );
+    return this.parse(opened, progress);
+  }
+
+  /**
+   * Parses files already in memory (e.g. a record decrypted by the main process). Each
+   * file's bytes are copied into a fresh ArrayBuffer, which is transferred to the worker, so
+   * the caller's arrays stay usable (the same files can be loaded again with more records).
+   */
+  async loadBuffers(
+    files: readonly { name: string; bytes: Uint8Array }[],
+    progress?: Progress,
+  ): Promise<CourseData> {
+    progress?.(0, files.length, 'Preparing files');
+    const opened: OpenedFile[] = files.map((file) => {
+      const buffer = new ArrayBuffer(file.bytes.byteLength);
+      new Uint8Array(buffer).set(file.bytes);
+      return { name: file.name, buffer };
+    });
+    return this.parse(opened, progress);
+  }
+
+  private async parse(opened: OpenedFile[], progress?: Progress): Promise<CourseData> {
     const courseId = this.nextCourseId++;
     const response = await this.request<'load'>(
       { kind: 'load', courseId, files: opened },

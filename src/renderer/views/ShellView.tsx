@@ -1,11 +1,19 @@
-// The signed-in workstation: navigation for the user's role and the chosen section.
+// The signed-in workstation: navigation for the user's role and the chosen section. Records
+// a caregiver opens under "Shared with me" are handed to the role's viewer, and the shell
+// switches to it.
 import { useState } from 'react';
-import type { Session } from '../../shared/ipc/contract';
+import type { OpenedRecord, Session } from '../../shared/ipc/contract';
 import { ROLE_LABELS } from '../../shared/roles';
-import { EmptyState } from '../components/EmptyState';
 import { DoseHistoryView } from '../viewer/DoseHistoryView';
 import { ReviewView } from '../viewer/ReviewView';
-import { ROLE_SECTIONS, type Section } from './roleSections';
+import { AccessHistoryView } from './AccessHistoryView';
+import { PatientRecordsView } from './PatientRecordsView';
+import { ROLE_SECTIONS, type Section, type SectionViewId } from './roleSections';
+import { SharedWithMeView } from './SharedWithMeView';
+import { SharingView } from './SharingView';
+import { UsersView } from './UsersView';
+import './ledger.css';
+import { addOpened, type ViewerLoad } from './viewerLoad';
 
 type User = Extract<Session, { state: 'signed-in' }>['user'];
 
@@ -16,15 +24,25 @@ interface Props {
   onSignOut: () => void;
 }
 
+const VIEWER_VIEWS: readonly SectionViewId[] = ['rt-review', 'rt-dose-history'];
+
 export function ShellView({ user, kiosk, onOpenSettings, onSignOut }: Props) {
   const sections = ROLE_SECTIONS[user.role];
   const [activeId, setActiveId] = useState(sections[0]?.id ?? '');
   const active = sections.find((s) => s.id === activeId) ?? sections[0];
-  // Working views stay mounted once visited, so an opened course survives a look elsewhere.
+  // The viewers stay mounted once visited, so an opened course survives a look elsewhere;
+  // the ledger lists mount when shown, so each visit reads the ledger afresh.
   const [visited, setVisited] = useState<ReadonlySet<string>>(new Set([activeId]));
+  const [viewerLoad, setViewerLoad] = useState<ViewerLoad | null>(null);
+  const [patientId, setPatientId] = useState<string | null>(null);
+  const viewer = sections.find((s) => VIEWER_VIEWS.includes(s.view));
   const choose = (id: string) => {
     setActiveId(id);
     setVisited((v) => (v.has(id) ? v : new Set([...v, id])));
+  };
+  const onOpened = (opened: OpenedRecord) => {
+    setViewerLoad((previous) => addOpened(previous, opened));
+    if (viewer) choose(viewer.id);
   };
   return (
     <div className="shell">
@@ -61,14 +79,20 @@ export function ShellView({ user, kiosk, onOpenSettings, onSignOut }: Props) {
       </nav>
       <main className="content">
         {active && <h1>{active.label}</h1>}
-        {active && !active.view && (
-          <EmptyState title={active.emptyTitle}>{active.emptyText}</EmptyState>
-        )}
         {sections
-          .filter((s) => s.view && visited.has(s.id))
+          .filter(
+            (s) => s.id === active?.id || (VIEWER_VIEWS.includes(s.view) && visited.has(s.id)),
+          )
           .map((s) => (
             <div key={s.id} hidden={s.id !== active?.id}>
-              <SectionView section={s} />
+              <SectionView
+                section={s}
+                viewerLabel={viewer?.label ?? 'the viewer'}
+                viewerLoad={viewerLoad}
+                onOpened={onOpened}
+                patientId={patientId}
+                onSelectPatient={setPatientId}
+              />
             </div>
           ))}
       </main>
@@ -76,10 +100,43 @@ export function ShellView({ user, kiosk, onOpenSettings, onSignOut }: Props) {
   );
 }
 
-function SectionView({ section }: { section: Section }) {
-  if (section.view === 'rt-review')
-    return <ReviewView emptyTitle={section.emptyTitle} emptyText={section.emptyText} />;
-  if (section.view === 'rt-dose-history')
-    return <DoseHistoryView emptyTitle={section.emptyTitle} emptyText={section.emptyText} />;
-  return null;
+interface SectionViewProps {
+  section: Section;
+  viewerLabel: string;
+  viewerLoad: ViewerLoad | null;
+  onOpened: (opened: OpenedRecord) => void;
+  /** The patient chosen under "Shared with me" (kept while the caregiver looks elsewhere). */
+  patientId: string | null;
+  onSelectPatient: (patientId: string) => void;
+}
+
+/** Section view id → component (a table, not an if-chain per role). */
+const SECTION_VIEWS: Record<SectionViewId, (props: SectionViewProps) => React.ReactNode> = {
+  'patient-records': ({ section }) => <PatientRecordsView {...emptyOf(section)} />,
+  sharing: ({ section }) => <SharingView {...emptyOf(section)} />,
+  'access-history': ({ section }) => <AccessHistoryView {...emptyOf(section)} />,
+  'shared-with-me': ({ section, viewerLabel, onOpened, patientId, onSelectPatient }) => (
+    <SharedWithMeView
+      {...emptyOf(section)}
+      viewerLabel={viewerLabel}
+      onOpened={onOpened}
+      selected={patientId}
+      onSelect={onSelectPatient}
+    />
+  ),
+  users: ({ section }) => <UsersView {...emptyOf(section)} />,
+  'rt-review': ({ section, viewerLoad }) => (
+    <ReviewView {...emptyOf(section)} incoming={viewerLoad} />
+  ),
+  'rt-dose-history': ({ section, viewerLoad }) => (
+    <DoseHistoryView {...emptyOf(section)} incoming={viewerLoad} />
+  ),
+};
+
+function emptyOf(section: Section) {
+  return { emptyTitle: section.emptyTitle, emptyText: section.emptyText };
+}
+
+function SectionView(props: SectionViewProps) {
+  return SECTION_VIEWS[props.section.view](props);
 }

@@ -1,0 +1,63 @@
+// Progress of one long operation in the main process (download, decrypt, re-wrapping keys),
+// fed by the `operationProgress` event for that operation id only.
+import { useEffect, useState } from 'react';
+import type { OperationProgress } from '../../shared/ipc/contract';
+import { ehr } from '../ehr';
+import { formatBytes, formatRate } from '../views/format';
+
+const STAGE_LABELS: Record<OperationProgress['stage'], string> = {
+  ledger: 'Recording on the ledger',
+  download: 'Downloading',
+  decrypt: 'Verifying and decrypting',
+  upload: 'Uploading',
+  keys: 'Sharing the keys',
+};
+
+/** The latest progress event of `operationId` (null until the first arrives). */
+export function useOperationProgress(operationId: string | null): OperationProgress | null {
+  const [latest, setLatest] = useState<OperationProgress | null>(null);
+  useEffect(() => {
+    if (!operationId) return;
+    let stop: (() => void) | undefined;
+    try {
+      stop = ehr().on('operationProgress', (progress) => {
+        if (progress.operationId === operationId) setLatest(progress);
+      });
+    } catch {
+      // No bridge: the operation itself will fail and say so.
+    }
+    return () => stop?.();
+  }, [operationId]);
+  return latest && latest.operationId === operationId ? latest : null;
+}
+
+interface Props {
+  operationId: string;
+  label: string;
+  onCancel?: () => void;
+}
+
+export function OperationProgressBar({ operationId, label, onCancel }: Props) {
+  const progress = useOperationProgress(operationId);
+  const total = progress?.bytesTotal ?? null;
+  return (
+    <div className="operation-progress" role="status" aria-label={label}>
+      <progress
+        aria-label={`${label} progress`}
+        max={total ?? undefined}
+        value={total !== null ? Math.min(progress?.bytesDone ?? 0, total) : undefined}
+      />
+      <span>
+        {progress ? STAGE_LABELS[progress.stage] : 'Starting'}
+        {progress &&
+          ` · ${formatBytes(progress.bytesDone)}${total !== null ? ` of ${formatBytes(total)}` : ''}`}
+        {progress && progress.bytesPerSecond > 0 && ` · ${formatRate(progress.bytesPerSecond)}`}
+      </span>
+      {onCancel && (
+        <button type="button" className="secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,223 @@
+// The caregiver's patients: who shared what with me and until when; a patient's records;
+// and opening one — downloaded, verified and decrypted in memory by the main process, with
+// progress and a way to cancel — into the viewer.
+import { useCallback, useState } from 'react';
+import type { OpenedRecord, RecordView, SharedPatientView } from '../../shared/ipc/contract';
+import { CATEGORY_LABELS } from '../../shared/ledger';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { OperationProgressBar } from '../components/OperationProgressBar';
+import { ehr } from '../ehr';
+import { formatDate, formatDateTime, rightsLabel, shortId } from './format';
+import { RecordsTable } from './RecordsTable';
+import { RefreshButton, SectionStatus } from './SectionStatus';
+import { settle, useLedger } from './useLedger';
+
+interface Props {
+  emptyTitle: string;
+  emptyText: string;
+  /** Where opened records are shown, e.g. "Review". */
+  viewerLabel: string;
+  onOpened: (opened: OpenedRecord) => void;
+  /** The patient whose records are shown (the shell keeps it between visits). */
+  selected: string | null;
+  onSelect: (patientId: string) => void;
+}
+
+export function SharedWithMeView({
+  emptyTitle,
+  emptyText,
+  viewerLabel,
+  onOpened,
+  selected,
+  onSelect,
+}: Props) {
+  const read = useCallback(() => ehr().listSharedWithMe(), []);
+  const { query, shown, reload } = useLedger(read);
+  const patients = shown ?? [];
+  return (
+    <div className="ledger-view">
+      <div className="view-actions">
+        <RefreshButton busy={query.state === 'loading'} onClick={reload} />
+      </div>
+      {patients.length === 0 ? (
+        <SectionStatus
+          query={query}
+          emptyTitle={emptyTitle}
+          emptyText={emptyText}
+          failedLead="The patients who shared with you could not be read."
+        />
+      ) : (
+        <PatientsTable patients={patients} selected={selected} onSelect={onSelect} />
+      )}
+      {selected && patients.some((p) => p.patientId === selected) && (
+        <PatientRecords
+          key={selected}
+          patientId={selected}
+          viewerLabel={viewerLabel}
+          onOpened={onOpened}
+        />
+      )}
+    </div>
+  );
+}
+
+function PatientsTable({
+  patients,
+  selected,
+  onSelect,
+}: {
+  patients: readonly SharedPatientView[];
+  selected: string | null;
+  onSelect: (patientId: string) => void;
+}) {
+  return (
+    <table className="data-table" aria-label="Patients who shared with me">
+      <thead>
+        <tr>
+          <th scope="col">Patient</th>
+          <th scope="col">Hospital</th>
+          <th scope="col">Shared with you</th>
+          <th scope="col">
+            <span className="visually-hidden">Action</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {patients.map((patient) => (
+          <tr
+            key={patient.patientId}
+            aria-selected={patient.patientId === selected}
+            className={patient.patientId === selected ? 'selected' : undefined}
+          >
+            <th scope="row" title={patient.patientId}>
+              <code>{patient.patientId}</code>
+            </th>
+            <td>{patient.mspId ?? '—'}</td>
+            <td>
+              <ul className="plain-list">
+                {patient.grants.map((grant) => (
+                  <li key={grant.category}>
+                    {CATEGORY_LABELS[grant.category]}{' '}
+                    <span className="muted">
+                      until {formatDate(grant.validTo)} · {rightsLabel(grant.read, grant.write)}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </td>
+            <td>
+              <button
+                type="button"
+                className="secondary"
+                aria-pressed={patient.patientId === selected}
+                aria-label={`Show records of ${patient.patientId}`}
+                onClick={() => onSelect(patient.patientId)}
+              >
+                Show records
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+type Opening =
+  | { state: 'idle' }
+  | { state: 'opening'; recordId: string; operationId: string }
+  | { state: 'opened'; record: RecordView; fileCount: number }
+  | { state: 'failed'; message: string };
+
+function PatientRecords({
+  patientId,
+  viewerLabel,
+  onOpened,
+}: {
+  patientId: string;
+  viewerLabel: string;
+  onOpened: (opened: OpenedRecord) => void;
+}) {
+  const read = useCallback(() => ehr().listRecords({ patientId }), [patientId]);
+  const { query, shown, reload } = useLedger(read);
+  const [opening, setOpening] = useState<Opening>({ state: 'idle' });
+  const busy = opening.state === 'opening';
+
+  const open = async (record: RecordView) => {
+    const operationId = crypto.randomUUID();
+    setOpening({ state: 'opening', recordId: record.recordId, operationId });
+    const result = await settle(() =>
+      ehr().openRecord({ patientId, recordId: record.recordId, operationId }),
+    );
+    if (!result.ok) return setOpening({ state: 'failed', message: result.error.message });
+    setOpening({
+      state: 'opened',
+      record: result.value.record,
+      fileCount: result.value.files.length,
+    });
+    onOpened(result.value);
+  };
+  const cancel = (operationId: string) => void settle(() => ehr().cancelOperation({ operationId }));
+
+  const records = shown?.records ?? [];
+  return (
+    <section className="panel" aria-label={`Records of ${patientId}`}>
+      <div className="caregiver-head">
+        <h2>
+          Records of <code title={patientId}>{shortId(patientId)}</code>
+        </h2>
+        <RefreshButton busy={query.state === 'loading'} onClick={reload} label="Refresh records" />
+      </div>
+      {shown?.breakGlassUntil && (
+        <p className="banner error break-glass">
+          Emergency access is open on this patient until {formatDateTime(shown.breakGlassUntil)}.
+          Every opening is recorded and the patient is told.
+        </p>
+      )}
+      {query.state === 'failed' && (
+        <ErrorBanner lead="The records could not be read." message={query.error.message} />
+      )}
+      {query.state === 'loading' && !shown && (
+        <p className="muted" role="status">
+          Reading the ledger…
+        </p>
+      )}
+      {shown && records.length === 0 && (
+        <p className="muted">No records of this patient are visible to you.</p>
+      )}
+      {records.length > 0 && (
+        <RecordsTable
+          label={`Records of ${patientId}`}
+          records={records}
+          action={(record) => (
+            <button
+              type="button"
+              disabled={busy}
+              aria-label={`Open ${CATEGORY_LABELS[record.category]} record of ${formatDateTime(record.recordedAt)}`}
+              onClick={() => void open(record)}
+            >
+              Open
+            </button>
+          )}
+        />
+      )}
+      {opening.state === 'opening' && (
+        <OperationProgressBar
+          operationId={opening.operationId}
+          label="Opening the record"
+          onCancel={() => cancel(opening.operationId)}
+        />
+      )}
+      {opening.state === 'failed' && (
+        <ErrorBanner lead="The record was not opened." message={opening.message} />
+      )}
+      {opening.state === 'opened' && (
+        <p className="banner success" role="status">
+          Opened {CATEGORY_LABELS[opening.record.category]} ({opening.fileCount} file
+          {opening.fileCount === 1 ? '' : 's'}, verified and decrypted on this workstation); it is
+          shown in {viewerLabel}.
+        </p>
+      )}
+    </section>
+  );
+}
