@@ -4,7 +4,7 @@ import { useCallback } from 'react';
 import type { HistoryItem } from '../../shared/ipc/contract';
 import { ehr } from '../ehr';
 import { categoryLabel, formatDateTime, formatWindow, rightsLabel, shortId } from './format';
-import { RefreshButton, SectionStatus } from './SectionStatus';
+import { FreshnessNote, RefreshButton, SectionStatus } from './SectionStatus';
 import { useLedger } from './useLedger';
 
 interface Props {
@@ -43,13 +43,14 @@ function newestFirst(items: readonly HistoryItem[]): HistoryItem[] {
 
 export function AccessHistoryView({ emptyTitle, emptyText }: Props) {
   const read = useCallback(() => ehr().getAccessHistory(), []);
-  const { query, shown, reload } = useLedger(read);
-  const items = newestFirst(shown ?? []);
+  const { query, shown, reload } = useLedger(read, ['history']);
+  const items = newestFirst(shown?.items ?? []);
   return (
     <div className="ledger-view">
       <div className="view-actions">
         <RefreshButton busy={query.state === 'loading'} onClick={reload} />
       </div>
+      <FreshnessNote of={shown} />
       {items.length === 0 ? (
         <SectionStatus
           query={query}

@@ -65,7 +65,7 @@ export function GrantForm({ onGranted, onClose }: Props) {
   const [step, setStep] = useState<Step>({ step: 'edit', problems: [] });
 
   const people = useMemo(
-    () => (caregivers.state === 'ready' ? caregivers.value : []),
+    () => (caregivers.state === 'ready' ? caregivers.value.items : []),
     [caregivers],
   );
   const shown = people.filter((p) => matches(p, search) || p.id === draft.caregiverId);

@@ -3,7 +3,7 @@
 import { useCallback } from 'react';
 import { ehr } from '../ehr';
 import { RecordsTable } from './RecordsTable';
-import { RefreshButton, SectionStatus } from './SectionStatus';
+import { FreshnessNote, RefreshButton, SectionStatus } from './SectionStatus';
 import { useLedger } from './useLedger';
 
 interface Props {
@@ -13,13 +13,14 @@ interface Props {
 
 export function PatientRecordsView({ emptyTitle, emptyText }: Props) {
   const read = useCallback(() => ehr().listRecords(), []);
-  const { query, shown, reload } = useLedger(read);
+  const { query, shown, reload } = useLedger(read, ['records']);
   const records = shown?.records ?? [];
   return (
     <div className="ledger-view">
       <div className="view-actions">
         <RefreshButton busy={query.state === 'loading'} onClick={reload} />
       </div>
+      <FreshnessNote of={shown} />
       {records.length === 0 ? (
         <SectionStatus
           query={query}

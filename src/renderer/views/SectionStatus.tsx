@@ -2,6 +2,8 @@
 // reason as an alert when the ledger could not be read (nothing is invented in its place).
 import { EmptyState } from '../components/EmptyState';
 import { ErrorBanner } from '../components/ErrorBanner';
+import type { Freshness } from '../../shared/ipc/contract';
+import { formatDateTime } from './format';
 import type { Query } from './useLedger';
 
 interface Props {
@@ -23,6 +25,17 @@ export function SectionStatus({ query, emptyTitle, emptyText, failedLead }: Prop
       {query.state === 'failed' && <ErrorBanner lead={failedLead} message={query.error.message} />}
       <EmptyState title={emptyTitle}>{emptyText}</EmptyState>
     </>
+  );
+}
+
+/** Says so when a view is the last state known because the ledger cannot be reached. */
+export function FreshnessNote({ of }: { of: Freshness | null }) {
+  if (!of?.stale) return null;
+  return (
+    <p className="stale-note" role="status">
+      The hospital&rsquo;s ledger cannot be reached. Showing the last state known, as of{' '}
+      {formatDateTime(of.asOf)}.
+    </p>
   );
 }
 

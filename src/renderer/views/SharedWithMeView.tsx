@@ -9,7 +9,7 @@ import { OperationProgressBar } from '../components/OperationProgressBar';
 import { ehr } from '../ehr';
 import { formatDate, formatDateTime, rightsLabel, shortId } from './format';
 import { RecordsTable } from './RecordsTable';
-import { RefreshButton, SectionStatus } from './SectionStatus';
+import { FreshnessNote, RefreshButton, SectionStatus } from './SectionStatus';
 import { settle, useLedger } from './useLedger';
 
 interface Props {
@@ -32,8 +32,8 @@ export function SharedWithMeView({
   onSelect,
 }: Props) {
   const read = useCallback(() => ehr().listSharedWithMe(), []);
-  const { query, shown, reload } = useLedger(read);
-  const patients = shown ?? [];
+  const { query, shown, reload } = useLedger(read, ['shared']);
+  const patients = shown?.items ?? [];
   return (
     <div className="ledger-view">
       <div className="view-actions">
@@ -126,7 +126,7 @@ function PatientsTable({
 type Opening =
   | { state: 'idle' }
   | { state: 'opening'; recordId: string; operationId: string }
-  | { state: 'opened'; record: RecordView; fileCount: number }
+  | { state: 'opened'; what: string; fileCount: number }
   | { state: 'failed'; message: string };
 
 function PatientRecords({
@@ -139,7 +139,7 @@ function PatientRecords({
   onOpened: (opened: OpenedRecord) => void;
 }) {
   const read = useCallback(() => ehr().listRecords({ patientId }), [patientId]);
-  const { query, shown, reload } = useLedger(read);
+  const { query, shown, reload } = useLedger(read, ['records']);
   const [opening, setOpening] = useState<Opening>({ state: 'idle' });
   const busy = opening.state === 'opening';
 
@@ -152,12 +152,35 @@ function PatientRecords({
     if (!result.ok) return setOpening({ state: 'failed', message: result.error.message });
     setOpening({
       state: 'opened',
-      record: result.value.record,
+      what: CATEGORY_LABELS[result.value.record.category],
       fileCount: result.value.files.length,
     });
     onOpened(result.value);
   };
   const cancel = (operationId: string) => void settle(() => ehr().cancelOperation({ operationId }));
+
+  // The whole course at once: the records download side by side (their disclosures commit
+  // together) and reach the viewer as one load.
+  const openAll = async (all: RecordView[]) => {
+    const ids = all.map(() => crypto.randomUUID());
+    const largest = all.reduce((best, r, i) => (r.sizeBytes > all[best]!.sizeBytes ? i : best), 0);
+    setOpening({ state: 'opening', recordId: all[largest]!.recordId, operationId: ids[largest]! });
+    const results = await Promise.all(
+      all.map((record, i) =>
+        settle(() =>
+          ehr().openRecord({ patientId, recordId: record.recordId, operationId: ids[i]! }),
+        ),
+      ),
+    );
+    const failed = results.find((r) => !r.ok);
+    for (const result of results) if (result.ok) onOpened(result.value);
+    if (failed && !failed.ok) return setOpening({ state: 'failed', message: failed.error.message });
+    setOpening({
+      state: 'opened',
+      what: `${all.length} records`,
+      fileCount: results.reduce((n, r) => n + (r.ok ? r.value.files.length : 0), 0),
+    });
+  };
 
   const records = shown?.records ?? [];
   return (
@@ -167,7 +190,13 @@ function PatientRecords({
           Records of <code title={patientId}>{shortId(patientId)}</code>
         </h2>
         <RefreshButton busy={query.state === 'loading'} onClick={reload} label="Refresh records" />
+        {records.length > 1 && (
+          <button type="button" disabled={busy} onClick={() => void openAll(records)}>
+            Open all records
+          </button>
+        )}
       </div>
+      <FreshnessNote of={shown ?? null} />
       {shown?.breakGlassUntil && (
         <p className="banner error break-glass">
           Emergency access is open on this patient until {formatDateTime(shown.breakGlassUntil)}.
@@ -213,7 +242,7 @@ function PatientRecords({
       )}
       {opening.state === 'opened' && (
         <p className="banner success" role="status">
-          Opened {CATEGORY_LABELS[opening.record.category]} ({opening.fileCount} file
+          Opened {opening.what} ({opening.fileCount} file
           {opening.fileCount === 1 ? '' : 's'}, verified and decrypted on this workstation); it is
           shown in {viewerLabel}.
         </p>

@@ -43,11 +43,11 @@ function byCaregiver(grants: readonly GrantView[]): CaregiverGrants[] {
 
 export function SharingView({ emptyTitle, emptyText }: Props) {
   const read = useCallback(() => ehr().listMyGrants(), []);
-  const { query, shown, reload } = useLedger(read);
+  const { query, shown, reload } = useLedger(read, ['grants']);
   const [granting, setGranting] = useState(false);
   const [revoking, setRevoking] = useState<CaregiverGrants | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const groups = byCaregiver(shown ?? []);
+  const groups = byCaregiver(shown?.items ?? []);
 
   return (
     <div className="ledger-view">

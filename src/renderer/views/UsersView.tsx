@@ -13,7 +13,7 @@ interface Props {
 export function UsersView({ emptyTitle, emptyText }: Props) {
   const read = useCallback(() => ehr().listCaregivers(), []);
   const { query, shown, reload } = useLedger(read);
-  const people = [...(shown ?? [])].sort(
+  const people = [...(shown?.items ?? [])].sort(
     (a, b) =>
       (a.mspId ?? '').localeCompare(b.mspId ?? '') || a.displayName.localeCompare(b.displayName),
   );

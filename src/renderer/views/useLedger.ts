@@ -2,7 +2,9 @@
 // can run it again. It owns the "is this answer still wanted" bookkeeping, so the views do
 // not each keep an `alive` flag; a call that throws (no bridge) becomes an error answer.
 import { useCallback, useEffect, useState } from 'react';
+import type { ViewName } from '../../shared/ipc/contract';
 import type { IpcError, IpcResult } from '../../shared/ipc/errors';
+import { ehr } from '../ehr';
 
 export type Query<T> =
   { state: 'loading' } | { state: 'ready'; value: T } | { state: 'failed'; error: IpcError };
@@ -30,7 +32,11 @@ interface Answer<T> {
  * `reload()`. `shown` is what to display: the answer, or while a read is again under way
  * the previous answer (so a refresh does not blank the table); null after a failure.
  */
-export function useLedger<T>(read: () => Promise<IpcResult<T>>): {
+export function useLedger<T>(
+  read: () => Promise<IpcResult<T>>,
+  /** Cached views whose change (pushed by the main process) reads again. */
+  views: readonly ViewName[] = [],
+): {
   query: Query<T>;
   shown: T | null;
   reload: () => void;
@@ -49,6 +55,18 @@ export function useLedger<T>(read: () => Promise<IpcResult<T>>): {
   }, [read, round]);
 
   const reload = useCallback(() => setRound((r) => r + 1), []);
+  const watched = views.join(',');
+  useEffect(() => {
+    if (!watched) return undefined;
+    const names = new Set(watched.split(','));
+    try {
+      return ehr().on('viewChanged', (changed) => {
+        if (names.has(changed.view)) reload();
+      });
+    } catch {
+      return undefined; // no bridge: the read itself reports it
+    }
+  }, [watched, reload]);
   const current = answer && answer.read === read && answer.round === round ? answer : null;
   const query: Query<T> = !current
     ? { state: 'loading' }
