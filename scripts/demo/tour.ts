@@ -44,32 +44,37 @@ async function visitSections(shell: BrowserShell, card: DemoCard, saved: (path: 
   }
 }
 
-/** Story moments per role, played after the screens were visited. */
-async function playStory(shell: BrowserShell, card: DemoCard, saved: (path: string) => void) {
-  const { page } = shell;
-  if (card.spec.kind !== 'oncologist' && card.spec.kind !== 'physicist') return;
-  if (card.hospital !== 1) return;
+/** Waits until the viewer has drawn the opened course (a CT slice, or the course table). */
+export async function courseShown(page: Page, viewer: 'Review' | 'Dose history'): Promise<void> {
+  if (viewer === 'Review') {
+    await page
+      .locator('[aria-label="CT image"][data-rendered-slice]')
+      .first()
+      .waitFor({ timeout: 60_000 });
+  } else {
+    await page.getByRole('table', { name: 'Courses' }).waitFor({ timeout: 60_000 });
+  }
+}
+
+/** Opens all of a patient's shared records from Shared with me; they land in the viewer. */
+export async function openSharedCourse(page: Page, viewer: 'Review' | 'Dose history') {
   const nav = page.getByRole('navigation');
   await nav.getByRole('button', { name: 'Shared with me', exact: true }).click();
-  await settle(page);
-  const patient = page.getByRole('button', { name: /^Records of pat-/ }).first();
-  if ((await patient.count()) === 0) return;
-  await patient.click();
-  await settle(page);
-  const categories =
-    card.spec.kind === 'oncologist'
-      ? ['Imaging', 'Plans and structures', 'Dose']
-      : ['Plans and structures', 'Dose', 'Treatment records', 'Imaging'];
-  for (const category of categories) {
-    await page
-      .getByRole('button', { name: `Open ${category}` })
-      .first()
-      .click();
-    await settle(page, 120_000);
-  }
+  await page
+    .getByRole('button', { name: /^Show records of pat-/ })
+    .first()
+    .click();
+  await page.getByRole('button', { name: 'Open all records' }).click();
+  await courseShown(page, viewer);
+}
+
+/** Story moments: HospitalB's caregivers open the course the patient shared with them. */
+async function playStory(shell: BrowserShell, card: DemoCard, saved: (path: string) => void) {
+  if (card.hospital !== 1) return;
+  if (card.spec.kind !== 'oncologist' && card.spec.kind !== 'physicist') return;
   const viewer = card.spec.kind === 'oncologist' ? 'Review' : 'Dose history';
-  await nav.getByRole('button', { name: viewer, exact: true }).click();
-  await settle(page, 120_000);
+  await openSharedCourse(shell.page, viewer);
+  await settle(shell.page, 120_000);
   saved(await shell.screenshot('start', `${slug(card.label)}-shared-course-in-${slug(viewer)}`));
 }
 

@@ -82,6 +82,26 @@ function startRendererServer(): Promise<{ server: Server; baseUrl: string }> {
   });
 }
 
+/**
+ * Playwright's binding serialises a Uint8Array that is a view into a larger buffer (a
+ * decrypted record's files are views into one bundle) as empty, where Electron's structured
+ * clone copies the view. So the harness copies each view into a buffer of its own.
+ */
+function standaloneBytes(value: unknown): unknown {
+  if (value instanceof Uint8Array) {
+    return value.byteOffset === 0 && value.byteLength === value.buffer.byteLength
+      ? value
+      : new Uint8Array(value);
+  }
+  if (Array.isArray(value)) return value.map(standaloneBytes);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [key, standaloneBytes(inner)]),
+    );
+  }
+  return value;
+}
+
 export async function openBrowserShell(options: BrowserShellOptions): Promise<BrowserShell> {
   const bridge = await bundleBridge();
   const { server, baseUrl } = await startRendererServer();
@@ -95,8 +115,8 @@ export async function openBrowserShell(options: BrowserShellOptions): Promise<Br
   });
   // Like Electron's session handlers: the page gets no permissions at all.
   await context.clearPermissions();
-  await context.exposeBinding('__ehrInvoke', (_source, channel: unknown, args: unknown) =>
-    options.dispatch(channel, args),
+  await context.exposeBinding('__ehrInvoke', async (_source, channel: unknown, args: unknown) =>
+    standaloneBytes(await options.dispatch(channel, args)),
   );
   await context.addInitScript({ content: bridge });
   const page = await context.newPage();

@@ -8,6 +8,7 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { OperationProgressBar } from '../components/OperationProgressBar';
 import { ehr } from '../ehr';
 import { formatDate, formatDateTime, rightsLabel, shortId } from './format';
+import { AddRecordsForm } from './AddRecordsForm';
 import { RecordsTable } from './RecordsTable';
 import { FreshnessNote, RefreshButton, SectionStatus } from './SectionStatus';
 import { settle, useLedger } from './useLedger';
@@ -53,6 +54,16 @@ export function SharedWithMeView({
         <PatientRecords
           key={selected}
           patientId={selected}
+          canAdd={patients.some(
+            (p) =>
+              p.patientId === selected &&
+              p.grants.some(
+                (g) =>
+                  g.write &&
+                  Date.parse(g.validFrom) <= Date.now() &&
+                  Date.now() < Date.parse(g.validTo),
+              ),
+          )}
           viewerLabel={viewerLabel}
           onOpened={onOpened}
         />
@@ -131,10 +142,12 @@ type Opening =
 
 function PatientRecords({
   patientId,
+  canAdd,
   viewerLabel,
   onOpened,
 }: {
   patientId: string;
+  canAdd: boolean;
   viewerLabel: string;
   onOpened: (opened: OpenedRecord) => void;
 }) {
@@ -230,6 +243,7 @@ function PatientRecords({
           )}
         />
       )}
+      {canAdd && <AddRecordsForm patientId={patientId} onAdded={reload} />}
       {opening.state === 'opening' && (
         <OperationProgressBar
           operationId={opening.operationId}
