@@ -216,6 +216,46 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
     await A.signOut();
   });
 
+  it('refuses a record whose key envelope for the caregiver is gone, even with a grant', async () => {
+    const { patient, oncologistB } = world.people;
+    const plan = recordOf('radiotherapy-plan');
+    await A.signInAs(patient);
+    const envelopeKey = await envelopeKeyOf(A, plan.recordId);
+    await A.signOut();
+    const read = async () =>
+      Buffer.from(
+        await (
+          await world.s3.raw.send(
+            new GetObjectCommand({ Bucket: world.s3.bucket, Key: envelopeKey }),
+          )
+        ).Body!.transformToByteArray(),
+      );
+    const original = await read();
+    const others = (JSON.parse(original.toString('utf8')) as { recipientId: string }[]).filter(
+      (e) => e.recipientId !== oncologistB.id,
+    );
+    await world.s3.raw.send(
+      new PutObjectCommand({
+        Bucket: world.s3.bucket,
+        Key: envelopeKey,
+        Body: JSON.stringify(others),
+      }),
+    );
+    try {
+      await B.signInAs(oncologistB);
+      const refused = await failure(
+        B.call('openRecord', { patientId: patient.id, recordId: plan.recordId }),
+      );
+      expect(refused.error.code).toBe('RECORD_NOT_SHARED');
+      expect(refused.error.message).toMatch(/not \(or no longer\) shared with your card/);
+      await B.signOut();
+    } finally {
+      await world.s3.raw.send(
+        new PutObjectCommand({ Bucket: world.s3.bucket, Key: envelopeKey, Body: original }),
+      );
+    }
+  });
+
   it('refuses a record whose stored bytes were changed, showing nothing', async () => {
     const { patient, oncologistB } = world.people;
     const dose = recordOf('dose');

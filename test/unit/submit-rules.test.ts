@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { submitTransaction, type RetryPolicy } from '../../src/main/ledger/submit';
 import { LedgerError } from '../../src/main/ledger/errors';
 
-const FAST: RetryPolicy = { attempts: 4, baseDelayMs: 1, maxDelayMs: 2 };
+const FAST: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 2 };
 const UNAVAILABLE = 14;
 const FAILED_PRECONDITION = 9;
 const ABORTED = 10;
@@ -176,7 +176,7 @@ describe('submit retry rules', () => {
     const error = (await run(c).catch((e: unknown) => e)) as LedgerError;
     expect(error).toMatchObject({ code: 'UNAVAILABLE', retryable: false });
     expect(error.message).toMatch(/transaction tx1-1; it may still commit/);
-    expect(c.log.filter((l) => l === 'submit tx1-1')).toHaveLength(FAST.attempts);
+    expect(c.log.filter((l) => l === 'submit tx1-1')).toHaveLength(FAST.maxAttempts);
   });
 
   it('does not retry a non-transient endorsement failure', async () => {

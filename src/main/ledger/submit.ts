@@ -12,6 +12,7 @@
 // Every wait is bounded; when attempts run out the error says the transaction's fate is
 // unknown if it is (the caller shows it and can check the transaction id).
 import type { Contract, Transaction, SubmittedTransaction } from '@hyperledger/fabric-gateway';
+import type { RetryPolicy } from '../retry-policy';
 import { chaincodeRefusal, isEndorsersMissing, isTransientGrpc, LedgerError } from './errors';
 
 // peer.TxValidationCode values that mean "not committed because of a concurrent change".
@@ -19,13 +20,9 @@ const MVCC_READ_CONFLICT = 11;
 const PHANTOM_READ_CONFLICT = 12;
 const VALID = 0;
 
-export interface RetryPolicy {
-  attempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
+export type { RetryPolicy };
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 200, maxDelayMs: 5_000 };
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 200, maxDelayMs: 5_000 };
 
 export interface SubmitReport {
   result: Uint8Array;
@@ -54,7 +51,7 @@ async function endorse(
       const refusal = chaincodeRefusal(error);
       if (refusal) throw refusal;
       const transient = isTransientGrpc(error) || isEndorsersMissing(error);
-      if (!transient || attempt + 1 >= policy.attempts) {
+      if (!transient || attempt + 1 >= policy.maxAttempts) {
         throw new LedgerError(
           'UNAVAILABLE',
           `The ledger did not endorse ${name}: ${(error as Error).message}`,
@@ -76,7 +73,7 @@ async function submitOnce(
     try {
       return await transaction.submit();
     } catch (error) {
-      if (!isTransientGrpc(error) || attempt + 1 >= policy.attempts) {
+      if (!isTransientGrpc(error) || attempt + 1 >= policy.maxAttempts) {
         throw new LedgerError(
           'UNAVAILABLE',
           `The ordering service did not accept ${name} (transaction ${transaction.getTransactionId()}; it may still commit): ${(error as Error).message}`,
@@ -94,7 +91,7 @@ async function statusOf(submitted: SubmittedTransaction, name: string, policy: R
     try {
       return await submitted.getStatus();
     } catch (error) {
-      if (attempt + 1 >= policy.attempts) {
+      if (attempt + 1 >= policy.maxAttempts) {
         throw new LedgerError(
           'UNAVAILABLE',
           `Whether ${name} committed is not known yet (transaction ${submitted.getTransactionId()}): ${(error as Error).message}`,
@@ -124,7 +121,7 @@ export async function submitTransaction(
       };
     }
     const conflict = status.code === MVCC_READ_CONFLICT || status.code === PHANTOM_READ_CONFLICT;
-    if (!conflict || transactions >= policy.attempts) {
+    if (!conflict || transactions >= policy.maxAttempts) {
       throw new LedgerError(
         'NOT_COMMITTED',
         `${name} was not committed (transaction ${status.transactionId}, validation code ${status.code}).`,

@@ -8,17 +8,11 @@
 //
 // Full jitter (delay = random(0, min(cap, base * 2^n))): when a hospital's storage comes back
 // after an outage, every workstation's retries would otherwise arrive in lockstep.
+import type { RetryPolicy } from '../retry-policy';
 import { StorageError } from './errors';
 import { classify, type FailureContext } from './classify';
 
-export interface RetryPolicy {
-  /** Total attempts including the first (1 = no retry). */
-  maxAttempts: number;
-  /** Backoff base: the first retry waits up to this long. */
-  baseDelayMs: number;
-  /** No single wait is longer than this. */
-  maxDelayMs: number;
-}
+export type { RetryPolicy };
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 250, maxDelayMs: 8000 };
 
