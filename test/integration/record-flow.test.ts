@@ -45,6 +45,15 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
   let records: RecordView[] = [];
   const recordOf = (category: Category) => records.find((r) => r.category === category)!;
 
+  const readObject = async (key: string) =>
+    Buffer.from(
+      await (
+        await world.s3.raw.send(new GetObjectCommand({ Bucket: world.s3.bucket, Key: key }))
+      ).Body!.transformToByteArray(),
+    );
+  const writeObject = (key: string, body: Buffer | string) =>
+    world.s3.raw.send(new PutObjectCommand({ Bucket: world.s3.bucket, Key: key, Body: body }));
+
   const objectCount = async () =>
     (await world.s3.raw.send(new ListObjectsV2Command({ Bucket: world.s3.bucket }))).KeyCount ?? 0;
 
@@ -216,75 +225,64 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
     await A.signOut();
   });
 
-  it('refuses a record whose key envelope for the caregiver is gone, even with a grant', async () => {
-    const { patient, oncologistB } = world.people;
-    const plan = recordOf('radiotherapy-plan');
-    await A.signInAs(patient);
-    const envelopeKey = await envelopeKeyOf(A, plan.recordId);
-    await A.signOut();
-    const read = async () =>
-      Buffer.from(
-        await (
-          await world.s3.raw.send(
-            new GetObjectCommand({ Bucket: world.s3.bucket, Key: envelopeKey }),
-          )
-        ).Body!.transformToByteArray(),
-      );
-    const original = await read();
-    const others = (JSON.parse(original.toString('utf8')) as { recipientId: string }[]).filter(
-      (e) => e.recipientId !== oncologistB.id,
-    );
-    await world.s3.raw.send(
-      new PutObjectCommand({
-        Bucket: world.s3.bucket,
-        Key: envelopeKey,
-        Body: JSON.stringify(others),
-      }),
-    );
+  /** Replaces a stored object's bytes for the duration of `work`, then puts them back. */
+  async function withStoredObject(
+    key: string,
+    change: (original: Buffer) => Buffer | string,
+    work: () => Promise<void>,
+  ): Promise<void> {
+    const original = await readObject(key);
+    await writeObject(key, change(original));
     try {
-      await B.signInAs(oncologistB);
-      const refused = await failure(
-        B.call('openRecord', { patientId: patient.id, recordId: plan.recordId }),
+      await work();
+    } finally {
+      await writeObject(key, original);
+    }
+  }
+
+  async function refusedOpen(category: Category): Promise<CallFailed> {
+    const { patient, oncologistB } = world.people;
+    await B.signInAs(oncologistB);
+    try {
+      return await failure(
+        B.call('openRecord', { patientId: patient.id, recordId: recordOf(category).recordId }),
       );
+    } finally {
+      await B.signOut();
+    }
+  }
+
+  it('refuses a record whose key envelope for the caregiver is gone, even with a grant', async () => {
+    await A.signInAs(world.people.patient);
+    const envelopeKey = await envelopeKeyOf(A, recordOf('radiotherapy-plan').recordId);
+    await A.signOut();
+    const withoutB = (original: Buffer) =>
+      JSON.stringify(
+        (JSON.parse(original.toString('utf8')) as { recipientId: string }[]).filter(
+          (e) => e.recipientId !== world.people.oncologistB.id,
+        ),
+      );
+    await withStoredObject(envelopeKey, withoutB, async () => {
+      const refused = await refusedOpen('radiotherapy-plan');
       expect(refused.error.code).toBe('RECORD_NOT_SHARED');
       expect(refused.error.message).toMatch(/not \(or no longer\) shared with your card/);
-      await B.signOut();
-    } finally {
-      await world.s3.raw.send(
-        new PutObjectCommand({ Bucket: world.s3.bucket, Key: envelopeKey, Body: original }),
-      );
-    }
+    });
   });
 
   it('refuses a record whose stored bytes were changed, showing nothing', async () => {
-    const { patient, oncologistB } = world.people;
-    const dose = recordOf('dose');
-    await A.signInAs(patient);
-    const pointer = await storedKeyOf(A, dose.recordId);
+    await A.signInAs(world.people.patient);
+    const pointer = await storedKeyOf(A, recordOf('dose').recordId);
     await A.signOut();
-    const original = Buffer.from(
-      await (
-        await world.s3.raw.send(new GetObjectCommand({ Bucket: world.s3.bucket, Key: pointer }))
-      ).Body!.transformToByteArray(),
-    );
-    const altered = Buffer.from(original);
-    altered[altered.length >> 1]! ^= 0x01;
-    await world.s3.raw.send(
-      new PutObjectCommand({ Bucket: world.s3.bucket, Key: pointer, Body: altered }),
-    );
-    try {
-      await B.signInAs(oncologistB);
-      const refused = await failure(
-        B.call('openRecord', { patientId: patient.id, recordId: dose.recordId }),
-      );
+    const flipped = (original: Buffer) => {
+      const altered = Buffer.from(original);
+      altered[altered.length >> 1]! ^= 0x01;
+      return altered;
+    };
+    await withStoredObject(pointer, flipped, async () => {
+      const refused = await refusedOpen('dose');
       expect(refused.error.code).toBe('RECORD_ALTERED');
       expect(refused.error.message).toMatch(/altered or damaged, so nothing of it is shown/);
-      await B.signOut();
-    } finally {
-      await world.s3.raw.send(
-        new PutObjectCommand({ Bucket: world.s3.bucket, Key: pointer, Body: original }),
-      );
-    }
+    });
   });
 
   it('after a revoke, refuses the next open and has removed the caregiver’s keys', async () => {
@@ -297,13 +295,9 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
     expect(revoked).toEqual({ revoked: 3, keysRemoved: 3 });
     const pointer = await envelopeKeyOf(A, recordOf('imaging').recordId);
     await A.signOut();
-    const envelopes = JSON.parse(
-      Buffer.from(
-        await (
-          await world.s3.raw.send(new GetObjectCommand({ Bucket: world.s3.bucket, Key: pointer }))
-        ).Body!.transformToByteArray(),
-      ).toString('utf8'),
-    ) as { recipientId: string }[];
+    const envelopes = JSON.parse((await readObject(pointer)).toString('utf8')) as {
+      recipientId: string;
+    }[];
     expect(envelopes.map((e) => e.recipientId).sort()).toEqual(
       [patient.id, world.people.oncologistA.id].sort(),
     );
