@@ -8,6 +8,7 @@ import { createEhrApi } from '../../src/shared/ipc/api';
 declare global {
   interface Window {
     __ehrInvoke: (channel: string, args: unknown) => Promise<unknown>;
+    __ehrBytes: (id: number, offset: number) => Promise<Uint8Array>;
     __ehrEmit: (event: string, payload: unknown) => void;
   }
 }
@@ -20,9 +21,34 @@ Object.defineProperty(window, '__ehrEmit', {
   },
 });
 
+/** Puts back the byte arrays the shell parked (see ParkedBytes in browser-shell.ts). */
+async function unpark(value: unknown): Promise<unknown> {
+  if (Array.isArray(value)) return Promise.all(value.map(unpark));
+  if (value && typeof value === 'object') {
+    const parked = value as { __ehrParkedBytes?: number; length?: number };
+    if (typeof parked.__ehrParkedBytes === 'number' && typeof parked.length === 'number') {
+      const bytes = new Uint8Array(parked.length);
+      let offset = 0;
+      while (offset < parked.length) {
+        const piece = await window.__ehrBytes(parked.__ehrParkedBytes, offset);
+        if (piece.byteLength === 0)
+          throw new Error('the workstation sent fewer bytes than it said');
+        bytes.set(piece, offset);
+        offset += piece.byteLength;
+      }
+      return bytes;
+    }
+    const entries = await Promise.all(
+      Object.entries(value).map(async ([k, v]) => [k, await unpark(v)] as const),
+    );
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
 Object.defineProperty(window, 'ehr', {
   value: createEhrApi(
-    (channel, args) => window.__ehrInvoke(channel, args),
+    async (channel, args) => unpark(await window.__ehrInvoke(channel, args)),
     (event, listener) => {
       const set = listeners.get(event) ?? new Set();
       set.add(listener);

@@ -83,23 +83,39 @@ function startRendererServer(): Promise<{ server: Server; baseUrl: string }> {
 }
 
 /**
- * Playwright's binding serialises a Uint8Array that is a view into a larger buffer (a
- * decrypted record's files are views into one bundle) as empty, where Electron's structured
- * clone copies the view. So the harness copies each view into a buffer of its own.
+ * What the binding can carry. Playwright serialises a Uint8Array that is a view into a
+ * larger buffer (a decrypted record's files are views into one bundle) as empty, and one
+ * CDP message cannot carry a 100 MB CT series; Electron's IPC does both. So byte arrays
+ * travel apart: each is parked under an id and the bridge fetches it in pieces
+ * (`__ehrBytes`), putting the same Uint8Array back in its place.
  */
-function standaloneBytes(value: unknown): unknown {
-  if (value instanceof Uint8Array) {
-    return value.byteOffset === 0 && value.byteLength === value.buffer.byteLength
-      ? value
-      : new Uint8Array(value);
+const PIECE_BYTES = 8 * 1024 * 1024;
+
+class ParkedBytes {
+  private next = 1;
+  private readonly parked = new Map<number, Uint8Array>();
+
+  replace(value: unknown): unknown {
+    if (value instanceof Uint8Array) {
+      const id = this.next++;
+      this.parked.set(id, value);
+      return { __ehrParkedBytes: id, length: value.byteLength };
+    }
+    if (Array.isArray(value)) return value.map((v) => this.replace(v));
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.replace(v)]));
+    }
+    return value;
   }
-  if (Array.isArray(value)) return value.map(standaloneBytes);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, inner]) => [key, standaloneBytes(inner)]),
-    );
+
+  /** One piece as its own buffer; the last piece releases the bytes. */
+  piece(id: number, offset: number): Uint8Array {
+    const bytes = this.parked.get(id);
+    if (!bytes) throw new Error(`no parked bytes ${id}`);
+    const end = Math.min(bytes.byteLength, offset + PIECE_BYTES);
+    if (end >= bytes.byteLength) this.parked.delete(id);
+    return new Uint8Array(bytes.subarray(offset, end));
   }
-  return value;
 }
 
 export async function openBrowserShell(options: BrowserShellOptions): Promise<BrowserShell> {
@@ -115,8 +131,12 @@ export async function openBrowserShell(options: BrowserShellOptions): Promise<Br
   });
   // Like Electron's session handlers: the page gets no permissions at all.
   await context.clearPermissions();
+  const parked = new ParkedBytes();
   await context.exposeBinding('__ehrInvoke', async (_source, channel: unknown, args: unknown) =>
-    standaloneBytes(await options.dispatch(channel, args)),
+    parked.replace(await options.dispatch(channel, args)),
+  );
+  await context.exposeBinding('__ehrBytes', (_source, id: number, offset: number) =>
+    parked.piece(id, offset),
   );
   await context.addInitScript({ content: bridge });
   const page = await context.newPage();
