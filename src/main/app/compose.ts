@@ -41,6 +41,8 @@ export interface ComposedApp {
   events: AppEvents;
   /** The signed-in user's services (what the ledger-facing handlers use). */
   workspace: UserWorkspace;
+  /** The signed-in users' cached views. */
+  views: CachedViews;
   close(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     dispatch,
     events,
     workspace,
+    views,
     async close() {
       workspace.close();
       await session.close();

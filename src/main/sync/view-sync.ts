@@ -7,7 +7,13 @@
 import type { ChaincodeEvent } from '@hyperledger/fabric-gateway';
 import type { ViewName } from '../../shared/ipc/contract';
 import type { Db } from '../cache/database';
-import { EventCache, payloadOf, syncEvents, type LedgerEventPayload } from '../ledger/event-sync';
+import {
+  EventCache,
+  payloadOf,
+  syncEvents,
+  type AppliedEvent,
+  type LedgerEventPayload,
+} from '../ledger/event-sync';
 import { CHAINCODE_NAME } from '../ledger/names';
 import type { CachedViews } from '../app/views';
 import type { Workspace } from '../app/workspace';
@@ -58,13 +64,20 @@ export function touchedViews(
   }
 }
 
-export function startViewSync(
-  workspace: Workspace,
-  deps: { db: Db; views: CachedViews; logError?: (error: unknown) => void },
-): ViewSync {
+export interface ViewSyncDeps {
+  db: Db;
+  views: CachedViews;
+  logError?: (error: unknown) => void;
+  /** Another stream name and start, e.g. for the benchmark's replay from the first block. */
+  stream?: string;
+  withoutCheckpoint?: 'first-block' | 'next-block';
+  onApplied?: (event: AppliedEvent) => void;
+}
+
+export function startViewSync(workspace: Workspace, deps: ViewSyncDeps): ViewSync {
   const { services } = workspace;
   const owner = services.user.id;
-  const journal = new EventCache(deps.db, `views/${owner}`);
+  const journal = new EventCache(deps.db, deps.stream ?? `views/${owner}`);
   const controller = new AbortController();
   let live = false;
 
@@ -88,8 +101,9 @@ export function startViewSync(
     chaincodeName: CHAINCODE_NAME,
     signal: controller.signal,
     // A new user's views are filled by their first queries; only later changes matter.
-    withoutCheckpoint: 'next-block',
+    withoutCheckpoint: deps.withoutCheckpoint ?? 'next-block',
     refresh,
+    ...(deps.onApplied ? { onApplied: deps.onApplied } : {}),
     onLive: (value) => {
       live = value;
     },
