@@ -173,7 +173,7 @@ async function signedInAs<T>(app: ComposedApp, card: DemoCard, work: () => Promi
 }
 
 async function seedStory(world: DemoWorld, log: (line: string) => void): Promise<void> {
-  const [A, B] = world.workstations;
+  const [A] = world.workstations;
   const [patient, oncologistA, oncologistB, physicistB] = world.cards;
   const ago = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
   const ahead = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
@@ -218,7 +218,6 @@ async function seedStory(world: DemoWorld, log: (line: string) => void): Promise
       `demo: the patient granted ${caregiver.spec.displayName} (HospitalB) read access for 30 days`,
     );
   }
-  void B;
 }
 
 export async function prepareDemoWorld(options: {

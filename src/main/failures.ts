@@ -5,7 +5,7 @@
 import { GatewayError } from '@hyperledger/fabric-gateway';
 import { EhrError } from './errors';
 import { CardError } from './keystore/errors';
-import { LedgerError } from './ledger/errors';
+import { isTransientGrpc, LedgerError } from './ledger/errors';
 import { toEhrError as cardToEhrError } from './session/card-session';
 import { StorageError } from './storage/errors';
 import { VaultError } from './vault/format';
@@ -55,14 +55,8 @@ export function toUserError(error: unknown, outcome?: Outcome): EhrError {
     return new EhrError(card.code, sentence(card.message, outcome));
   }
   if (error instanceof GatewayError) {
-    return fromLedger(
-      new LedgerError(
-        [4, 8, 14].includes(error.code) ? 'UNAVAILABLE' : 'FAILED',
-        error.message,
-        undefined,
-      ),
-      outcome,
-    );
+    const code = isTransientGrpc(error) ? 'UNAVAILABLE' : 'FAILED';
+    return fromLedger(new LedgerError(code, error.message), outcome);
   }
   if (error instanceof Error && error.name === 'AbortError') {
     return new EhrError('CANCELLED', sentence('Cancelled.', outcome));

@@ -24,6 +24,15 @@ if (skip) console.log(`Record flow tests skipped: ${skip}.`);
 
 const COURSE_CATEGORIES: Category[] = ['imaging', 'radiotherapy-plan', 'dose', 'treatment-record'];
 const days = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
+/** A read-only grant that began a minute ago. */
+const readGrant = (caregiverId: string, categories: Category[], validTo: string) => ({
+  caregiverId,
+  categories,
+  validFrom: new Date(Date.now() - 60_000).toISOString(),
+  validTo,
+  read: true,
+  write: false,
+});
 
 async function failure(promise: Promise<unknown>): Promise<CallFailed> {
   const error = await promise.then(
@@ -150,14 +159,10 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
   it('shares the existing records when the patient grants read, and HospitalB opens them intact', async () => {
     const { patient, oncologistB } = world.people;
     await A.signInAs(patient);
-    const granted = await A.call('grantAccess', {
-      caregiverId: oncologistB.id,
-      categories: ['imaging', 'radiotherapy-plan', 'dose'],
-      validFrom: new Date(Date.now() - 60_000).toISOString(),
-      validTo: days(30),
-      read: true,
-      write: false,
-    });
+    const granted = await A.call(
+      'grantAccess',
+      readGrant(oncologistB.id, ['imaging', 'radiotherapy-plan', 'dose'], days(30)),
+    );
     expect(granted.recordsShared).toBe(3);
     const current = (await A.call('listMyGrants')).items;
     expect(current.filter((g) => g.caregiver.id === oncologistB.id).map((g) => g.category)).toEqual(
@@ -314,14 +319,10 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
   it('refuses an expired grant', async () => {
     const { patient, physicistB } = world.people;
     await A.signInAs(patient);
-    await A.call('grantAccess', {
-      caregiverId: physicistB.id,
-      categories: ['dose'],
-      validFrom: new Date(Date.now() - 60_000).toISOString(),
-      validTo: new Date(Date.now() + 4_000).toISOString(),
-      read: true,
-      write: false,
-    });
+    await A.call(
+      'grantAccess',
+      readGrant(physicistB.id, ['dose'], new Date(Date.now() + 4_000).toISOString()),
+    );
     await A.signOut();
     await new Promise((r) => setTimeout(r, 5_000));
     await B.signInAs(physicistB);
@@ -361,14 +362,7 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
     const changed: string[] = [];
     A.app.events.on('viewChanged', (v) => changed.push(v.view));
     await A.signInAs(patient);
-    await A.call('grantAccess', {
-      caregiverId: physicistB.id,
-      categories: ['imaging'],
-      validFrom: new Date(Date.now() - 60_000).toISOString(),
-      validTo: days(7),
-      read: true,
-      write: false,
-    });
+    await A.call('grantAccess', readGrant(physicistB.id, ['imaging'], days(7)));
     const before = (await A.call('getAccessHistory')).items.filter((h) => h.kind === 'download');
     await expect
       .poll(() => A.app.workspace.syncLive, {
@@ -426,14 +420,7 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
   it('stops a download and shows nothing when the card is pulled out', async () => {
     const { patient, physicistB } = world.people;
     await A.signInAs(patient);
-    await A.call('grantAccess', {
-      caregiverId: physicistB.id,
-      categories: ['imaging'],
-      validFrom: new Date(Date.now() - 60_000).toISOString(),
-      validTo: days(7),
-      read: true,
-      write: false,
-    });
+    await A.call('grantAccess', readGrant(physicistB.id, ['imaging'], days(7)));
     await A.signOut();
     // The record's bytes wait in a proxy until the card has left the reader.
     let pulled: () => void = () => undefined;

@@ -16,6 +16,7 @@ import {
   envelopesFor,
   type Recipient,
 } from '../records/envelopes';
+import type { KeyEnvelope } from '../vault/envelope';
 
 async function recordsIn(
   services: SignedInServices,
@@ -25,53 +26,58 @@ async function recordsIn(
   return listing.records.map((r) => r.record).filter((r) => categories.includes(r.category));
 }
 
+/**
+ * Rewrites the envelopes of every record in the categories with `change`, which returns the
+ * new set or null to leave a record as it is; returns how many records changed.
+ */
+async function rewriteEnvelopes(
+  services: SignedInServices,
+  categories: readonly Category[],
+  op: Operation,
+  change: (envelopes: KeyEnvelope[]) => Promise<KeyEnvelope[] | null>,
+): Promise<number> {
+  const store = services.store();
+  const records = await recordsIn(services, categories);
+  let changed = 0;
+  for (const [index, record] of records.entries()) {
+    op.report('keys', index, records.length);
+    const envelopeKey = parsePointer(record.keyEnvelopeRef, store).key;
+    const next = await change(await readEnvelopes(store, envelopeKey, op.signal));
+    if (!next) continue;
+    await writeEnvelopes(store, envelopeKey, next);
+    changed++;
+  }
+  op.report('keys', records.length, records.length);
+  return changed;
+}
+
 /** Adds an envelope for `reader` to every record in the categories; returns how many records gained one. */
-export async function shareKeys(
+export function shareKeys(
   services: SignedInServices,
   reader: Recipient,
   categories: readonly Category[],
   op: Operation,
 ): Promise<number> {
-  const store = services.store();
-  const records = await recordsIn(services, categories);
-  let shared = 0;
-  for (const [index, record] of records.entries()) {
-    op.report('keys', index, records.length);
-    const envelopeKey = parsePointer(record.keyEnvelopeRef, store).key;
-    const envelopes = await readEnvelopes(store, envelopeKey, op.signal);
-    if (envelopes.some((e) => e.recipientId === reader.id)) continue;
+  return rewriteEnvelopes(services, categories, op, async (envelopes) => {
+    if (envelopes.some((e) => e.recipientId === reader.id)) return null;
     const dataKey = await unwrapWithCard(envelopes, services.card);
     try {
-      envelopes.push(...envelopesFor(dataKey, [reader]));
+      return [...envelopes, ...envelopesFor(dataKey, [reader])];
     } finally {
       dataKey.fill(0);
     }
-    await writeEnvelopes(store, envelopeKey, envelopes);
-    shared++;
-  }
-  op.report('keys', records.length, records.length);
-  return shared;
+  });
 }
 
 /** Removes `readerId`'s envelopes from every record in the categories; returns how many records lost one. */
-export async function withdrawKeys(
+export function withdrawKeys(
   services: SignedInServices,
   readerId: string,
   categories: readonly Category[],
   op: Operation,
 ): Promise<number> {
-  const store = services.store();
-  const records = await recordsIn(services, categories);
-  let removed = 0;
-  for (const [index, record] of records.entries()) {
-    op.report('keys', index, records.length);
-    const envelopeKey = parsePointer(record.keyEnvelopeRef, store).key;
-    const envelopes = await readEnvelopes(store, envelopeKey, op.signal);
+  return rewriteEnvelopes(services, categories, op, async (envelopes) => {
     const kept = envelopes.filter((e) => e.recipientId !== readerId);
-    if (kept.length === envelopes.length) continue;
-    await writeEnvelopes(store, envelopeKey, kept);
-    removed++;
-  }
-  op.report('keys', records.length, records.length);
-  return removed;
+    return kept.length === envelopes.length ? null : kept;
+  });
 }

@@ -58,7 +58,7 @@ async function checkWriteGrants(
           Date.parse(g.validFrom) <= now &&
           now < Date.parse(g.validTo),
       )
-      .map((g) => (g.kind === 'grant' ? g.category : null)),
+      .flatMap((g) => (g.kind === 'grant' ? [g.category] : [])),
   );
   const missing = groups.map((g) => g.category).filter((c) => !writable.has(c));
   if (missing.length > 0) {
@@ -69,13 +69,15 @@ async function checkWriteGrants(
   }
 }
 
-/** Who can open the new records: the patient, the uploader, and (when the patient adds) every caregiver he lets read the category now or later. */
-async function recipientsFor(
+/**
+ * Who can open the new records, per category: the patient, the uploader, and (when the
+ * patient adds) every caregiver he lets read the category now or later. Read once per add.
+ */
+async function recipientsByCategory(
   services: SignedInServices,
   directory: DirectoryLookup,
   patientId: string,
-  category: Category,
-): Promise<Recipient[]> {
+): Promise<(category: Category) => Promise<Recipient[]>> {
   const self: Recipient = {
     id: services.user.id,
     encryptionPublicKeyPem: services.card.identity.encryptionPublicKeyPem,
@@ -87,17 +89,23 @@ async function recipientsFor(
         'LEDGER_NOT_FOUND',
         `No patient ${patientId} is registered on the ledger. Nothing was added.`,
       );
-    return [{ id: patient.userId, encryptionPublicKeyPem: patient.encryptionPublicKey }, self];
+    const both = [
+      { id: patient.userId, encryptionPublicKeyPem: patient.encryptionPublicKey },
+      self,
+    ];
+    return async () => both;
   }
   const current = await services.ledger.listCurrent(patientId);
-  const readers = current.filter((e) => e.kind === 'grant' && e.read && e.category === category);
-  const others = await Promise.all(readers.map((e) => directory.user(e.caregiverId)));
-  return [
-    self,
-    ...others.flatMap((u) =>
-      u ? [{ id: u.userId, encryptionPublicKeyPem: u.encryptionPublicKey }] : [],
-    ),
-  ];
+  return async (category) => {
+    const readers = current.filter((e) => e.kind === 'grant' && e.read && e.category === category);
+    const others = await Promise.all(readers.map((e) => directory.user(e.caregiverId)));
+    return [
+      self,
+      ...others.flatMap((u) =>
+        u ? [{ id: u.userId, encryptionPublicKeyPem: u.encryptionPublicKey }] : [],
+      ),
+    ];
+  };
 }
 
 /**
@@ -108,6 +116,7 @@ async function addOne(
   services: SignedInServices,
   directory: DirectoryLookup,
   patientId: string,
+  recipients: Recipient[],
   group: RecordGroup,
   op: Operation,
   stored: Set<string>,
@@ -115,7 +124,6 @@ async function addOne(
 ): Promise<AddedRecord> {
   const store = services.store();
   const files = group.files.map((f) => f.file);
-  const recipients = await recipientsFor(services, directory, patientId, group.category);
   const dataKey = randomBytes(32);
   const encryptor = new EncryptStream(dataKey);
   const key = newObjectKey();
@@ -177,20 +185,31 @@ export async function addRecords(
     await checkWriteGrants(services, request.patientId, groups);
     const totalBytes = groups.reduce((n, g) => n + bundleSize(g.files.map((f) => f.file)), 0);
     const loaded = groups.map(() => 0);
+    const recipientsOf = await recipientsByCategory(services, directory, request.patientId);
+    const recipients = await Promise.all(groups.map((g) => recipientsOf(g.category)));
     outcomes.push(
       ...(await Promise.allSettled(
         groups.map((group, i) =>
-          addOne(services, directory, request.patientId, group, op, stored, (bytes) => {
-            loaded[i] = bytes;
-            op.report(
-              'upload',
-              Math.min(
+          addOne(
+            services,
+            directory,
+            request.patientId,
+            recipients[i]!,
+            group,
+            op,
+            stored,
+            (bytes) => {
+              loaded[i] = bytes;
+              op.report(
+                'upload',
+                Math.min(
+                  totalBytes,
+                  loaded.reduce((a, b) => a + b, 0),
+                ),
                 totalBytes,
-                loaded.reduce((a, b) => a + b, 0),
-              ),
-              totalBytes,
-            );
-          }),
+              );
+            },
+          ),
         ),
       )),
     );
