@@ -12,7 +12,7 @@ import { publicKeyFromPoint } from '../src/main/keystore/ec-point';
 export async function run(): Promise<BenchFigure[]> {
   const tokens = softhsmTokens();
   try {
-    const serial = tokens.createToken('bench', '123456');
+    const serial = await tokens.createToken('bench', '123456');
     const card = await tokens.startClient();
     await card.call('signIn', { serial, pin: '123456' });
     const keys = await card.call('generateKeys', undefined);

@@ -27,6 +27,7 @@ const childScripts = {
   pkcs11Probe: { path: built('main', 'pkcs11-probe.child.cjs') },
   cardService: { path: built('main', 'card-service.child.cjs') },
 };
+const initTokenScript = { path: built('main', 'init-token.child.cjs') };
 
 function run(command: string, commandArgs: string[], cwd = REPO_ROOT): void {
   const result = spawnSync(command, commandArgs, { cwd, stdio: 'inherit' });
@@ -34,7 +35,12 @@ function run(command: string, commandArgs: string[], cwd = REPO_ROOT): void {
 }
 
 function ensureBuilt(): void {
-  if (!existsSync(built('renderer', 'index.html')) || !existsSync(childScripts.cardService.path)) {
+  const needed = [
+    built('renderer', 'index.html'),
+    childScripts.cardService.path,
+    initTokenScript.path,
+  ];
+  if (!needed.every((path) => existsSync(path))) {
     console.log('start: building the workstation first');
     run('npx', ['tsx', 'scripts/build.ts']);
   }
@@ -56,7 +62,7 @@ async function main(): Promise<void> {
   ensureBuilt();
   const log = (line: string) => console.log(`start: ${line}`);
   const world: DemoWorld | null = demoMode
-    ? await prepareDemoWorld({ childScripts, appInfo: appInfo(), log })
+    ? await prepareDemoWorld({ childScripts, initTokenScript, appInfo: appInfo(), log })
     : null;
   const apps: ComposedApp[] = world
     ? world.workstations.map((w) => w.app)

@@ -10,7 +10,6 @@
 //
 // Idempotent: everything lives under the devnet's state folder; cards, storage and records
 // are made again only when the network's CA changed (after `npm run devnet:reset`).
-import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,13 +19,16 @@ import { readProfile, up, type ConnectionProfile } from '../devnet/network';
 import { startMinio, type MinioServer } from '../s3/minio';
 import { composeApp, type ComposedApp, type ComposeOptions } from '../../src/main/app/compose';
 import { CardClient } from '../../src/main/keystore/card-client';
-import type { ChildScript } from '../../src/main/offload/child-task';
+import type { InitTokenRequest, InitializedToken } from '../../src/main/keystore/init-token';
+import { runChildTask, type ChildScript } from '../../src/main/offload/child-task';
 import type { ArgsIn, ChannelName, ResultOf } from '../../src/shared/ipc/contract';
 import { synthesizeCourse } from '../../src/shared/rt/synth/course';
 import type { Category } from '../../src/shared/ledger';
 import { enrolPerson, newUserId, orgAdminLedger, type PersonSpec } from './people';
 
 export const DEMO_PIN = '123456';
+/** The demo cards' security-officer PIN (what re-initialises a card). */
+const DEMO_SO_PIN = '87654321';
 const DEMO_BUCKET = 'action-ehr-records';
 const COURSE: Category[] = ['imaging', 'radiotherapy-plan', 'dose', 'treatment-record'];
 
@@ -108,18 +110,21 @@ async function enrolCards(
   profiles: ConnectionProfile[],
   cards: DemoCard[],
   demoDir: string,
-  cardScript: ChildScript,
+  scripts: { cardService: ChildScript; initToken: ChildScript },
   env: NodeJS.ProcessEnv,
   log: (line: string) => void,
 ): Promise<void> {
   // Create every token first: a PKCS#11 module sees the tokens that exist when it starts.
+  // The PINs travel to the child as data, never on a command line.
   for (const card of cards) {
-    execFileSync(
-      'softhsm2-util',
-      ['--init-token', '--free', '--label', card.label, '--pin', DEMO_PIN, '--so-pin', '87654321'],
-      { env, stdio: 'pipe' },
+    await runChildTask<InitTokenRequest, InitializedToken>(
+      scripts.initToken,
+      { modulePath: softhsmModulePath(), label: card.label, soPin: DEMO_SO_PIN, userPin: DEMO_PIN },
+      30_000,
+      { env },
     );
   }
+  const cardScript = scripts.cardService;
   const client = await CardClient.start({
     modulePath: softhsmModulePath(),
     script: cardScript,
@@ -222,6 +227,8 @@ async function seedStory(world: DemoWorld, log: (line: string) => void): Promise
 
 export async function prepareDemoWorld(options: {
   childScripts: ComposeOptions['childScripts'];
+  /** The child script that initialises a blank SoftHSM2 token (init-token.child). */
+  initTokenScript: ChildScript;
   appInfo: ComposeOptions['appInfo'];
   log: (line: string) => void;
 }): Promise<DemoWorld> {
@@ -261,7 +268,14 @@ export async function prepareDemoWorld(options: {
       `directories.tokendir = ${tokenDir}\nobjectstore.backend = file\nlog.level = ERROR\n`,
     );
     const cards = demoPeople();
-    await enrolCards(profiles, cards, demoDir, options.childScripts.cardService, env, log);
+    await enrolCards(
+      profiles,
+      cards,
+      demoDir,
+      { cardService: options.childScripts.cardService, initToken: options.initTokenScript },
+      env,
+      log,
+    );
     marker = {
       ca: caFingerprint,
       cards,

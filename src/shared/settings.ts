@@ -92,7 +92,7 @@ export const SETTING_DEFINITIONS: readonly SettingDefinition[] = [
     group: 'Hospital PACS',
     label: 'PACS URL',
     hint: "Your PACS's DICOMweb or REST base URL.",
-    example: 'http://pacs.hospital-a.example:8042/dicom-web',
+    example: 'https://pacs.hospital-a.example/dicom-web',
     kind: 'httpUrl',
   },
 ];
@@ -155,7 +155,22 @@ function checkHttpUrl(value: string, example: string): string | null {
     return 'Remove the user name and password from the URL; credentials are never kept in it.';
   }
   if (url.search || url.hash) return 'The URL must not carry a query (?…) or fragment (#…).';
-  return checkHost(url.hostname);
+  const hostProblem = checkHost(url.hostname);
+  if (hostProblem) return hostProblem;
+  // Records, keys and sign-ins cross this connection: plain http only where it never
+  // leaves the machine.
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    return `Use https:// for ${url.hostname}: plain http:// is allowed only on this computer (localhost, 127.0.0.1, [::1]).`;
+  }
+  return null;
+}
+
+/** localhost, 127.0.0.0/8 or [::1]: a connection that never leaves this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.toLowerCase();
+  if (name === 'localhost' || name.endsWith('.localhost')) return true;
+  if (name === '[::1]') return true;
+  return IPV4.test(name) && name.startsWith('127.');
 }
 
 // Fabric accepts any string as an MSP id, but hospital consortia use short identifiers

@@ -60,8 +60,10 @@ export async function enterBadValues(page: Page, files: SettingsFlowFiles): Prom
     ['MSP id', 'Hospital A', /An MSP id has no spaces/],
     ['Storage endpoint', 'ftp://storage.hospital-a.example', /Only http:\/\/ or https:\/\/ URLs/],
     ['Bucket', 'Records_Bucket', /lower-case letters only/],
-    ['PKCS#11 module', files.notPem, /is not a PKCS#11 library/],
+    // Outside the folders card software installs into: refused without being loaded.
+    ['PKCS#11 module', files.notPem, /is not in a folder smart-card libraries are loaded from/],
     ['PACS URL', 'pacs.hospital-a.example', /is not a URL/],
+    ['PACS URL', 'http://pacs.hospital-a.example/dicom-web', /Use https:\/\/ for pacs/],
   ];
   for (const [label, value, message] of cases) {
     await fill(page, label, value);

@@ -22,7 +22,7 @@ describe('smart-card sign-in in Chromium', () => {
   beforeAll(async () => {
     tokens = softhsmTokens();
     process.env.SOFTHSM2_CONF = tokens.env.SOFTHSM2_CONF;
-    serial = tokens.createToken('Patient card', PIN);
+    serial = await tokens.createToken('Patient card', PIN);
     const setup = await tokens.startClient();
     await setup.call('signIn', { serial, pin: PIN });
     await new OpenSslCaForTests(home.path).enrolCard(setup, 'pat-0f3a9c', { role: 'patient' });

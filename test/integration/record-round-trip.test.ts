@@ -16,7 +16,8 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CardClient } from '../../src/main/keystore/card-client';
 import { provisionCard, type CardIdentity } from '../../src/main/keystore/provision';
-import { companionKey } from '../../src/main/storage/keys';
+import { companionKey, newObjectKey } from '../../src/main/storage/keys';
+import { pointerUri } from '../../src/main/records/envelopes';
 import { ObjectStore } from '../../src/main/storage/store';
 import { EncryptStream } from '../../src/main/vault/encrypt-stream';
 import { unwrapDataKey, wrapDataKey, type KeyEnvelope } from '../../src/main/vault/envelope';
@@ -89,7 +90,7 @@ describe.skipIf(Boolean(missing))('a shared 200 MB study, end to end', () => {
     ] as const) {
       const secret = randomBytes(12).toString('hex');
       ca.register(`${who}-${secret.slice(0, 6)}`, secret, attrs);
-      const serial = tokens.createToken(who, PIN);
+      const serial = await tokens.createToken(who, PIN);
       const card = await tokens.startClient({ timeoutMs: 60_000 });
       await card.call('signIn', { serial, pin: PIN });
       const identity = await provisionCard(card, {
@@ -115,8 +116,12 @@ describe.skipIf(Boolean(missing))('a shared 200 MB study, end to end', () => {
 
     // Share: a fresh data key, the study encrypted while it streams to storage.
     const dataKey = randomBytes(32);
-    const encryptor = new EncryptStream(dataKey);
-    const uploaded = await store.put(Readable.from(syntheticStudy(seed)).pipe(encryptor));
+    const objectKey = newObjectKey();
+    const storagePointer = pointerUri(store.bucket, objectKey);
+    const encryptor = new EncryptStream(dataKey, { boundTo: storagePointer });
+    const uploaded = await store.put(Readable.from(syntheticStudy(seed)).pipe(encryptor), {
+      key: objectKey,
+    });
     const sealed = encryptor.result();
     expect(sealed.plaintextBytes).toBe(STUDY_BYTES);
     const envelopes: KeyEnvelope[] = (['doctor', 'patient'] as const).map((who) =>
@@ -148,7 +153,7 @@ describe.skipIf(Boolean(missing))('a shared 200 MB study, end to end', () => {
     const study = await decryptToMemory(
       await store.getStream(uploaded.key),
       doctorKey,
-      sealed.sha256,
+      { sha256: sealed.sha256, storagePointer },
       (p) => progress.push(p.storedBytesRead),
     );
     expect(study.length).toBe(STUDY_BYTES);
@@ -188,16 +193,21 @@ describe.skipIf(Boolean(missing))('a shared 200 MB study, end to end', () => {
 
   it('refuses a stored record altered in storage, releasing nothing', async () => {
     const dataKey = randomBytes(32);
-    const encryptor = new EncryptStream(dataKey);
+    const key = newObjectKey();
+    const storagePointer = pointerUri(store.bucket, key);
+    const encryptor = new EncryptStream(dataKey, { boundTo: storagePointer });
     const plaintext = randomBytes(3 * 1024 * 1024);
-    const { key } = await store.put(Readable.from([plaintext]).pipe(encryptor));
+    await store.put(Readable.from([plaintext]).pipe(encryptor), { key });
     const sealed = encryptor.result();
     const bytes = await readStream(await store.getStream(key));
     bytes[bytes.length >> 1]! ^= 0x04;
     await store.delete(key);
     await store.put(bytes, { key });
     await expect(
-      decryptToMemory(await store.getStream(key), dataKey, sealed.sha256),
+      decryptToMemory(await store.getStream(key), dataKey, {
+        sha256: sealed.sha256,
+        storagePointer,
+      }),
     ).rejects.toMatchObject({
       code: 'VAULT_ALTERED',
     });

@@ -22,7 +22,7 @@ describe('card session', () => {
     tokens = softhsmTokens();
     home = tempDir('card-session');
     process.env.SOFTHSM2_CONF = tokens.env.SOFTHSM2_CONF;
-    serial = tokens.createToken('dr-curie', PIN);
+    serial = await tokens.createToken('dr-curie', PIN);
     const setup = await tokens.startClient();
     await setup.call('signIn', { serial, pin: PIN });
     await new OpenSslCaForTests(home.path).enrolCard(setup, 'marie.curie', {
@@ -102,7 +102,7 @@ describe('card session', () => {
   });
 
   it('says when the card has keys but no certificate', async () => {
-    const blank = tokens.createToken('blank', PIN);
+    const blank = await tokens.createToken('blank', PIN);
     const setup = await tokens.startClient();
     await setup.call('signIn', { serial: blank, pin: PIN });
     await setup.call('generateKeys', undefined);

@@ -25,7 +25,7 @@ describe('smart card (SoftHSM2 through PKCS#11)', () => {
 
   beforeEach(async () => {
     tokens = softhsmTokens();
-    serial = tokens.createToken('patient-card', PIN);
+    serial = await tokens.createToken('patient-card', PIN);
     client = await tokens.startClient({ presencePollMs: 100 });
   });
   afterEach(() => tokens.cleanup());
@@ -131,7 +131,7 @@ describe('smart card (SoftHSM2 through PKCS#11)', () => {
     });
 
     it('agrees on the same secret with another card in both directions', async () => {
-      const otherSerial = tokens.createToken('doctor-card', PIN);
+      const otherSerial = await tokens.createToken('doctor-card', PIN);
       const other = await tokens.startClient();
       await other.call('signIn', { serial: otherSerial, pin: PIN });
       await other.call('generateKeys', undefined);
@@ -144,7 +144,7 @@ describe('smart card (SoftHSM2 through PKCS#11)', () => {
     });
 
     it('refuses an envelope meant for another card', async () => {
-      const otherSerial = tokens.createToken('doctor-card', PIN);
+      const otherSerial = await tokens.createToken('doctor-card', PIN);
       const other = await tokens.startClient();
       await other.call('signIn', { serial: otherSerial, pin: PIN });
       const otherKeys = await other.call('generateKeys', undefined);
@@ -191,7 +191,7 @@ describe('certificate signing request', () => {
 
   it('is signed on the card and verifies with openssl', async () => {
     tokens = softhsmTokens();
-    const serial = tokens.createToken('new-card', PIN);
+    const serial = await tokens.createToken('new-card', PIN);
     const client = await tokens.startClient();
     await client.call('signIn', { serial, pin: PIN });
     const keys = await client.call('generateKeys', undefined);

@@ -29,7 +29,7 @@ describe.skipIf(!binaries)('enrolment at the hospital Fabric CA', () => {
       role: 'caregiver',
       department: 'Radiation Oncology',
     });
-    const serial = tokens.createToken('doctor', PIN);
+    const serial = await tokens.createToken('doctor', PIN);
     const card = await tokens.startClient();
     await card.call('signIn', { serial, pin: PIN });
     const identity = await provisionCard(card, {
@@ -57,7 +57,7 @@ describe.skipIf(!binaries)('enrolment at the hospital Fabric CA', () => {
 
   it('refuses a wrong enrolment secret and keeps no certificate', async () => {
     ca.register('pat-2b7e', 'right-secret', { role: 'patient' });
-    const serial = tokens.createToken('patient', PIN);
+    const serial = await tokens.createToken('patient', PIN);
     const card = await tokens.startClient();
     await card.call('signIn', { serial, pin: PIN });
     await expect(
@@ -71,7 +71,7 @@ describe.skipIf(!binaries)('enrolment at the hospital Fabric CA', () => {
   });
 
   it('refuses a CA whose TLS certificate is not from the configured TLS CA', async () => {
-    const serial = tokens.createToken('untrusted', PIN);
+    const serial = await tokens.createToken('untrusted', PIN);
     const card = await tokens.startClient();
     await card.call('signIn', { serial, pin: PIN });
     const other = await startFabricCa();
@@ -91,7 +91,7 @@ describe.skipIf(!binaries)('enrolment at the hospital Fabric CA', () => {
   });
 
   it('says when the CA cannot be reached', async () => {
-    const serial = tokens.createToken('offline', PIN);
+    const serial = await tokens.createToken('offline', PIN);
     const card = await tokens.startClient();
     await card.call('signIn', { serial, pin: PIN });
     await expect(

@@ -50,7 +50,7 @@ describe.skipIf(Boolean(skip))('access policy on the real network', () => {
     // The patient: enrolled at HospitalA onto a smart card; every transaction signed on it.
     patientId = `pat-${hex()}`;
     const secret = net.register(0, patientId, { role: 'patient' });
-    const serial = tokens.createToken('patient', '246810');
+    const serial = await tokens.createToken('patient', '246810');
     card = await tokens.startClient({ timeoutMs: 60_000 });
     await card.call('signIn', { serial, pin: '246810' });
     const caProfile = net.profile(0).ca;

@@ -13,6 +13,11 @@ export const CARD_SERVICE_FROM_SOURCE: ChildScript = {
   execArgv: ['--import', 'tsx'],
 };
 
+export const INIT_TOKEN_FROM_SOURCE: ChildScript = {
+  path: fileURLToPath(new URL('../../src/main/keystore/init-token.child.ts', import.meta.url)),
+  execArgv: ['--import', 'tsx'],
+};
+
 export const childScriptsFromSource = {
   pkcs11Probe: PKCS11_PROBE_FROM_SOURCE,
   cardService: CARD_SERVICE_FROM_SOURCE,

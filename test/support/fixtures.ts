@@ -83,3 +83,19 @@ export function makeCertificates(dir: string): { caPem: string; leafPem: string;
   writeFileSync(notPem, 'this is not a certificate\n');
   return { caPem, leafPem, notPem };
 }
+
+/**
+ * Builds a shared library whose constructor writes `marker` when it is loaded: proof of
+ * whether the workstation ran a library's native code (gcc is on every build machine).
+ */
+export function libraryThatLeavesAMark(dir: string, marker: string): string {
+  const source = join(dir, 'mark.c');
+  const library = join(dir, 'libmark.so');
+  writeFileSync(
+    source,
+    `#include <stdio.h>\n__attribute__((constructor)) static void mark(void) {\n` +
+      `  FILE *f = fopen(${JSON.stringify(marker)}, "w"); if (f) { fputs("loaded", f); fclose(f); }\n}\n`,
+  );
+  execFileSync('gcc', ['-shared', '-fPIC', '-o', library, source], { stdio: 'pipe' });
+  return library;
+}

@@ -109,7 +109,8 @@ export async function startRecordWorld(): Promise<RecordWorld> {
   process.env.SOFTHSM2_CONF = tokens.env.SOFTHSM2_CONF;
   const names = Object.keys(PEOPLE) as PersonName[];
   // A PKCS#11 module sees the tokens that exist when it starts: create them all first.
-  const serials = Object.fromEntries(names.map((n) => [n, tokens.createToken(n, PIN)]));
+  const serials: Record<string, string> = {};
+  for (const name of names) serials[name] = await tokens.createToken(name, PIN);
   const card = await tokens.startClient({ timeoutMs: 60_000 });
   const admins = [orgAdminLedger(net.profile(0)), orgAdminLedger(net.profile(1))];
   const home = tempDir('record-world');

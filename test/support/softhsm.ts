@@ -4,18 +4,22 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CardClient } from '../../src/main/keystore/card-client';
-import { CARD_SERVICE_FROM_SOURCE } from './child-scripts';
+import { runChildTask } from '../../src/main/offload/child-task';
+import type { InitTokenRequest, InitializedToken } from '../../src/main/keystore/init-token';
+import { CARD_SERVICE_FROM_SOURCE, INIT_TOKEN_FROM_SOURCE } from './child-scripts';
 import { softhsmModulePath } from './fixtures';
 import { tempDir } from './tmp';
 
 export interface TestTokens {
   env: NodeJS.ProcessEnv;
-  /** Creates (initialises) a token and returns its serial. */
-  createToken(label: string, pin: string): string;
+  /** Creates (initialises) a token and returns its serial; the PINs go on no command line. */
+  createToken(label: string, pin: string): Promise<string>;
   deleteToken(serial: string): void;
   startClient(options?: { presencePollMs?: number; timeoutMs?: number }): Promise<CardClient>;
   cleanup(): void;
 }
+
+const SO_PIN = '87654321';
 
 export function softhsmTokens(): TestTokens {
   const home = tempDir('softhsm');
@@ -31,15 +35,14 @@ export function softhsmTokens(): TestTokens {
   const clients: CardClient[] = [];
   return {
     env,
-    createToken(label, pin) {
-      util(['--init-token', '--free', '--label', label, '--pin', pin, '--so-pin', '87654321']);
-      const listing = util(['--show-slots']);
-      const block = listing
-        .split(/\nSlot /)
-        .find((b) => new RegExp(`Label:\\s+${label}\\s`).test(b));
-      const serial = block ? /Serial number:\s+(\S+)/.exec(block)?.[1] : undefined;
-      if (!serial) throw new Error(`SoftHSM token ${label} not found after creating it`);
-      return serial;
+    async createToken(label, pin) {
+      const token = await runChildTask<InitTokenRequest, InitializedToken>(
+        INIT_TOKEN_FROM_SOURCE,
+        { modulePath: softhsmModulePath(), label, soPin: SO_PIN, userPin: pin },
+        30_000,
+        { env },
+      );
+      return token.serial;
     },
     deleteToken(serial) {
       util(['--delete-token', '--serial', serial]);

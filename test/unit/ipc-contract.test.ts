@@ -8,6 +8,7 @@ import { CHANNEL_NAMES, type ChannelName } from '../../src/shared/ipc/channels';
 import { ERROR_CODES } from '../../src/shared/ipc/errors';
 import { childScriptsFromSource } from '../support/child-scripts';
 import { tempDir } from '../support/tmp';
+import { softhsmModulePath } from '../support/fixtures';
 
 const PATIENT = `pat-${'a'.repeat(32)}`;
 const CAREGIVER = `cg-${'b'.repeat(32)}`;
@@ -54,6 +55,9 @@ const MALFORMED: Record<ChannelName, unknown[]> = {
     { pin: 123456 },
     { pin: '12' },
     { pin: '1'.repeat(65) },
+    { pin: '\u0000\u0000\u0000\u0000' },
+    { pin: '1234\n' },
+    { pin: '12\u200b34' },
     { pin: '123456', serial: '' },
     { pin: '123456', extra: true },
   ],
@@ -251,7 +255,7 @@ describe('IPC contract', () => {
     expect(ERROR_CODES).toContain('STORAGE_FAILURE');
   });
 
-  it('refuses to change settings on a kiosk', async () => {
+  it('refuses to check or change settings on a kiosk, and loads nothing', async () => {
     const kioskHome = tempDir('kiosk');
     const kiosk = composeApp({
       userDataDir: kioskHome.path,
@@ -261,6 +265,17 @@ describe('IPC contract', () => {
     const result = await kiosk.dispatch('saveSettings', { values: { mspId: 'HospitalAMSP' } });
     expect(result).toMatchObject({ ok: false, error: { code: 'KIOSK_LOCKED' } });
     expect((await kiosk.handlers.getSettings(undefined)).mspId).toBeNull();
+    // A check would load the library or read the file; on a kiosk it is not even tried.
+    for (const [key, value] of [
+      ['pkcs11ModulePath', softhsmModulePath()],
+      ['peerTlsCaPath', '/etc/ssl/certs/ca-certificates.crt'],
+      ['mspId', 'HospitalAMSP'],
+    ] as const) {
+      expect(await kiosk.dispatch('checkSetting', { key, value })).toMatchObject({
+        ok: false,
+        error: { code: 'KIOSK_LOCKED', message: expect.stringMatching(/clinic kiosk/) },
+      });
+    }
     await kiosk.close();
     kioskHome.cleanup();
   });

@@ -1,14 +1,21 @@
 // Settings against the real machine: SQLite on disk, real certificate files made by
 // openssl, and the real SoftHSM2 PKCS#11 module loaded in a child process.
-import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, schemaVersion } from '../../src/main/cache/database';
 import { MIGRATIONS } from '../../src/main/cache/migrations';
 import { EhrError } from '../../src/main/errors';
 import { SettingsStore } from '../../src/main/settings/store';
-import { PKCS11_PROBE_FROM_SOURCE } from '../support/child-scripts';
-import { makeCertificates, softhsmModulePath } from '../support/fixtures';
+import {
+  PKCS11_MODULES_ENV,
+  PKCS11_POLICY_FILE,
+  POLICY_DIR_ENV,
+  Pkcs11ModulePolicy,
+} from '../../src/main/settings/pkcs11-modules';
+import { CardSession } from '../../src/main/session/card-session';
+import { CARD_SERVICE_FROM_SOURCE, PKCS11_PROBE_FROM_SOURCE } from '../support/child-scripts';
+import { libraryThatLeavesAMark, makeCertificates, softhsmModulePath } from '../support/fixtures';
 import { tempDir } from '../support/tmp';
 
 describe('settings store', () => {
@@ -16,10 +23,16 @@ describe('settings store', () => {
   let dbFile: string;
   let certs: ReturnType<typeof makeCertificates>;
 
-  const open = (now?: () => Date) => {
+  const open = (now?: () => Date, pkcs11Modules?: Pkcs11ModulePolicy) => {
     const db = openDatabase(dbFile);
-    return { db, store: new SettingsStore(db, { pkcs11Probe: PKCS11_PROBE_FROM_SOURCE, now }) };
+    return {
+      db,
+      store: new SettingsStore(db, { pkcs11Probe: PKCS11_PROBE_FROM_SOURCE, now, pkcs11Modules }),
+    };
   };
+  /** This machine's module policy, plus the test's own folder as hospital IT would add it. */
+  const allowingHome = () =>
+    Pkcs11ModulePolicy.fromMachine({ ...process.env, [PKCS11_MODULES_ENV]: home.path });
 
   beforeEach(() => {
     home = tempDir('settings');
@@ -102,14 +115,37 @@ describe('settings store', () => {
 
     it.each([
       ['missing file', () => join(home.path, 'missing.pem'), /There is no file at/],
-      ['folder', () => home.path, /is a folder, not a file/],
-      ['text file', () => certs.notPem, /holds no PEM certificate/],
+      [
+        'folder',
+        () => {
+          mkdirSync(join(home.path, 'certs.pem'));
+          return join(home.path, 'certs.pem');
+        },
+        /is a folder, not a file/,
+      ],
+      ['text file', () => certs.notPem, /a \.pem, \.crt or \.cer file/],
       ['leaf certificate', () => certs.leafPem, /This is not a CA certificate/],
     ])('refuses a %s', async (_name, path, message) => {
       const { db, store } = open();
       const result = await store.check('peerTlsCaPath', path());
       expect(result.valid).toBe(false);
       expect(!result.valid && result.message).toMatch(message);
+      db.close();
+    });
+
+    it('reads nothing but a certificate file', async () => {
+      const { db, store } = open();
+      const notCert = join(home.path, 'secret.key');
+      writeFileSync(notCert, '-----BEGIN CERTIFICATE-----\n');
+      const result = await store.check('peerTlsCaPath', notCert);
+      expect(!result.valid && result.message).toBe(
+        'Choose the certificate file itself: a .pem, .crt or .cer file.',
+      );
+      // The same answer whether the file exists or not: the check is no file oracle.
+      expect(await store.check('peerTlsCaPath', join(home.path, 'missing.key'))).toEqual(result);
+      const pemText = join(home.path, 'not-a-cert.pem');
+      writeFileSync(pemText, 'hello\n');
+      expect(await store.check('peerTlsCaPath', pemText)).toMatchObject({ valid: false });
       db.close();
     });
 
@@ -149,7 +185,7 @@ describe('settings store', () => {
     });
 
     it('refuses a file that is not a shared library', async () => {
-      const { db, store } = open();
+      const { db, store } = open(undefined, allowingHome());
       const result = await store.check('pkcs11ModulePath', certs.notPem);
       expect(!result.valid && result.message).toMatch(/is not a PKCS#11 library/);
       db.close();
@@ -169,6 +205,74 @@ describe('settings store', () => {
         /is not a PKCS#11 library.*C_GetFunctionList/,
       );
       db.close();
+    });
+
+    describe('only from the allowed folders', () => {
+      const marker = () => join(home.path, 'constructor-ran');
+
+      it('never loads a library outside them, so its code does not run', async () => {
+        const library = libraryThatLeavesAMark(home.path, marker());
+        const { db, store } = open();
+        for (const path of [library, `/usr/lib/../..${library}`]) {
+          const result = await store.check('pkcs11ModulePath', path);
+          expect(!result.valid && result.message).toMatch(
+            /is not in a folder smart-card libraries are loaded from \(.*\/usr\/lib.*\)\. Hospital IT can allow another folder in ACTION_EHR_PKCS11_MODULES/,
+          );
+        }
+        await expect(store.save({ pkcs11ModulePath: library })).rejects.toMatchObject({
+          code: 'INVALID_SETTING',
+        });
+        expect(store.read().pkcs11ModulePath).toBeNull();
+        expect(existsSync(marker())).toBe(false);
+        db.close();
+      });
+
+      it('loads from a folder hospital IT allows in the environment', async () => {
+        const library = libraryThatLeavesAMark(home.path, marker());
+        const { db, store } = open(undefined, allowingHome());
+        const result = await store.check('pkcs11ModulePath', library);
+        expect(!result.valid && result.message).toMatch(/is not a PKCS#11 library/);
+        expect(existsSync(marker())).toBe(true);
+        db.close();
+      });
+
+      it('loads from a folder named in the policy file', () => {
+        const library = libraryThatLeavesAMark(home.path, marker());
+        const policyDir = join(home.path, 'policy');
+        mkdirSync(policyDir);
+        writeFileSync(
+          join(policyDir, PKCS11_POLICY_FILE),
+          `# vendor module for the reception's readers\n\n${home.path}\n`,
+        );
+        const policy = Pkcs11ModulePolicy.fromMachine({
+          ...process.env,
+          [POLICY_DIR_ENV]: policyDir,
+        });
+        expect(policy.refusal(library)).toBeNull();
+        expect(Pkcs11ModulePolicy.fromMachine(process.env).refusal(library)).not.toBeNull();
+      });
+
+      it('allows the platform folders OpenSC and SoftHSM2 install into', () => {
+        expect(Pkcs11ModulePolicy.fromMachine({}).refusal(softhsmModulePath())).toBeNull();
+        const win = Pkcs11ModulePolicy.fromMachine({ ProgramFiles: 'C:\\Program Files' }, 'win32');
+        expect(win.allowed).toContain('C:\\Program Files');
+      });
+
+      it('signs in with no library outside them, even one the settings database names', async () => {
+        const library = libraryThatLeavesAMark(home.path, marker());
+        const session = new CardSession({
+          modulePath: () => library,
+          mspId: () => 'HospitalAMSP',
+          cardScript: CARD_SERVICE_FROM_SOURCE,
+          pkcs11Modules: Pkcs11ModulePolicy.fromMachine({}),
+        });
+        await expect(session.listCards()).rejects.toMatchObject({
+          code: 'CARD_UNAVAILABLE',
+          message: expect.stringMatching(/is not in a folder smart-card libraries are loaded from/),
+        });
+        expect(existsSync(marker())).toBe(false);
+        await session.close();
+      });
     });
   });
 });

@@ -50,10 +50,24 @@ describe('settings text checks', () => {
     ['https://key:secret@s3.example', /credentials are never kept/],
     ['https://s3.example:99999', /Port 99999 is out of range/],
     ['https://s3.example/?x=1', /query/],
+    // Plain http only where the connection never leaves the machine.
+    ['http://localhost:9000', null],
+    ['http://127.8.0.1:9000', null],
+    ['http://[::1]:9000', null],
+    ['http://s3.hospital-a.example', /Use https:\/\/ for s3\.hospital-a\.example/],
+    ['http://10.0.0.5:9000', /plain http:\/\/ is allowed only on this computer/],
+    ['http://127.0.0.1.nip.io', /Use https:\/\//],
   ])('checks the storage endpoint %s', (value, message) => {
     const result = checkSettingSyntax('storageEndpoint', value);
     if (message === null) expect(result).toBeNull();
     else expect(result).toMatch(message);
+  });
+
+  it('refuses a PACS reached over plain http on another machine', () => {
+    expect(checkSettingSyntax('pacsUrl', 'http://pacs.hospital-a.example:8042/dicom-web')).toMatch(
+      /Use https:\/\//,
+    );
+    expect(checkSettingSyntax('pacsUrl', 'http://127.0.0.1:8042/dicom-web')).toBeNull();
   });
 
   it.each([

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { DecryptStream } from '../../src/main/vault/decrypt-stream';
+import { RecordDecryptor } from '../../src/main/vault/decryptor';
 import { EncryptStream, type SealedObject } from '../../src/main/vault/encrypt-stream';
 import { HEADER_BYTES, TAG_BYTES, VaultError } from '../../src/main/vault/format';
 import { decryptToMemory } from '../../src/main/vault/memory';
@@ -13,16 +13,19 @@ import { unwrapDataKey, wrapDataKey } from '../../src/main/vault/envelope';
 import { publicKeyFromPoint } from '../../src/main/keystore/ec-point';
 
 const CHUNK = 4096;
+/** The storage pointer of the ledger record the test's objects are sealed for. */
+const POINTER = 's3://action-ehr-records/records/0f3a';
 
 async function seal(
   plaintext: Buffer,
   key: Buffer,
-  pieceBytes = 1000,
+  boundTo = POINTER,
 ): Promise<{ stored: Buffer; sealed: SealedObject }> {
+  const pieceBytes = 1000;
   const pieces: Buffer[] = [];
   for (let i = 0; i < plaintext.length; i += pieceBytes)
     pieces.push(plaintext.subarray(i, i + pieceBytes));
-  const encryptor = new EncryptStream(key, { chunkBytes: CHUNK });
+  const encryptor = new EncryptStream(key, { chunkBytes: CHUNK, boundTo });
   const out: Buffer[] = [];
   await pipeline(
     Readable.from(pieces),
@@ -51,17 +54,12 @@ async function expectRefused(
   sha256: string,
   code: VaultError['code'],
   message: RegExp,
+  storagePointer = POINTER,
 ) {
-  const released: Buffer[] = [];
-  const attempt = pipeline(
+  const attempt = decryptToMemory(
     Readable.from([stored.subarray(0, 3000), stored.subarray(3000)]),
-    new DecryptStream(key, { expectedSha256: sha256 }),
-    new Writable({
-      write(chunk: Buffer, _e, done) {
-        released.push(Buffer.from(chunk));
-        done();
-      },
-    }),
+    key,
+    { sha256, storagePointer },
   );
   const error = await attempt.then(
     () => null,
@@ -70,8 +68,9 @@ async function expectRefused(
   expect(error).toBeInstanceOf(VaultError);
   expect((error as VaultError).code).toBe(code);
   expect((error as VaultError).message).toMatch(message);
-  await expect(decryptToMemory(stored, key, sha256)).rejects.toMatchObject({ code });
-  return released;
+  await expect(decryptToMemory(stored, key, { sha256, storagePointer })).rejects.toMatchObject({
+    code,
+  });
 }
 
 describe('vault stream format', () => {
@@ -87,7 +86,9 @@ describe('vault stream format', () => {
       expect(sealed.storedBytes).toBe(stored.length);
       expect(sealed.chunks).toBe(Math.max(1, Math.ceil(size / CHUNK)));
       expect(stored.length).toBe(HEADER_BYTES + size + sealed.chunks * TAG_BYTES);
-      expect(await decryptToMemory(stored, key, sealed.sha256)).toEqual(data);
+      expect(
+        await decryptToMemory(stored, key, { sha256: sealed.sha256, storagePointer: POINTER }),
+      ).toEqual(data);
     },
   );
 
@@ -102,32 +103,58 @@ describe('vault stream format', () => {
   });
 
   describe('refuses damaged records', () => {
-    it('a flipped bit in a chunk, releasing nothing from that chunk on', async () => {
+    it('a flipped bit in a chunk', async () => {
       const { stored, sealed } = await seal(plaintext, key);
       const damaged = Buffer.from(stored);
       damaged[HEADER_BYTES + 2 * (CHUNK + TAG_BYTES) + 17]! ^= 0x01;
-      const released = await expectRefused(
+      await expectRefused(
         damaged,
         key,
         sealed.sha256,
         'VAULT_ALTERED',
         /Chunk 3 of the record failed authentication/,
       );
-      expect(Buffer.concat(released)).toEqual(plaintext.subarray(0, 2 * CHUNK));
     });
 
     it('a flipped bit in the header', async () => {
       const { stored, sealed } = await seal(plaintext, key);
       const damaged = Buffer.from(stored);
       damaged[16]! ^= 0x80;
-      const released = await expectRefused(
-        damaged,
+      await expectRefused(damaged, key, sealed.sha256, 'VAULT_ALTERED', /first chunk/);
+    });
+
+    it('a whole object sealed for another record, even with the right key and its hash', async () => {
+      // E.g. another record's object copied under this record's pointer, and registered
+      // with its hash: it was sealed for the other pointer, so not one chunk opens.
+      const other = await seal(plaintext, key, 's3://action-ehr-records/records/other');
+      await expectRefused(
+        other.stored,
         key,
-        sealed.sha256,
+        other.sealed.sha256,
         'VAULT_ALTERED',
-        /first chunk/,
+        /failed authentication at its first chunk/,
       );
-      expect(released).toHaveLength(0);
+    });
+
+    it('a download that stops half-way, giving back nothing', async () => {
+      const { stored, sealed } = await seal(plaintext, key);
+      async function* cutOff() {
+        yield stored.subarray(0, HEADER_BYTES + 3 * (CHUNK + TAG_BYTES));
+        throw new Error('connection reset');
+      }
+      await expect(
+        decryptToMemory(cutOff(), key, { sha256: sealed.sha256, storagePointer: POINTER }),
+      ).rejects.toThrow('connection reset');
+    });
+
+    it('a decryptor that refused once stays refused', async () => {
+      const { stored, sealed } = await seal(plaintext, key);
+      const decryptor = new RecordDecryptor(key, {
+        expectedSha256: sealed.sha256,
+        boundTo: 's3://elsewhere/records/1',
+      });
+      expect(() => decryptor.update(stored)).toThrow(VaultError);
+      expect(() => decryptor.finish()).toThrow(/already refused/);
     });
 
     it('a missing chunk', async () => {

@@ -12,6 +12,7 @@ import type { EventPayloads } from '../../shared/ipc/contract';
 import { CardSession } from '../session/card-session';
 import type { SessionSource } from '../session/session';
 import { SettingsStore } from '../settings/store';
+import { Pkcs11ModulePolicy } from '../settings/pkcs11-modules';
 import { Operations } from './operations';
 import { CachedViews } from './views';
 import { ViewCache } from '../cache/view-cache';
@@ -50,18 +51,23 @@ export const DATABASE_FILE = 'workstation.sqlite';
 
 export function composeApp(options: ComposeOptions): ComposedApp {
   const db = openDatabase(join(options.userDataDir, DATABASE_FILE));
-  const settings = new SettingsStore(db, { pkcs11Probe: options.childScripts.pkcs11Probe });
+  const env = options.env ?? process.env;
+  const pkcs11Modules = Pkcs11ModulePolicy.fromMachine(env);
+  const settings = new SettingsStore(db, {
+    pkcs11Probe: options.childScripts.pkcs11Probe,
+    pkcs11Modules,
+  });
   const session =
     options.session ??
     new CardSession({
       modulePath: () => settings.read().pkcs11ModulePath,
       mspId: () => settings.read().mspId,
       cardScript: options.childScripts.cardService,
+      pkcs11Modules,
     });
   const events: AppEvents = new EventEmitter();
   session.onChange((next) => events.emit('sessionChanged', next));
   const operations = new Operations((progress) => events.emit('operationProgress', progress));
-  const env = options.env ?? process.env;
   const open: OpenServices = (card, user, values) => openSignedInServices(card, user, values, env);
   const views = new CachedViews(new ViewCache(db), (changed) =>
     events.emit('viewChanged', changed),

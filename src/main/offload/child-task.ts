@@ -26,10 +26,16 @@ export class ChildTaskError extends Error {
 
 type ChildReply<T> = { ok: true; value: T } | { ok: false; message: string };
 
-export function runChildTask<I, O>(script: ChildScript, input: I, timeoutMs: number): Promise<O> {
+export function runChildTask<I, O>(
+  script: ChildScript,
+  input: I,
+  timeoutMs: number,
+  options: { env?: NodeJS.ProcessEnv } = {},
+): Promise<O> {
   return new Promise<O>((resolve, reject) => {
     const child = fork(script.path, [], {
       execArgv: script.execArgv ?? [],
+      ...(options.env ? { env: options.env } : {}),
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',
     });

@@ -125,8 +125,9 @@ async function addOne(
   const store = services.store();
   const files = group.files.map((f) => f.file);
   const dataKey = randomBytes(32);
-  const encryptor = new EncryptStream(dataKey);
   const key = newObjectKey();
+  const storagePointer = pointerUri(store.bucket, key);
+  const encryptor = new EncryptStream(dataKey, { boundTo: storagePointer });
   const envelopeKey = envelopeKeyOf(key);
   stored.add(key).add(envelopeKey);
   try {
@@ -144,7 +145,7 @@ async function addOne(
     .addRecord({
       patientId,
       category: group.category,
-      storagePointer: pointerUri(store.bucket, key),
+      storagePointer,
       sha256: sealed.sha256,
       sizeBytes: sealed.storedBytes,
       contentType: group.format,

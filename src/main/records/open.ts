@@ -65,7 +65,7 @@ export async function openRecord(
         `The stored record is ${download.size} bytes but the ledger registered ${record.sizeBytes}: it was altered, so nothing of it is shown.`,
       );
     }
-    const plaintext = await decryptToMemory(download.body, dataKey, record.sha256);
+    const plaintext = await decryptToMemory(download.body, dataKey, record);
     // The card may have left the reader while the last bytes arrived: show nothing then.
     if (op.signal.aborted) {
       plaintext.fill(0);

@@ -8,6 +8,7 @@ import { CardClient } from '../keystore/card-client';
 import { CardError } from '../keystore/errors';
 import { readCardIdentity } from '../keystore/provision';
 import type { ChildScript } from '../offload/child-task';
+import { Pkcs11ModulePolicy } from '../settings/pkcs11-modules';
 import { roleFromAttributes } from './roles';
 import { signedOut, type SessionSource, type SignedInCard } from './session';
 
@@ -16,6 +17,8 @@ export interface CardSessionDeps {
   modulePath: () => string | null;
   mspId: () => string | null;
   cardScript: ChildScript;
+  /** Where the module may be loaded from; default: this machine's policy. */
+  pkcs11Modules?: Pkcs11ModulePolicy;
 }
 
 export const INSERT_CARD = 'Insert your smart card and enter its PIN.';
@@ -82,6 +85,11 @@ export class CardSession implements SessionSource {
       );
     }
     if (this.client && this.clientModule === modulePath) return this.client;
+    // Checked again here, not only when saved: the settings database is not a trusted source.
+    const refusal = (this.deps.pkcs11Modules ?? Pkcs11ModulePolicy.fromMachine()).refusal(
+      modulePath,
+    );
+    if (refusal) throw new EhrError('CARD_UNAVAILABLE', refusal);
     await this.client?.stop();
     this.client = null;
     const client = await CardClient.start({ modulePath, script: this.deps.cardScript }).catch(

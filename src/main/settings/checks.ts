@@ -1,5 +1,8 @@
 // The checks that need the machine: does the file exist, is it a CA certificate, does
 // the library load as PKCS#11. Each answer is one sentence a hospital's IT can act on.
+// The renderer asks these questions, so they must not become a way to read or run what
+// it names: a certificate is read only from a certificate file, and a PKCS#11 module is
+// loaded only from the folders the module policy allows.
 import { X509Certificate } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
@@ -7,12 +10,17 @@ import { checkSettingSyntax, type SettingKey } from '../../shared/settings';
 import type { FieldCheck } from '../../shared/ipc/contract';
 import { ChildTaskError, runChildTask, type ChildScript } from '../offload/child-task';
 import type { Pkcs11ProbeInput, Pkcs11ProbeResult } from '../offload/pkcs11-info';
+import { Pkcs11ModulePolicy } from './pkcs11-modules';
 
 export interface SettingCheckDeps {
   /** The child-process script that probes PKCS#11 modules. */
   pkcs11Probe: ChildScript;
+  /** Where PKCS#11 modules may be loaded from; default: this machine's policy. */
+  pkcs11Modules?: Pkcs11ModulePolicy;
   now?: () => Date;
 }
+
+const CERTIFICATE_FILE = /\.(pem|crt|cer)$/i;
 
 const PROBE_TIMEOUT_MS = 15_000;
 const MAX_CERT_FILE_BYTES = 1024 * 1024;
@@ -107,12 +115,23 @@ export async function checkSetting(
   const syntax = checkSettingSyntax(key, value);
   if (syntax) return { valid: false, message: syntax };
   if (value.length === 0) return { valid: true };
-  if (key === 'peerTlsCaPath' || key === 'pkcs11ModulePath') {
+  if (key === 'peerTlsCaPath') {
+    if (!CERTIFICATE_FILE.test(value)) {
+      return {
+        valid: false,
+        message: 'Choose the certificate file itself: a .pem, .crt or .cer file.',
+      };
+    }
     const fileProblem = await checkReadableFile(value);
     if (fileProblem) return { valid: false, message: fileProblem };
-    return key === 'peerTlsCaPath'
-      ? checkTlsCaFile(value, deps.now?.() ?? new Date())
-      : checkPkcs11Module(value, deps.pkcs11Probe);
+    return checkTlsCaFile(value, deps.now?.() ?? new Date());
+  }
+  if (key === 'pkcs11ModulePath') {
+    const fileProblem = await checkReadableFile(value);
+    if (fileProblem) return { valid: false, message: fileProblem };
+    const refusal = (deps.pkcs11Modules ?? Pkcs11ModulePolicy.fromMachine()).refusal(value);
+    if (refusal) return { valid: false, message: refusal };
+    return checkPkcs11Module(value, deps.pkcs11Probe);
   }
   return { valid: true };
 }

@@ -1,6 +1,7 @@
 // Encrypts a record as it streams (read from the PACS or a file, out to storage) so a
 // 200 MB study never sits whole in memory. Computes the SHA-256 of the stored bytes on the
-// way: that hash goes on the ledger.
+// way: that hash goes on the ledger. Every chunk is bound to the storage pointer of the
+// record it is for (see format.ts), so it cannot pass as part of another record.
 import { createCipheriv, createHash, randomBytes, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import {
@@ -11,6 +12,7 @@ import {
   MIN_CHUNK_BYTES,
   NONCE_PREFIX_BYTES,
   VaultError,
+  associatedData,
   chunkNonce,
   encodeHeader,
 } from './format';
@@ -24,11 +26,14 @@ export interface SealedObject {
 }
 
 export interface EncryptOptions {
+  /** The storage pointer of the ledger record this object is for. */
+  boundTo: string;
   chunkBytes?: number;
 }
 
 export class EncryptStream extends Transform {
   private readonly header: Buffer;
+  private readonly aad: Buffer;
   private readonly noncePrefix = randomBytes(NONCE_PREFIX_BYTES);
   private readonly chunkBytes: number;
   private readonly hash: Hash = createHash('sha256');
@@ -41,7 +46,7 @@ export class EncryptStream extends Transform {
 
   constructor(
     private readonly dataKey: Buffer,
-    options: EncryptOptions = {},
+    options: EncryptOptions,
   ) {
     super();
     if (dataKey.length !== DATA_KEY_BYTES) {
@@ -55,6 +60,7 @@ export class EncryptStream extends Transform {
       throw new RangeError(`Chunk size must be ${MIN_CHUNK_BYTES}..${MAX_CHUNK_BYTES} bytes.`);
     }
     this.header = encodeHeader({ chunkBytes: this.chunkBytes, noncePrefix: this.noncePrefix });
+    this.aad = associatedData(this.header, options.boundTo);
     this.output(this.header);
   }
 
@@ -116,7 +122,7 @@ export class EncryptStream extends Transform {
       this.dataKey,
       chunkNonce(this.noncePrefix, this.index, final),
     );
-    cipher.setAAD(this.header);
+    cipher.setAAD(this.aad);
     const body = cipher.update(plaintext);
     cipher.final();
     this.output(body);

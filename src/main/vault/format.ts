@@ -4,15 +4,20 @@
 // STREAM construction's guarantees (Hoang et al., "Online Authenticated-Encryption and
 // its Nonce-Reuse Misuse-Resistance", CRYPTO 2015).
 //
-//   header (24 bytes, authenticated as additional data of every chunk)
+//   header (24 bytes)
 //     0  8  magic "EHRVAULT"
-//     8  1  format version (1)
+//     8  1  format version (2)
 //     9  1  algorithm (1 = AES-256-GCM)
 //    10  4  plaintext bytes per chunk, big-endian (every chunk but the last is full)
 //    14  7  nonce prefix, random per object
 //    21  3  reserved, zero
 //   chunks, in order
 //     ciphertext (chunk size bytes; the last chunk 0..chunk size) + 16-byte GCM tag
+//
+// Every chunk's additional data is the header followed by the object's binding: the
+// storage pointer of the ledger record it belongs to (UTF-8). So a chunk, or a whole
+// object, copied under another record fails its tag even with the right key. (Version 1
+// had no binding; no record of it was ever shared outside tests, so it is not read.)
 //
 // Chunk i is sealed with nonce = prefix(7) ‖ i (uint32 BE) ‖ final flag (1 byte: 1 for the
 // last chunk, else 0). So a flipped bit fails that chunk's tag, a reordered or missing
@@ -21,7 +26,7 @@
 // used per sharing operation, so (key, nonce) pairs never repeat.
 
 export const MAGIC = Buffer.from('EHRVAULT', 'ascii');
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 export const ALGORITHM_AES_256_GCM = 1;
 export const HEADER_BYTES = 24;
 export const TAG_BYTES = 16;
@@ -104,6 +109,21 @@ export function decodeHeader(bytes: Buffer): VaultHeader {
     throw new VaultError('VAULT_BAD_HEADER', 'The record header has non-zero reserved bytes.');
   }
   return { chunkBytes, noncePrefix: Buffer.from(bytes.subarray(14, 21)) };
+}
+
+/** Longest binding accepted; a storage pointer is far shorter. */
+export const MAX_BINDING_BYTES = 2048;
+
+/** The additional data every chunk of an object is sealed with. */
+export function associatedData(header: Buffer, boundTo: string): Buffer {
+  const binding = Buffer.from(boundTo, 'utf8');
+  if (binding.length === 0 || binding.length > MAX_BINDING_BYTES) {
+    throw new VaultError(
+      'VAULT_BAD_KEY',
+      `An encrypted record is bound to its ledger storage pointer (1 to ${MAX_BINDING_BYTES} bytes).`,
+    );
+  }
+  return Buffer.concat([header, binding]);
 }
 
 export function chunkNonce(prefix: Buffer, index: number, final: boolean): Buffer {

@@ -1,42 +1,43 @@
 // The only way decrypted bytes leave the vault for the app: whole, verified, in memory.
-// Never a temp file. On any failure every partial buffer is zeroed before the error goes on.
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { Writable } from 'node:stream';
-import { DecryptStream } from './decrypt-stream';
+// Never a temp file, and nothing before the record has verified to its end (see
+// decryptor.ts). On any failure every partial buffer is zeroed before the error goes on.
+import type { Readable } from 'node:stream';
+import { RecordDecryptor } from './decryptor';
 
 export interface DecryptProgress {
   storedBytesRead: number;
 }
 
+export interface StoredRecordFacts {
+  /** Hex SHA-256 of the stored bytes, from the ledger. */
+  sha256: string;
+  /** The record's storage pointer on the ledger, which the object was sealed for. */
+  storagePointer: string;
+}
+
 export async function decryptToMemory(
   source: Readable | AsyncIterable<Buffer> | Buffer,
   dataKey: Buffer,
-  expectedSha256: string,
+  record: StoredRecordFacts,
   onProgress?: (progress: DecryptProgress) => void,
 ): Promise<Buffer> {
-  const pieces: Buffer[] = [];
-  let storedBytesRead = 0;
-  const input = Buffer.isBuffer(source) ? Readable.from([source]) : Readable.from(source);
-  if (onProgress) {
-    input.on('data', (chunk: Buffer) => {
-      storedBytesRead += chunk.length;
-      onProgress({ storedBytesRead });
-    });
-  }
-  const collect = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      pieces.push(chunk);
-      done();
-    },
+  const decryptor = new RecordDecryptor(dataKey, {
+    expectedSha256: record.sha256,
+    boundTo: record.storagePointer,
   });
+  const input: AsyncIterable<Buffer> | Iterable<Buffer> = Buffer.isBuffer(source)
+    ? [source]
+    : source;
+  let storedBytesRead = 0;
   try {
-    await pipeline(input, new DecryptStream(dataKey, { expectedSha256 }), collect);
+    for await (const chunk of input) {
+      decryptor.update(chunk);
+      storedBytesRead += chunk.length;
+      onProgress?.({ storedBytesRead });
+    }
   } catch (error) {
-    for (const piece of pieces) piece.fill(0);
+    decryptor.forget();
     throw error;
   }
-  const whole = Buffer.concat(pieces);
-  for (const piece of pieces) piece.fill(0);
-  return whole;
+  return decryptor.finish();
 }

@@ -9,17 +9,25 @@ export function settingsHandlers(deps: {
   settings: SettingsStore;
 }): HandlersOf<typeof settingsContract> {
   const { appInfo, settings } = deps;
+  // On a kiosk the renderer may neither check nor save a setting: a check touches the
+  // machine (reads a file, loads a library), and nobody at a kiosk configures it.
+  const refuseOnKiosk = () => {
+    if (appInfo.kiosk) {
+      throw new EhrError(
+        'KIOSK_LOCKED',
+        'Connection settings cannot be checked or changed on a clinic kiosk. Ask your hospital IT.',
+      );
+    }
+  };
   return {
     getAppInfo: () => appInfo,
     getSettings: () => settings.read(),
-    checkSetting: ({ key, value }) => settings.check(key, value),
+    checkSetting: ({ key, value }) => {
+      refuseOnKiosk();
+      return settings.check(key, value);
+    },
     saveSettings: ({ values }) => {
-      if (appInfo.kiosk) {
-        throw new EhrError(
-          'KIOSK_LOCKED',
-          'Connection settings cannot be changed on a clinic kiosk. Ask your hospital IT.',
-        );
-      }
+      refuseOnKiosk();
       return settings.save(values);
     },
   };

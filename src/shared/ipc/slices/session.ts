@@ -22,7 +22,13 @@ export const sessionContract = {
   signIn: {
     args: z
       .object({
-        pin: z.string().min(4, 'A PIN has at least 4 characters').max(64),
+        // Printable ASCII only: a card's PIN pad types nothing else, and a control or NUL
+        // character would reach the PKCS#11 module as part of the PIN.
+        pin: z
+          .string()
+          .min(4, 'A PIN has at least 4 characters')
+          .max(64)
+          .regex(/^[\x20-\x7e]+$/, 'A PIN is made of letters, digits and printable signs'),
         serial: z.string().min(1).max(64).optional(),
       })
       .strict(),

@@ -1,15 +1,18 @@
-// Decrypts a stored record as it streams in. A chunk's plaintext is released only after
-// its tag verifies; the stream ends successfully only when the last chunk was sealed as
-// final and the SHA-256 of every stored byte equals the ledger's. Any failure is a
-// VaultError saying what happened (altered, reordered, missing, truncated), and the
-// consumer must drop what it received (decryptToMemory does that for it).
+// Decrypts a stored record as its bytes arrive, and releases nothing until all of it is
+// verified: every chunk's tag (bound to this record's storage pointer), the last chunk
+// sealed as final, and the SHA-256 of every stored byte equal to the ledger's. Only then
+// does finish() hand over the plaintext, whole. A record spliced from another one, or cut,
+// therefore shows not one byte before it is refused. Any failure is a VaultError saying
+// what happened (altered, reordered, missing, truncated), and what was decrypted so far is
+// zeroed. Decrypting on arrival (rather than after the download) keeps the wait for a
+// large record to the download itself.
 import { createDecipheriv, createHash, type Hash } from 'node:crypto';
-import { Transform, type TransformCallback } from 'node:stream';
 import {
   DATA_KEY_BYTES,
   HEADER_BYTES,
   TAG_BYTES,
   VaultError,
+  associatedData,
   chunkNonce,
   decodeHeader,
   type VaultHeader,
@@ -18,25 +21,30 @@ import {
 export interface DecryptOptions {
   /** Hex SHA-256 of the stored bytes, from the ledger. */
   expectedSha256: string;
+  /** The ledger record's storage pointer the object was sealed for. */
+  boundTo: string;
 }
 
 /** How far from its place a misplaced chunk is looked for when explaining a failure. */
 const DIAGNOSIS_WINDOW = 16;
 
-export class DecryptStream extends Transform {
+export class RecordDecryptor {
   private readonly hash: Hash = createHash('sha256');
   private header: VaultHeader | null = null;
-  private headerBytes: Buffer | null = null;
+  private aad: Buffer | null = null;
   private buffered: Buffer[] = [];
   private bufferedBytes = 0;
   private index = 0;
   private readonly expectedSha256: string;
+  private readonly boundTo: string;
+  /** Verified chunks, held back until the whole record is verified. */
+  private plaintext: Buffer[] = [];
+  private failed = false;
 
   constructor(
     private readonly dataKey: Buffer,
     options: DecryptOptions,
   ) {
-    super();
     if (dataKey.length !== DATA_KEY_BYTES) {
       throw new VaultError(
         'VAULT_BAD_KEY',
@@ -50,29 +58,32 @@ export class DecryptStream extends Transform {
       );
     }
     this.expectedSha256 = options.expectedSha256.toLowerCase();
+    this.boundTo = options.boundTo;
   }
 
-  override _transform(data: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    try {
+  /** Takes the next stored bytes; throws (and forgets everything) at the first damage. */
+  update(data: Buffer): void {
+    if (this.failed) throw new Error('This decryptor has already refused the record.');
+    this.guard(() => {
       this.hash.update(data);
       this.buffered.push(data);
       this.bufferedBytes += data.length;
       if (!this.header) {
-        if (this.bufferedBytes < HEADER_BYTES) return done();
-        this.headerBytes = Buffer.from(this.takeBytes(HEADER_BYTES));
-        this.header = decodeHeader(this.headerBytes);
+        if (this.bufferedBytes < HEADER_BYTES) return;
+        const headerBytes = Buffer.from(this.takeBytes(HEADER_BYTES));
+        this.header = decodeHeader(headerBytes);
+        this.aad = associatedData(headerBytes, this.boundTo);
       }
       const stored = this.header.chunkBytes + TAG_BYTES;
       // A chunk followed by more bytes cannot be the last one.
       while (this.bufferedBytes > stored) this.open(this.takeBytes(stored), false);
-      done();
-    } catch (error) {
-      done(error as Error);
-    }
+    });
   }
 
-  override _flush(done: TransformCallback): void {
-    try {
+  /** The whole plaintext, once the record's end and its ledger hash have verified. */
+  finish(): Buffer {
+    if (this.failed) throw new Error('This decryptor has already refused the record.');
+    return this.guard(() => {
       if (!this.header) decodeHeader(this.takeBytes(this.bufferedBytes));
       if (this.bufferedBytes < TAG_BYTES) {
         throw new VaultError(
@@ -88,9 +99,25 @@ export class DecryptStream extends Transform {
           'The stored record does not match the hash recorded on the ledger: it is not the record that was shared.',
         );
       }
-      done();
+      const whole = Buffer.concat(this.plaintext);
+      this.forget();
+      return whole;
+    });
+  }
+
+  /** Drops (zeroes) whatever was decrypted; for a download that stopped half-way. */
+  forget(): void {
+    for (const piece of this.plaintext) piece.fill(0);
+    this.plaintext = [];
+  }
+
+  private guard<T>(work: () => T): T {
+    try {
+      return work();
     } catch (error) {
-      done(error as Error);
+      this.failed = true;
+      this.forget();
+      throw error;
     }
   }
 
@@ -112,7 +139,7 @@ export class DecryptStream extends Transform {
       this.dataKey,
       chunkNonce(header.noncePrefix, index, final),
     );
-    decipher.setAAD(this.headerBytes!);
+    decipher.setAAD(this.aad!);
     decipher.setAuthTag(stored.subarray(stored.length - TAG_BYTES));
     const body = decipher.update(stored.subarray(0, stored.length - TAG_BYTES));
     try {
@@ -128,7 +155,7 @@ export class DecryptStream extends Transform {
     const plaintext = this.tryOpen(stored, this.index, final);
     if (!plaintext) throw this.explain(stored, final);
     this.index += 1;
-    if (plaintext.length > 0) this.push(plaintext);
+    if (plaintext.length > 0) this.plaintext.push(plaintext);
   }
 
   /** Works out why chunk `index` failed, so the person is told what happened to the record. */
