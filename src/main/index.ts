@@ -7,8 +7,11 @@ import { denyAllPermissions, hardenApp } from './electron/harden';
 import { CHANNEL_NAMES, EVENT_NAMES, ipcChannel, ipcEventChannel } from '../shared/ipc/channels';
 import { serveRendererFile } from './window/renderer-files';
 import { APP_ENTRY_URL, APP_SCHEME, isAppUrl, mainWindowOptions } from './window/security';
+import { developerToolsAllowed } from './settings/machine-policy';
 
 const kiosk = process.argv.includes('--kiosk');
+// Decided once, at start, from the machine policy (not from anything the renderer reaches).
+let devTools = false;
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -22,7 +25,11 @@ const built = (...parts: string[]) => join(app.getAppPath(), 'dist', ...parts);
 
 function createMainWindow(): BrowserWindow {
   const window = new BrowserWindow(
-    mainWindowOptions({ kiosk, preloadPath: built('preload', 'index.cjs') }),
+    mainWindowOptions({
+      kiosk,
+      preloadPath: built('preload', 'index.cjs'),
+      devTools,
+    }),
   );
   window.once('ready-to-show', () => window.show());
   window.on('closed', () => {
@@ -51,7 +58,8 @@ async function start(): Promise<void> {
   // EHR_USER_DATA_DIR keeps separate profiles apart (a test run, a second hospital).
   if (process.env.EHR_USER_DATA_DIR) app.setPath('userData', process.env.EHR_USER_DATA_DIR);
   await app.whenReady();
-  hardenApp(app, { kiosk });
+  devTools = developerToolsAllowed({ kiosk, packaged: app.isPackaged });
+  hardenApp(app, { devTools });
   denyAllPermissions(session.defaultSession);
   if (kiosk) Menu.setApplicationMenu(null);
 

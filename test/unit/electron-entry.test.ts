@@ -24,7 +24,7 @@ class FakeWebContents extends EventEmitter {
   }
 }
 
-function makeFakeElectron(appDir: string) {
+function makeFakeElectron(appDir: string, packaged: boolean) {
   const recorded = {
     windows: [] as { options: Record<string, unknown>; url: string | null }[],
     privilegedSchemes: [] as unknown[],
@@ -57,6 +57,7 @@ function makeFakeElectron(appDir: string) {
   }
   const electron = {
     app: {
+      isPackaged: packaged,
       whenReady: () => recorded.ready,
       getAppPath: () => appDir,
       getPath: () => join(appDir, 'userData'),
@@ -98,14 +99,14 @@ function makeFakeElectron(appDir: string) {
   return { electron, recorded };
 }
 
-async function loadEntry(argv: string[]) {
+async function loadEntry(argv: string[], opts: { packaged?: boolean } = {}) {
   const home = tempDir('electron-entry');
   mkdirSync(join(home.path, 'dist', 'renderer'), { recursive: true });
   writeFileSync(
     join(home.path, 'dist', 'renderer', 'index.html'),
     '<!doctype html><title>t</title>',
   );
-  const fake = makeFakeElectron(home.path);
+  const fake = makeFakeElectron(home.path, opts.packaged ?? false);
   vi.resetModules();
   vi.doMock('electron', () => fake.electron);
   const savedArgv = process.argv;
@@ -235,6 +236,46 @@ describe('Electron entry', () => {
       expect(loaded.recorded.applicationMenu).toBe('default');
       expect(loaded.recorded.windows[0]?.options).toMatchObject({
         webPreferences: { devTools: true },
+      });
+    });
+  });
+
+  describe('packaged staff workstation', () => {
+    const saved = process.env.ACTION_EHR_DEVTOOLS;
+    afterEach(() => {
+      if (saved === undefined) delete process.env.ACTION_EHR_DEVTOOLS;
+      else process.env.ACTION_EHR_DEVTOOLS = saved;
+    });
+
+    it('has no developer tools unless hospital IT allows them', async () => {
+      delete process.env.ACTION_EHR_DEVTOOLS;
+      const noPolicy = tempDir('no-policy');
+      process.env.ACTION_EHR_POLICY_DIR = noPolicy.path;
+      loaded = await loadEntry([], { packaged: true });
+      delete process.env.ACTION_EHR_POLICY_DIR;
+      noPolicy.cleanup();
+      expect(loaded.recorded.windows[0]?.options).toMatchObject({
+        webPreferences: { devTools: false },
+      });
+      const contents = new FakeWebContents();
+      loaded.recorded.appListeners.get('web-contents-created')?.({}, contents);
+      contents.emit('devtools-opened');
+      expect(contents.devToolsClosed).toBe(1);
+    });
+
+    it('opens them where hospital IT set ACTION_EHR_DEVTOOLS=1', async () => {
+      process.env.ACTION_EHR_DEVTOOLS = '1';
+      loaded = await loadEntry([], { packaged: true });
+      expect(loaded.recorded.windows[0]?.options).toMatchObject({
+        webPreferences: { devTools: true },
+      });
+    });
+
+    it('never on a kiosk, whatever the policy says', async () => {
+      process.env.ACTION_EHR_DEVTOOLS = '1';
+      loaded = await loadEntry(['--kiosk'], { packaged: true });
+      expect(loaded.recorded.windows[0]?.options).toMatchObject({
+        webPreferences: { devTools: false },
       });
     });
   });

@@ -14,6 +14,10 @@ import {
   Pkcs11ModulePolicy,
 } from '../../src/main/settings/pkcs11-modules';
 import { CardSession } from '../../src/main/session/card-session';
+import {
+  DEVTOOLS_POLICY_FILE,
+  developerToolsAllowed,
+} from '../../src/main/settings/machine-policy';
 import { CARD_SERVICE_FROM_SOURCE, PKCS11_PROBE_FROM_SOURCE } from '../support/child-scripts';
 import { libraryThatLeavesAMark, makeCertificates, softhsmModulePath } from '../support/fixtures';
 import { tempDir } from '../support/tmp';
@@ -274,5 +278,21 @@ describe('settings store', () => {
         await session.close();
       });
     });
+  });
+});
+
+describe('machine policy', () => {
+  it('allows developer tools in a packaged build only through the policy folder or env', () => {
+    const home = tempDir('policy');
+    const env = { [POLICY_DIR_ENV]: home.path };
+    expect(developerToolsAllowed({ kiosk: false, packaged: false, env })).toBe(true);
+    expect(developerToolsAllowed({ kiosk: false, packaged: true, env })).toBe(false);
+    writeFileSync(join(home.path, DEVTOOLS_POLICY_FILE), '');
+    expect(developerToolsAllowed({ kiosk: false, packaged: true, env })).toBe(true);
+    expect(developerToolsAllowed({ kiosk: true, packaged: true, env })).toBe(false);
+    expect(
+      developerToolsAllowed({ kiosk: false, packaged: true, env: { ACTION_EHR_DEVTOOLS: '1' } }),
+    ).toBe(true);
+    home.cleanup();
   });
 });

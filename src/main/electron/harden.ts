@@ -4,7 +4,12 @@
 import type { App, Session, WebContents } from 'electron';
 import { isAppUrl } from '../window/security';
 
-export function hardenWebContents(contents: WebContents, opts: { kiosk: boolean }): void {
+export interface HardenOptions {
+  /** Whether developer tools may stay open (never on a kiosk; see machine-policy.ts). */
+  devTools: boolean;
+}
+
+export function hardenWebContents(contents: WebContents, opts: HardenOptions): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   contents.on('will-navigate', (event, url) => {
     if (!isAppUrl(url)) event.preventDefault();
@@ -13,7 +18,7 @@ export function hardenWebContents(contents: WebContents, opts: { kiosk: boolean 
     if (!isAppUrl(url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
-  if (opts.kiosk) {
+  if (!opts.devTools) {
     contents.on('devtools-opened', () => contents.closeDevTools());
   }
 }
@@ -24,6 +29,6 @@ export function denyAllPermissions(session: Session): void {
   session.setDevicePermissionHandler(() => false);
 }
 
-export function hardenApp(app: App, opts: { kiosk: boolean }): void {
+export function hardenApp(app: App, opts: HardenOptions): void {
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, opts));
 }

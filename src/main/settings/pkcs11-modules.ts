@@ -5,15 +5,13 @@
 // IT named outside the app: the ACTION_EHR_PKCS11_MODULES environment variable, or the
 // policy file pkcs11-modules.txt in the workstation's policy folder.
 import { readFileSync, realpathSync } from 'node:fs';
-import { posix, win32 } from 'node:path';
+import { pathsOf, policyDir } from './machine-policy';
 
+export { POLICY_DIR_ENV } from './machine-policy';
 export const PKCS11_MODULES_ENV = 'ACTION_EHR_PKCS11_MODULES';
-export const POLICY_DIR_ENV = 'ACTION_EHR_POLICY_DIR';
 export const PKCS11_POLICY_FILE = 'pkcs11-modules.txt';
 
 /** Where OpenSC, SoftHSM2 and card vendors install their modules, per platform. */
-const pathsOf = (platform: NodeJS.Platform) => (platform === 'win32' ? win32 : posix);
-
 function platformFolders(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string[] {
   const { join } = pathsOf(platform);
   if (platform === 'win32') {
@@ -28,13 +26,6 @@ function platformFolders(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): str
     return ['/Library/OpenSC/lib', '/usr/local/lib', '/opt/homebrew/lib', '/usr/lib'];
   }
   return ['/usr/lib', '/usr/lib64', '/lib', '/lib64', '/usr/local/lib', '/opt'];
-}
-
-export function defaultPolicyDir(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string {
-  const { join } = pathsOf(platform);
-  if (platform === 'win32') return join(env.ProgramData ?? 'C:\\ProgramData', 'ACTION-EHR');
-  if (platform === 'darwin') return '/Library/Application Support/ACTION-EHR';
-  return '/etc/action-ehr';
 }
 
 /** The paths in the policy file: one per line; blank lines and # comments ignored. */
@@ -77,12 +68,11 @@ export class Pkcs11ModulePolicy {
   ): Pkcs11ModulePolicy {
     const paths = pathsOf(platform);
     const fromEnv = (env[PKCS11_MODULES_ENV] ?? '').split(paths.delimiter).filter(Boolean);
-    const policyDir = env[POLICY_DIR_ENV] ?? defaultPolicyDir(platform, env);
     return new Pkcs11ModulePolicy(
       [
         ...platformFolders(platform, env),
         ...fromEnv,
-        ...policyFileEntries(paths.join(policyDir, PKCS11_POLICY_FILE)),
+        ...policyFileEntries(paths.join(policyDir(env, platform), PKCS11_POLICY_FILE)),
       ],
       platform,
     );

@@ -59,6 +59,8 @@ export interface MainWindowOptions {
 export function mainWindowOptions(opts: {
   kiosk: boolean;
   preloadPath: string;
+  /** From the machine policy (settings/machine-policy.ts); never true on a kiosk. */
+  devTools: boolean;
 }): MainWindowOptions {
   return {
     width: 1360,
@@ -84,8 +86,8 @@ export function mainWindowOptions(opts: {
       experimentalFeatures: false,
       navigateOnDragDrop: false,
       spellcheck: false,
-      // A kiosk is used by patients: no developer tools there.
-      devTools: !opts.kiosk,
+      // A kiosk is used by patients: no developer tools there, whatever else says so.
+      devTools: opts.devTools && !opts.kiosk,
     },
   };
 }
