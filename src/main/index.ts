@@ -1,9 +1,10 @@
 // Electron entry: wiring only. Policy lives in window/security.ts, services in
 // app/compose.ts, the IPC handlers in ipc/handlers.ts; none of those import Electron.
-import { BrowserWindow, Menu, app, ipcMain, protocol, session } from 'electron';
+import { BrowserWindow, Menu, app, ipcMain, protocol, session, utilityProcess } from 'electron';
 import { join } from 'node:path';
 import { composeApp, type ComposedApp } from './app/compose';
 import { denyAllPermissions, hardenApp } from './electron/harden';
+import { utilityLauncher } from './electron/utility-launcher';
 import { CHANNEL_NAMES, EVENT_NAMES, ipcChannel, ipcEventChannel } from '../shared/ipc/channels';
 import { serveRendererFile } from './window/renderer-files';
 import { APP_ENTRY_URL, APP_SCHEME, isAppUrl, mainWindowOptions } from './window/security';
@@ -69,12 +70,14 @@ async function start(): Promise<void> {
     return new Response(new Uint8Array(file.body), { status: file.status, headers: file.headers });
   });
 
+  const helpers = utilityLauncher(utilityProcess);
   composed = composeApp({
     userDataDir: app.getPath('userData'),
     appInfo: { name: app.getName(), version: app.getVersion(), kiosk, shell: 'electron' },
+    // Utility processes, not child_process.fork: the RunAsNode fuse is off when packaged.
     childScripts: {
-      pkcs11Probe: { path: built('main', 'pkcs11-probe.child.cjs') },
-      cardService: { path: built('main', 'card-service.child.cjs') },
+      pkcs11Probe: { path: built('main', 'pkcs11-probe.child.cjs'), launch: helpers },
+      cardService: { path: built('main', 'card-service.child.cjs'), launch: helpers },
     },
   });
   registerIpc(composed.dispatch);

@@ -10,6 +10,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CONTENT_SECURITY_POLICY, APP_ENTRY_URL } from '../../src/main/window/security';
 import { CHANNEL_NAMES, ipcChannel } from '../../src/shared/ipc/channels';
 import { tempDir } from '../support/tmp';
+import { utilityProcessDouble } from '../support/electron-utility-double';
+import { softhsmModulePath } from '../support/fixtures';
 
 type Listener = (...args: unknown[]) => unknown;
 
@@ -55,7 +57,9 @@ function makeFakeElectron(appDir: string, packaged: boolean) {
     focus() {}
     show() {}
   }
+  const utilityProcess = utilityProcessDouble();
   const electron = {
+    utilityProcess,
     app: {
       isPackaged: packaged,
       whenReady: () => recorded.ready,
@@ -230,6 +234,17 @@ describe('Electron entry', () => {
         ok: false,
         error: { code: 'INVALID_ARGUMENT' },
       });
+    });
+
+    it('starts its helper processes as utility processes, not as Node forks', async () => {
+      const check = loaded.recorded.ipcHandlers.get(ipcChannel('checkSetting'))!;
+      await check(
+        { senderFrame: { url: APP_ENTRY_URL } },
+        { key: 'pkcs11ModulePath', value: softhsmModulePath() },
+      );
+      expect(loaded.electron.utilityProcess.forks.map((f) => f.path)).toEqual([
+        join(loaded.home.path, 'dist', 'main', 'pkcs11-probe.child.cjs'),
+      ]);
     });
 
     it('keeps the menu and developer tools for staff workstations', () => {

@@ -2,9 +2,8 @@
 // separate process, so the event loop (and the UI) never waits on a slow or stuck card.
 // A call that takes too long kills the card process: a hung PKCS#11 module cannot be
 // interrupted any other way.
-import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import type { ChildScript } from '../offload/child-task';
+import { launch, type ChildHandle, type ChildScript } from '../offload/child-process';
 import type { CardMessage, CardOperation, CardOperations, CardRequest } from './card-protocol';
 import { CardError } from './errors';
 
@@ -34,7 +33,7 @@ export class CardClient extends EventEmitter<{
   private stoppedReason: string | null = null;
 
   private constructor(
-    private readonly child: ChildProcess,
+    private readonly child: ChildHandle,
     private readonly timeoutMs: number,
   ) {
     super();
@@ -45,16 +44,15 @@ export class CardClient extends EventEmitter<{
   }
 
   static start(options: CardClientOptions): Promise<CardClient> {
-    const child = fork(options.script.path, [], {
-      execArgv: options.script.execArgv ?? [],
+    const child = launch(options.script, {
       serialization: 'advanced',
       env: options.env ?? process.env,
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      stderr: 'inherit',
     });
     const client = new CardClient(child, options.timeoutMs ?? 30_000);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        child.kill('SIGKILL');
+        child.kill();
         reject(new CardError('CARD_TIMEOUT', 'The smart-card library did not start in time.'));
       }, options.timeoutMs ?? 30_000);
       const onFirst = (raw: unknown) => {
@@ -104,7 +102,7 @@ export class CardClient extends EventEmitter<{
             'The card did not answer in time. Remove it and insert it again.',
           ),
         );
-        this.child.kill('SIGKILL');
+        this.child.kill();
       }, this.timeoutMs);
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
       const request: CardRequest = { kind: 'call', id, op, args };
@@ -143,8 +141,8 @@ export class CardClient extends EventEmitter<{
     if (this.stoppedReason) return;
     await new Promise<void>((resolve) => {
       this.child.once('exit', () => resolve());
-      this.child.disconnect();
-      setTimeout(() => this.child.kill('SIGKILL'), 3000).unref();
+      this.child.end();
+      setTimeout(() => this.child.kill(), 3000).unref();
     });
   }
 }

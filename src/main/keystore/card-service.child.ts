@@ -4,12 +4,13 @@
 import { CardError } from './errors';
 import type { CardMessage, CardOperations, CardRequest } from './card-protocol';
 import { Pkcs11Card } from './pkcs11-card';
+import { onParentGone, onParentMessage, postToParent } from '../offload/parent-port';
 
 let card: Pkcs11Card | null = null;
 let watch: NodeJS.Timeout | null = null;
 
 function send(message: CardMessage): void {
-  process.send?.(message);
+  postToParent(message);
 }
 
 const asBuffer = (bytes: Uint8Array) =>
@@ -47,7 +48,7 @@ function startWatching(pollMs: number): void {
   }, pollMs);
 }
 
-process.on('message', (raw) => {
+onParentMessage((raw) => {
   const request = raw as CardRequest;
   if (request.kind === 'init') {
     try {
@@ -78,7 +79,7 @@ process.on('message', (raw) => {
   }
 });
 
-process.on('disconnect', () => {
+onParentGone(() => {
   if (watch) clearInterval(watch);
   card?.close();
   process.exit(0);

@@ -1,16 +1,13 @@
 // Runs one blocking task in a child process and returns its answer. Native code that can
 // block or crash (a card vendor's PKCS#11 module, above all) never runs on the main
 // process's event loop: a hung or crashed module costs a child process, not the app.
-// Under Electron, child_process.fork runs the same script with Electron's own Node
-// (ELECTRON_RUN_AS_NODE), so this path is identical in the app and in tests.
-import { fork } from 'node:child_process';
+// The child starts through child-process.ts: Node's fork in tests, Electron's
+// utilityProcess in the app; the script and its messages are the same.
+import { launch } from './child-process';
+import { onParentMessage, postToParent } from './parent-port';
 
-export interface ChildScript {
-  /** Path of the script to fork. */
-  path: string;
-  /** Extra Node flags, e.g. a TypeScript loader when running from source in tests. */
-  execArgv?: string[];
-}
+export type { ChildScript } from './child-process';
+import type { ChildScript } from './child-process';
 
 export type ChildTaskErrorKind = 'timeout' | 'crashed' | 'failed';
 
@@ -33,11 +30,10 @@ export function runChildTask<I, O>(
   options: { env?: NodeJS.ProcessEnv } = {},
 ): Promise<O> {
   return new Promise<O>((resolve, reject) => {
-    const child = fork(script.path, [], {
-      execArgv: script.execArgv ?? [],
+    const child = launch(script, {
       ...(options.env ? { env: options.env } : {}),
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',
+      stderr: 'pipe',
     });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {
@@ -52,14 +48,14 @@ export function runChildTask<I, O>(
     };
     const timer = setTimeout(() => {
       finish(() => reject(new ChildTaskError('timeout', `No answer within ${timeoutMs} ms.`)));
-      child.kill('SIGKILL');
+      child.kill();
     }, timeoutMs);
     child.once('message', (raw) => {
       const reply = raw as ChildReply<O>;
       finish(() =>
         reply.ok ? resolve(reply.value) : reject(new ChildTaskError('failed', reply.message)),
       );
-      child.disconnect();
+      child.end();
     });
     child.once('error', (error) =>
       finish(() => reject(new ChildTaskError('crashed', error.message))),
@@ -74,19 +70,19 @@ export function runChildTask<I, O>(
         ),
       ),
     );
-    child.send(input as object);
+    child.send(input);
   });
 }
 
 /** The child side: answer one request, then exit. */
 export function serveChildTask<I, O>(work: (input: I) => O | Promise<O>): void {
-  process.once('message', async (input) => {
+  onParentMessage(async (input) => {
     let reply: ChildReply<O>;
     try {
       reply = { ok: true, value: await work(input as I) };
     } catch (error) {
       reply = { ok: false, message: error instanceof Error ? error.message : String(error) };
     }
-    process.send?.(reply, () => process.exit(0));
-  });
+    postToParent(reply, () => process.exit(0));
+  }, true);
 }
