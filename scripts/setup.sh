@@ -21,7 +21,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-# Native modules (better-sqlite3, pkcs11js) compile against the local Node's headers
+# The Node of the shipped Electron's major, from the npm registry where the machine's is
+# older; everything below (npm ci, native modules) runs on it.
+# shellcheck source=node-runtime.sh
+source scripts/node-runtime.sh
+ehr_install_node
+ehr_use_node
+echo "setup: Node.js $(node --version) at $(command -v node)"
+
+# Native modules (better-sqlite3, pkcs11js) compile against that Node's headers
 # instead of downloading them.
 node_prefix="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
 if [ -f "$node_prefix/include/node/node.h" ]; then
@@ -37,7 +45,8 @@ fi
 install_npm() { # folder
   local dir="$1" stamp="$1/node_modules/.ehr-setup-stamp"
   local want
-  want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  # A new Node (another ABI for native modules) installs again too.
+  want="$( (cat "$dir/package-lock.json"; node --version) | sha256sum | cut -d' ' -f1)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     echo "setup: npm packages in $dir are up to date"
     return

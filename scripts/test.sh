@@ -3,6 +3,9 @@
 # E2E in Chromium), ending with one summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The Node major of the shipped Electron (see node-runtime.sh).
+# shellcheck source=node-runtime.sh
+source scripts/node-runtime.sh
 
 step() { printf '\n== %s\n' "$*"; }
 
