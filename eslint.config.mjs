@@ -86,6 +86,25 @@ export default tseslint.config(
     },
   },
   {
+    // Electron's checklist: never shell.openExternal (or any shell call) with what the UI
+    // hands over; the workstation opens no links outside itself.
+    files: ['src/main/index.ts', 'src/main/electron/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              importNames: ['shell'],
+              message: 'The workstation opens nothing outside itself (Electron checklist 15).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/preload/**/*.ts'],
     rules: {
       'no-restricted-imports': [

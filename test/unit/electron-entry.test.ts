@@ -161,9 +161,11 @@ describe('Electron entry', () => {
           webSecurity: true,
           allowRunningInsecureContent: false,
           webviewTag: false,
+          experimentalFeatures: false,
           preload: join(loaded.home.path, 'dist', 'preload', 'index.cjs'),
         },
       });
+      expect(window?.options.webPreferences).not.toHaveProperty('enableBlinkFeatures');
       expect(loaded.recorded.appListeners.has('second-instance')).toBe(true);
     });
 
