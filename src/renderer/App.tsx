@@ -5,6 +5,8 @@ import { ehr } from './ehr';
 import { SignInView } from './views/SignInView';
 import { SettingsView } from './views/SettingsView';
 import { ShellView } from './views/ShellView';
+import { IdleWarning } from './components/IdleWarning';
+import { useIdleLogoff } from './useIdleLogoff';
 
 type Screen = 'home' | 'settings';
 
@@ -71,15 +73,37 @@ export function App() {
     );
   }
   return (
-    <ShellView
-      user={session.user}
-      kiosk={info.kiosk}
-      onOpenSettings={() => setScreen('settings')}
-      onSignOut={() =>
-        void ehr()
-          .signOut()
-          .then((r) => r.ok && setSession(r.value))
-      }
+    <SignedIn
+      idleLogoffSeconds={info.idleLogoffSeconds}
+      onSignedOut={setSession}
+      shell={(signOut) => (
+        <ShellView
+          user={session.user}
+          kiosk={info.kiosk}
+          onOpenSettings={() => setScreen('settings')}
+          onSignOut={signOut}
+        />
+      )}
     />
+  );
+}
+
+/** A signed-in screen with its automatic logoff. */
+function SignedIn(props: {
+  idleLogoffSeconds: number;
+  onSignedOut: (session: Session) => void;
+  shell: (signOut: () => void) => React.ReactNode;
+}) {
+  const { onSignedOut } = props;
+  const signOut = (because?: 'idle') =>
+    void ehr()
+      .signOut(because ? { because } : undefined)
+      .then((r) => r.ok && onSignedOut(r.value));
+  const secondsLeft = useIdleLogoff(props.idleLogoffSeconds, () => signOut('idle'));
+  return (
+    <>
+      {props.shell(() => signOut())}
+      {secondsLeft !== null && <IdleWarning secondsLeft={secondsLeft} />}
+    </>
   );
 }

@@ -35,6 +35,8 @@ describe('smart-card sign-in in Chromium', () => {
         version: 'test',
         kiosk: true,
         shell: 'browser-harness',
+        // The kiosk default (settings/machine-policy.ts), stated so the test reads alone.
+        idleLogoffSeconds: 120,
       },
       childScripts: childScriptsFromSource,
     });
@@ -44,7 +46,11 @@ describe('smart-card sign-in in Chromium', () => {
         "INSERT INTO settings (key, value, updated_at) VALUES ('pkcs11ModulePath', ?, 'now'), ('mspId', 'HospitalAMSP', 'now')",
       )
       .run(softhsmModulePath());
-    shell = await openBrowserShell({ dispatch: app.dispatch, events: app.events });
+    shell = await openBrowserShell({
+      dispatch: app.dispatch,
+      events: app.events,
+      controlledClock: true,
+    });
   });
 
   afterAll(async () => {
@@ -81,6 +87,36 @@ describe('smart-card sign-in in Chromium', () => {
       'pat-0f3a9c · Patient · HospitalAMSP',
     );
     await shell.screenshot('e2e', 'signed-in-patient');
+  });
+
+  it('warns after 90 s without use, keeps the session on a touch, signs out at 2 minutes', async () => {
+    const { page } = shell;
+    const warning = page.getByRole('alertdialog', { name: 'Are you still there?' });
+    await page.clock.fastForward('01:31');
+    await warning.waitFor({ timeout: 10_000 });
+    expect(Number(await page.locator('.idle-seconds').textContent())).toBeLessThanOrEqual(30);
+    await shell.screenshot('e2e', 'kiosk-idle-warning');
+    await page.mouse.click(20, 20);
+    await warning.waitFor({ state: 'detached', timeout: 5_000 });
+    // The touch started the two minutes again: 95 s on, the warning is back; 30 s more and
+    // the patient is signed out, with nothing of him left on the screen.
+    await page.clock.fastForward('01:35');
+    await warning.waitFor({ timeout: 10_000 });
+    await page.clock.fastForward('00:30');
+    await page
+      .getByRole('heading', { name: 'Sign in with your smart card' })
+      .waitFor({ timeout: 10_000 });
+    expect(await page.getByRole('status').first().textContent()).toMatch(
+      /signed out because the workstation was not used for a while/,
+    );
+    expect(await page.getByRole('navigation').count()).toBe(0);
+    expect(await page.locator('body').textContent()).not.toContain('pat-0f3a9c');
+    expect(await app.handlers.getSession(undefined)).toMatchObject({ state: 'signed-out' });
+    await shell.screenshot('e2e', 'kiosk-idle-signed-out');
+
+    await page.getByLabel('Card PIN').fill(PIN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Patient navigation' }).waitFor({ timeout: 15_000 });
   });
 
   it('locks the moment the card is pulled out', async () => {

@@ -37,6 +37,8 @@ export interface BrowserShellOptions {
   /** The server and browser stop by themselves after this long. */
   maxLifetimeMs?: number;
   viewport?: { width: number; height: number };
+  /** Installs Playwright's clock before the page loads, so a test can move time on. */
+  controlledClock?: boolean;
 }
 
 export interface BrowserShell {
@@ -167,6 +169,7 @@ export async function openBrowserShell(options: BrowserShellOptions): Promise<Br
   const lifetime = setTimeout(() => void close(), options.maxLifetimeMs ?? 10 * 60_000);
   lifetime.unref();
 
+  if (options.controlledClock) await page.clock.install();
   await page.goto(`${baseUrl}/index.html`);
   return {
     baseUrl,

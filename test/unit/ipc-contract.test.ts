@@ -61,7 +61,7 @@ const MALFORMED: Record<ChannelName, unknown[]> = {
     { pin: '123456', serial: '' },
     { pin: '123456', extra: true },
   ],
-  signOut: [{ everywhere: true }, 1],
+  signOut: [{ everywhere: true }, 1, { because: 'bored' }, { because: 'idle', extra: 1 }],
   listCaregivers: [{ mspId: 'HospitalAMSP' }, 'x'],
   listMyGrants: [{}, 1],
   grantAccess: [

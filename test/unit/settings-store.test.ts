@@ -16,7 +16,9 @@ import {
 import { CardSession } from '../../src/main/session/card-session';
 import {
   DEVTOOLS_POLICY_FILE,
+  IDLE_LOGOFF_POLICY_FILE,
   developerToolsAllowed,
+  idleLogoffSeconds,
 } from '../../src/main/settings/machine-policy';
 import { CARD_SERVICE_FROM_SOURCE, PKCS11_PROBE_FROM_SOURCE } from '../support/child-scripts';
 import { libraryThatLeavesAMark, makeCertificates, softhsmModulePath } from '../support/fixtures';
@@ -282,6 +284,25 @@ describe('settings store', () => {
 });
 
 describe('machine policy', () => {
+  it('signs out after 2 idle minutes on a kiosk, 15 for staff, or what hospital IT set', () => {
+    const home = tempDir('policy');
+    const env = { [POLICY_DIR_ENV]: home.path };
+    expect(idleLogoffSeconds({ kiosk: true, env })).toBe(120);
+    expect(idleLogoffSeconds({ kiosk: false, env })).toBe(900);
+    writeFileSync(join(home.path, IDLE_LOGOFF_POLICY_FILE), '5\n');
+    expect(idleLogoffSeconds({ kiosk: false, env })).toBe(300);
+    expect(
+      idleLogoffSeconds({ kiosk: true, env: { ...env, ACTION_EHR_IDLE_LOGOFF_MINUTES: '1' } }),
+    ).toBe(60);
+    // Out of range or not a number: the safe default, not "never".
+    for (const bad of ['0', '600', 'never', '']) {
+      expect(
+        idleLogoffSeconds({ kiosk: true, env: { ...env, ACTION_EHR_IDLE_LOGOFF_MINUTES: bad } }),
+      ).toBe(120);
+    }
+    home.cleanup();
+  });
+
   it('allows developer tools in a packaged build only through the policy folder or env', () => {
     const home = tempDir('policy');
     const env = { [POLICY_DIR_ENV]: home.path };

@@ -13,6 +13,7 @@ import { CardSession } from '../session/card-session';
 import type { SessionSource } from '../session/session';
 import { SettingsStore } from '../settings/store';
 import { Pkcs11ModulePolicy } from '../settings/pkcs11-modules';
+import { idleLogoffSeconds } from '../settings/machine-policy';
 import { Operations } from './operations';
 import { CachedViews } from './views';
 import { ViewCache } from '../cache/view-cache';
@@ -22,7 +23,8 @@ import { UserWorkspace, type OpenServices } from './workspace';
 
 export interface ComposeOptions {
   userDataDir: string;
-  appInfo: AppInfo;
+  /** What the app is; the idle logoff comes from the machine policy unless given. */
+  appInfo: Omit<AppInfo, 'idleLogoffSeconds'> & { idleLogoffSeconds?: number };
   /** Child-process scripts; built JavaScript in the app, TypeScript via tsx in tests. */
   childScripts: { pkcs11Probe: ChildScript; cardService: ChildScript };
   /** Replaces the session source (the E2E harness shows each role's shell this way). */
@@ -52,6 +54,11 @@ export const DATABASE_FILE = 'workstation.sqlite';
 export function composeApp(options: ComposeOptions): ComposedApp {
   const db = openDatabase(join(options.userDataDir, DATABASE_FILE));
   const env = options.env ?? process.env;
+  const appInfo: AppInfo = {
+    ...options.appInfo,
+    idleLogoffSeconds:
+      options.appInfo.idleLogoffSeconds ?? idleLogoffSeconds({ kiosk: options.appInfo.kiosk, env }),
+  };
   const pkcs11Modules = Pkcs11ModulePolicy.fromMachine(env);
   const settings = new SettingsStore(db, {
     pkcs11Probe: options.childScripts.pkcs11Probe,
@@ -79,10 +86,10 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         views,
         logError: (error) => (options.logError ?? console.error)('view sync', error),
       }),
-    forgetAtSignOut: options.appInfo.kiosk,
+    forgetAtSignOut: appInfo.kiosk,
   });
   const handlers = createHandlerTable({
-    appInfo: options.appInfo,
+    appInfo,
     settings,
     session,
     workspace,

@@ -10,7 +10,7 @@ import { readCardIdentity } from '../keystore/provision';
 import type { ChildScript } from '../offload/child-task';
 import { Pkcs11ModulePolicy } from '../settings/pkcs11-modules';
 import { roleFromAttributes } from './roles';
-import { signedOut, type SessionSource, type SignedInCard } from './session';
+import { signedOut, type SessionSource, type SignedInCard, type SignOutCause } from './session';
 
 export interface CardSessionDeps {
   /** The PKCS#11 module from the connection settings, read at each sign-in. */
@@ -22,6 +22,8 @@ export interface CardSessionDeps {
 }
 
 export const INSERT_CARD = 'Insert your smart card and enter its PIN.';
+export const IDLE_SIGNED_OUT =
+  'You were signed out because the workstation was not used for a while, so nobody else sees your records.';
 export const CARD_REMOVED_REASON =
   'Your card was removed, so the workstation locked. Insert it and sign in again.';
 
@@ -170,11 +172,13 @@ export class CardSession implements SessionSource {
     return tokens[0]!.serial;
   }
 
-  async signOut(): Promise<Session> {
+  async signOut(because?: SignOutCause): Promise<Session> {
     if (this.client && this.state.state === 'signed-in') {
       await this.client.call('signOut', undefined).catch(() => undefined);
     }
-    return this.setState(signedOut('You signed out. ' + INSERT_CARD));
+    return this.setState(
+      signedOut((because === 'idle' ? IDLE_SIGNED_OUT : 'You signed out.') + ' ' + INSERT_CARD),
+    );
   }
 
   async close(): Promise<void> {

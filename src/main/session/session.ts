@@ -19,13 +19,16 @@ export interface SessionSource {
   current(): Session;
   listCards(): Promise<CardSummary[]>;
   signIn(request: { pin: string; serial?: string | undefined }): Promise<Session>;
-  signOut(): Promise<Session>;
+  /** Signs out; `idle` when the UI's automatic logoff asked, which the reason then says. */
+  signOut(because?: SignOutCause): Promise<Session>;
   /** The card of the signed-in user, or null when nobody is signed in. */
   card(): SignedInCard | null;
   /** Calls listener whenever the session changes (sign-in, sign-out, card removed). */
   onChange(listener: (session: Session) => void): void;
   close(): Promise<void>;
 }
+
+export type SignOutCause = 'idle';
 
 export function signedOut(reason: string): Session {
   return { state: 'signed-out', reason };

@@ -7,6 +7,6 @@ export function sessionHandlers(session: SessionSource): HandlersOf<typeof sessi
     getSession: () => session.current(),
     listCards: () => session.listCards(),
     signIn: ({ pin, serial }) => session.signIn({ pin, serial }),
-    signOut: () => session.signOut(),
+    signOut: (args) => session.signOut(args?.because),
   };
 }

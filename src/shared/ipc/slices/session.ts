@@ -34,5 +34,12 @@ export const sessionContract = {
       .strict(),
     result: returns<Session>(),
   },
-  signOut: { args: z.undefined(), result: returns<Session>() },
+  signOut: {
+    // `idle`: the automatic logoff signed the person out (the reason then says so).
+    args: z
+      .object({ because: z.literal('idle') })
+      .strict()
+      .optional(),
+    result: returns<Session>(),
+  },
 };

@@ -15,6 +15,8 @@ export interface AppInfo {
   kiosk: boolean;
   /** Where the UI runs: the Electron shell, or Chromium driven by the harness. */
   shell: 'electron' | 'browser-harness';
+  /** Seconds without use after which the UI warns, then signs out (hospital IT's policy). */
+  idleLogoffSeconds: number;
 }
 
 export type FieldCheck = { valid: true; detail?: string } | { valid: false; message: string };
