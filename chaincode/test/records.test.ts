@@ -158,6 +158,47 @@ describe('Records.addRecord', () => {
     await world.net.refused(patient.identity, add(HASH, '2049'), /^CONFLICT\(storagePointer\)/);
   });
 
+  it("refuses a storage pointer another patient's record already uses, without naming him", async () => {
+    const { world, patient, caregiver } = await setup();
+    const other = await world.registerPatient(HOSPITAL_B);
+    const add =
+      (owner: { id: string }, envelopes = 's3://ehr/envelopes/ct-1') =>
+      (ctx: Parameters<typeof world.records.addRecord>[0]) =>
+        world.records.addRecord(
+          ctx,
+          owner.id,
+          'imaging',
+          's3://ehr/objects/ct-1',
+          HASH,
+          '2048',
+          'application/dicom',
+          envelopes,
+        );
+    const first = await world.net.submit<RecordMetadata>(patient.identity, add(patient));
+    // The same metadata under another patient is no retry: the object already belongs to a record.
+    const sameObject = await world.net.refused(
+      other.identity,
+      add(other),
+      /^CONFLICT\(storagePointer\)/,
+    );
+    assert.equal(
+      sameObject.message,
+      'CONFLICT(storagePointer): object s3://ehr/objects/ct-1 is already registered to another record',
+    );
+    assert.doesNotMatch(sameObject.message, new RegExp(`${patient.id}|${first.recordId}`));
+    // Nor can a caregiver the other patient lets write attach it to him.
+    await world.grant(other, caregiver, { category: 'imaging', write: true });
+    await world.net.refused(
+      caregiver.identity,
+      add(other, 's3://ehr/envelopes/other'),
+      /^CONFLICT\(storagePointer\): object s3:\/\/ehr\/objects\/ct-1 is already registered to another record$/,
+    );
+    const listing = await world.net.evaluate<RecordListing>(other.identity, (ctx) =>
+      world.records.listRecords(ctx, other.id),
+    );
+    assert.deepEqual(listing.records, []);
+  });
+
   it('refuses malformed metadata, naming the argument', async () => {
     const { world, patient } = await setup();
     const valid = ['dose', 's3://ehr/o', HASH, '10', 'application/dicom', 's3://ehr/e'];
