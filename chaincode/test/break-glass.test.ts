@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RecordListing } from '../src/model/record-listing';
-import type { LedgerEvent } from '../src/ledger/events';
 import type { AccessEntry } from '../src/model/access-entry';
 import type { BreakGlassEntry, PermissionEntry } from '../src/model/permission-entry';
 import { HOSPITAL_A, HOSPITAL_B, HOUR, randomId, World } from './support/world';
@@ -43,12 +42,9 @@ describe('BreakGlass.open', () => {
       txId: world.net.lastTrace?.txId,
       breakGlass: true,
     });
-    const event = world.net.lastEvent();
-    assert.equal(event.name, 'BreakGlassOpened');
-    const payload = event.payload as LedgerEvent<{ entry: BreakGlassEntry }>;
-    assert.equal(payload.breakGlass, true);
-    assert.equal(payload.patientId, patient.id);
-    assert.deepEqual(payload.data.entry, entry);
+    // The event tells the patient's views to ask; the reason and the caregiver are in the
+    // history only his queries see.
+    world.net.assertLastEvent('BreakGlassOpened', patient.id);
 
     const history = await world.net.evaluate<PermissionEntry[]>(patient.identity, (ctx) =>
       world.permissions.getHistory(ctx, patient.id),
@@ -83,7 +79,7 @@ describe('BreakGlass.open', () => {
     assert.equal(entry.basis, 'break-glass');
     assert.equal(entry.breakGlass, true);
     assert.equal(entry.permissionSeq, session.seq);
-    assert.equal((world.net.lastEvent().payload as LedgerEvent<unknown>).breakGlass, true);
+    world.net.assertLastEvent('RecordDownloaded', patient.id);
     const disclosures = await world.net.evaluate<AccessEntry[]>(patient.identity, (ctx) =>
       world.accessLog.listDisclosures(ctx, patient.id),
     );

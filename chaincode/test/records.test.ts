@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RecordListing } from '../src/model/record-listing';
-import type { LedgerEvent } from '../src/ledger/events';
 import type { RecordMetadata } from '../src/model/record-metadata';
 import { DAY, HOSPITAL_A, HOSPITAL_B, HOUR, World } from './support/world';
 
@@ -42,11 +41,7 @@ describe('Records.addRecord', () => {
       keyEnvelopeRef: 's3://ehr/envelopes/1.json',
       recordedAt: world.net.nowIso,
     });
-    const event = world.net.lastEvent();
-    assert.equal(event.name, 'RecordAdded');
-    const payload = event.payload as LedgerEvent<{ record: RecordMetadata }>;
-    assert.deepEqual(payload.data.record, record);
-    assert.equal(payload.patientId, patient.id);
+    world.net.assertLastEvent('RecordAdded', patient.id);
   });
 
   it('lets a caregiver add only with a write grant in force for that category', async () => {

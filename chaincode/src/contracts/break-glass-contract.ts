@@ -77,11 +77,7 @@ export class BreakGlassContract extends EhrContract {
       breakGlass: true,
     };
     const writes = [...appendEntryWrites(ctx, entry), ...breakGlassPointerWrites(ctx, entry)];
-    await applyChange(
-      ctx,
-      writes,
-      buildEvent(ctx, EventName.breakGlassOpened, patient, true, { entry }),
-    );
+    await applyChange(ctx, writes, buildEvent(ctx, EventName.breakGlassOpened, patient));
     return canonicalJson(entry);
   }
 

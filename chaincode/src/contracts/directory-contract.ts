@@ -94,11 +94,7 @@ export class DirectoryContract extends EhrContract {
         ? [{ key: keys.caregiverByHospital(ctx, user.mspId, user.userId), text: user.userId }]
         : []),
     ];
-    await applyChange(
-      ctx,
-      writes,
-      buildEvent(ctx, EventName.userRegistered, null, false, { user }),
-    );
+    await applyChange(ctx, writes, buildEvent(ctx, EventName.userRegistered, null));
     return canonicalJson(user);
   }
 

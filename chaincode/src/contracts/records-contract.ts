@@ -108,7 +108,7 @@ export class RecordsContract extends EhrContract {
           json: { patientId: patient, recordId: record.recordId } satisfies ObjectOwner,
         },
       ],
-      buildEvent(ctx, EventName.recordAdded, patient, false, { record }),
+      buildEvent(ctx, EventName.recordAdded, patient),
     );
     return canonicalJson(record);
   }
