@@ -13,11 +13,14 @@ export const BREAK_GLASS_HOURS_CEILING = 72;
 /** A reason short enough to be "emergency" is not an explanation an auditor can check. */
 export const BREAK_GLASS_MIN_REASON_LENGTH = 20;
 export const BREAK_GLASS_MAX_REASON_LENGTH = 1000;
+/** "aaaaaaaaaaaaaaaaaaaa" is long enough and says nothing: a reason needs several words. */
+export const BREAK_GLASS_MIN_REASON_WORDS = 3;
 
 export interface BreakGlassPolicy {
   maxHours: number;
   minReasonLength: number;
   maxReasonLength: number;
+  minReasonWords: number;
 }
 
 export function loadBreakGlassPolicy(env: NodeJS.ProcessEnv = process.env): BreakGlassPolicy {
@@ -36,6 +39,7 @@ export function loadBreakGlassPolicy(env: NodeJS.ProcessEnv = process.env): Brea
     maxHours,
     minReasonLength: BREAK_GLASS_MIN_REASON_LENGTH,
     maxReasonLength: BREAK_GLASS_MAX_REASON_LENGTH,
+    minReasonWords: BREAK_GLASS_MIN_REASON_WORDS,
   };
 }
 

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LedgerEvent } from '../src/ledger/events';
 import type { AccessEntry } from '../src/model/access-entry';
 import type { RecordMetadata } from '../src/model/record-metadata';
 import { HOSPITAL_A, HOSPITAL_B, World } from './support/world';
@@ -36,11 +35,7 @@ describe('AccessLog.recordDownload', () => {
       permissionSeq: grant.seq,
       breakGlass: false,
     });
-    const event = world.net.lastEvent();
-    assert.equal(event.name, 'RecordDownloaded');
-    const payload = event.payload as LedgerEvent<{ entry: AccessEntry }>;
-    assert.deepEqual(payload.data.entry, result.entry);
-    assert.equal(payload.breakGlass, false);
+    world.net.assertLastEvent('RecordDownloaded', patient.id);
   });
 
   it('refuses downloads outside the granted category, with write only, or without any grant', async () => {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RecordListing } from '../src/model/record-listing';
-import type { LedgerEvent } from '../src/ledger/events';
 import type { AccessEntry } from '../src/model/access-entry';
 import type { BreakGlassEntry, PermissionEntry } from '../src/model/permission-entry';
 import { HOSPITAL_A, HOSPITAL_B, HOUR, randomId, World } from './support/world';
@@ -43,12 +42,9 @@ describe('BreakGlass.open', () => {
       txId: world.net.lastTrace?.txId,
       breakGlass: true,
     });
-    const event = world.net.lastEvent();
-    assert.equal(event.name, 'BreakGlassOpened');
-    const payload = event.payload as LedgerEvent<{ entry: BreakGlassEntry }>;
-    assert.equal(payload.breakGlass, true);
-    assert.equal(payload.patientId, patient.id);
-    assert.deepEqual(payload.data.entry, entry);
+    // The event tells the patient's views to ask; the reason and the caregiver are in the
+    // history only his queries see.
+    world.net.assertLastEvent('BreakGlassOpened', patient.id);
 
     const history = await world.net.evaluate<PermissionEntry[]>(patient.identity, (ctx) =>
       world.permissions.getHistory(ctx, patient.id),
@@ -83,7 +79,7 @@ describe('BreakGlass.open', () => {
     assert.equal(entry.basis, 'break-glass');
     assert.equal(entry.breakGlass, true);
     assert.equal(entry.permissionSeq, session.seq);
-    assert.equal((world.net.lastEvent().payload as LedgerEvent<unknown>).breakGlass, true);
+    world.net.assertLastEvent('RecordDownloaded', patient.id);
     const disclosures = await world.net.evaluate<AccessEntry[]>(patient.identity, (ctx) =>
       world.accessLog.listDisclosures(ctx, patient.id),
     );
@@ -199,6 +195,54 @@ describe('BreakGlass.open', () => {
     assert.equal(fourHours.validTo, world.net.at(4 * HOUR));
   });
 
+  it('requires a reason in real words: invisible characters and repeated letters explain nothing', async () => {
+    const { world, patient, caregiver } = await setup();
+    const open = (reason: string) => (ctx: Parameters<typeof world.breakGlass.open>[0]) =>
+      world.breakGlass.open(ctx, patient.id, reason, '1');
+    await world.net.refused(
+      caregiver.identity,
+      open('\u200b'.repeat(20)),
+      /^INVALID_ARGUMENT\(reason\): must explain the emergency in at least 20 characters; got 0$/,
+    );
+    // Word joiners, byte-order marks and Hangul fillers are as invisible as zero-width spaces.
+    await world.net.refused(
+      caregiver.identity,
+      open(`Stroke\u2060\ufeff\u3164\u115f${'\u200d'.repeat(20)} now`),
+      /^INVALID_ARGUMENT\(reason\): must explain the emergency in at least 20 characters; got 10$/,
+    );
+    for (const filler of [
+      'a'.repeat(20),
+      'aaaa aaaa aaaa aaaa aaaa',
+      'Emergency emergency EMERGENCY emergency',
+      '1234567890 1234567890 !!!',
+      'aaa bbb ccc ddd eee fff ggg',
+      // An invisible character inside a word does not make two of it.
+      'emer\u200bgency treat\u200bments',
+    ]) {
+      await world.net.refused(
+        caregiver.identity,
+        open(filler),
+        /^INVALID_ARGUMENT\(reason\): must explain the emergency in words: at least 3 different words of letters; got [0-2]$/,
+      );
+    }
+    // Bidirectional overrides would make the patient read another text than the one stored.
+    await world.net.refused(
+      caregiver.identity,
+      open(`${REASON} \u202eevael ot deen`),
+      /^INVALID_ARGUMENT\(reason\): must not contain bidirectional override or isolate characters/,
+    );
+    // Real reasons in any script pass, and are stored as written.
+    const greek = 'Αναίσθητος ασθενής στα επείγοντα, χρειάζεται η προηγούμενη δόση';
+    const opened = await world.net.submit<BreakGlassEntry>(caregiver.identity, open(greek));
+    assert.equal(opened.reason, greek);
+    const other = await world.registerPatient(HOSPITAL_A);
+    const japanese = '意識不明の患者、救急外来で以前の放射線量が必要です';
+    const second = await world.net.submit<BreakGlassEntry>(caregiver.identity, (ctx) =>
+      world.breakGlass.open(ctx, other.id, japanese, '1'),
+    );
+    assert.equal(second.reason, japanese);
+  });
+
   it('is for caregivers only, and only for registered patients', async () => {
     const { world, patient, caregiver } = await setup();
     await world.net.refused(
@@ -224,6 +268,11 @@ describe('BreakGlass.open', () => {
     const policy = await world.net.evaluate(caregiver.identity, (ctx) =>
       world.breakGlass.getPolicy(ctx),
     );
-    assert.deepEqual(policy, { maxHours: 6, minReasonLength: 20, maxReasonLength: 1000 });
+    assert.deepEqual(policy, {
+      maxHours: 6,
+      minReasonLength: 20,
+      maxReasonLength: 1000,
+      minReasonWords: 3,
+    });
   });
 });

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
-import type { LedgerEvent } from '../src/ledger/events';
 import type { DirectoryUser } from '../src/model/user';
 import {
   createTestIdentity,
@@ -9,7 +8,7 @@ import {
   fingerprintOf,
   rsaEncryptionKeyPem,
 } from './support/certificates';
-import { HOSPITAL_A, HOSPITAL_B, randomId, World } from './support/world';
+import { DAY, HOSPITAL_A, HOSPITAL_B, HOUR, randomId, World } from './support/world';
 
 describe('Directory.registerUser', () => {
   it('lets an admin register a patient of his hospital under a pseudonym, with no name', async () => {
@@ -38,13 +37,8 @@ describe('Directory.registerUser', () => {
     assert.equal(user.registeredAt, world.net.nowIso);
     assert.match(user.registeredBy, /CN=admin\.hospital-a/);
 
-    const event = world.net.lastEvent();
-    assert.equal(event.name, 'UserRegistered');
-    const payload = event.payload as LedgerEvent<{ user: DirectoryUser }>;
-    assert.deepEqual(payload.data.user, user);
-    assert.equal(payload.patientId, null);
-    assert.equal(payload.breakGlass, false);
-    assert.equal(payload.txId, event.txId);
+    // Not even the pseudonym: the event stream must not list the patients there are.
+    world.net.assertLastEvent('UserRegistered', null);
   });
 
   it('stores caregivers with display name and department, and accepts RSA encryption keys', async () => {
@@ -417,6 +411,55 @@ describe('Directory lookups', () => {
       (ctx) => world.directory.getUser(ctx, 'dr-smith'),
       /^INVALID_ARGUMENT\(userId\): must start with one of 'pat-', 'cg-', 'adm-'/,
     );
+  });
+
+  it("gives a patient's entry only to him, his hospital's admins and caregivers he granted", async () => {
+    const world = await World.create();
+    const patient = await world.registerPatient(HOSPITAL_A);
+    const granted = await world.registerCaregiver(HOSPITAL_B);
+    const writer = await world.registerCaregiver(HOSPITAL_B, 'Dr. Writer', 'Radiation Oncology');
+    const upcoming = await world.registerCaregiver(HOSPITAL_A, 'Dr. Later', 'Medical Physics');
+    const emergency = await world.registerCaregiver(HOSPITAL_B, 'Dr. ER', 'Emergency Medicine');
+    const ungranted = await world.registerCaregiver(HOSPITAL_A, 'Dr. Same Hospital', 'Oncology');
+    const otherPatient = await world.registerPatient(HOSPITAL_A);
+    const stranger = await createTestIdentity('unregistered certificate', HOSPITAL_A);
+    await world.grant(patient, granted, { category: 'dose', to: world.net.at(DAY) });
+    await world.grant(patient, writer, { category: 'imaging', read: false, write: true });
+    await world.grant(patient, upcoming, { from: world.net.at(DAY), to: world.net.at(2 * DAY) });
+    await world.openBreakGlass(emergency, patient, 1);
+
+    const getPatient = (ctx: Parameters<typeof world.directory.getUser>[0]) =>
+      world.directory.getUser(ctx, patient.id);
+    for (const reader of [patient, granted, writer, upcoming, emergency]) {
+      assert.deepEqual(await world.net.evaluate(reader.identity, getPatient), patient.user);
+    }
+    assert.deepEqual(await world.net.evaluate(world.adminA, getPatient), patient.user);
+
+    const refusal = new RegExp(
+      `^FORBIDDEN\\(patient-directory-entry\\): the directory entry of patient ${patient.id} is only for the patient, administrators of his hospital and caregivers he has granted$`,
+    );
+    for (const outsider of [ungranted.identity, otherPatient.identity, stranger, world.adminB]) {
+      await world.net.refused(outsider, getPatient, refusal);
+    }
+    // Whether a pseudonym exists is itself for those who may see it.
+    const unknown = randomId('pat-');
+    await world.net.refused(
+      stranger,
+      (ctx) => world.directory.getUser(ctx, unknown),
+      new RegExp(
+        `^FORBIDDEN\\(patient-directory-entry\\): the directory entry of patient ${unknown} `,
+      ),
+    );
+
+    // Access ends with the grant or the break-glass session that gave it.
+    world.net.advanceMillis(HOUR);
+    await world.net.refused(emergency.identity, getPatient, refusal);
+    await world.revoke(patient, writer, 'imaging');
+    await world.net.refused(writer.identity, getPatient, refusal);
+    world.net.advanceMillis(2 * DAY);
+    await world.net.refused(granted.identity, getPatient, refusal);
+    await world.net.refused(upcoming.identity, getPatient, refusal);
+    assert.deepEqual(await world.net.evaluate(patient.identity, getPatient), patient.user);
   });
 
   it('lists caregivers of every hospital or of one, never patients', async () => {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LedgerEvent } from '../src/ledger/events';
 import type { GrantEntry, PermissionEntry, RevokeEntry } from '../src/model/permission-entry';
 import { CATEGORIES } from '../src/validation/categories';
 import { createTestIdentity } from './support/certificates';
@@ -41,12 +40,7 @@ describe('Permissions.grant', () => {
       breakGlass: false,
     });
 
-    const event = world.net.lastEvent();
-    assert.equal(event.name, 'PermissionGranted');
-    const payload = event.payload as LedgerEvent<{ entry: GrantEntry }>;
-    assert.deepEqual(payload.data.entry, entry);
-    assert.equal(payload.patientId, patient.id);
-    assert.equal(payload.timestamp, world.net.nowIso);
+    world.net.assertLastEvent('PermissionGranted', patient.id);
 
     const current = await world.net.evaluate<PermissionEntry[]>(patient.identity, (ctx) =>
       world.permissions.listCurrent(ctx, patient.id),
@@ -273,9 +267,7 @@ describe('Permissions.revoke', () => {
       txId: world.net.lastTrace?.txId,
       breakGlass: false,
     });
-    const event = world.net.lastEvent();
-    assert.equal(event.name, 'PermissionRevoked');
-    assert.deepEqual((event.payload as LedgerEvent<{ entry: RevokeEntry }>).data.entry, revoke);
+    world.net.assertLastEvent('PermissionRevoked', patient.id);
 
     const current = await world.net.evaluate<PermissionEntry[]>(patient.identity, (ctx) =>
       world.permissions.listCurrent(ctx, patient.id),

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RecordListing } from '../src/model/record-listing';
-import type { LedgerEvent } from '../src/ledger/events';
 import type { RecordMetadata } from '../src/model/record-metadata';
 import { DAY, HOSPITAL_A, HOSPITAL_B, HOUR, World } from './support/world';
 
@@ -42,11 +41,7 @@ describe('Records.addRecord', () => {
       keyEnvelopeRef: 's3://ehr/envelopes/1.json',
       recordedAt: world.net.nowIso,
     });
-    const event = world.net.lastEvent();
-    assert.equal(event.name, 'RecordAdded');
-    const payload = event.payload as LedgerEvent<{ record: RecordMetadata }>;
-    assert.deepEqual(payload.data.record, record);
-    assert.equal(payload.patientId, patient.id);
+    world.net.assertLastEvent('RecordAdded', patient.id);
   });
 
   it('lets a caregiver add only with a write grant in force for that category', async () => {
@@ -156,6 +151,47 @@ describe('Records.addRecord', () => {
       `CONFLICT(storagePointer): object s3://ehr/objects/ct-1 is already registered as record ${first.recordId} with other metadata`,
     );
     await world.net.refused(patient.identity, add(HASH, '2049'), /^CONFLICT\(storagePointer\)/);
+  });
+
+  it("refuses a storage pointer another patient's record already uses, without naming him", async () => {
+    const { world, patient, caregiver } = await setup();
+    const other = await world.registerPatient(HOSPITAL_B);
+    const add =
+      (owner: { id: string }, envelopes = 's3://ehr/envelopes/ct-1') =>
+      (ctx: Parameters<typeof world.records.addRecord>[0]) =>
+        world.records.addRecord(
+          ctx,
+          owner.id,
+          'imaging',
+          's3://ehr/objects/ct-1',
+          HASH,
+          '2048',
+          'application/dicom',
+          envelopes,
+        );
+    const first = await world.net.submit<RecordMetadata>(patient.identity, add(patient));
+    // The same metadata under another patient is no retry: the object already belongs to a record.
+    const sameObject = await world.net.refused(
+      other.identity,
+      add(other),
+      /^CONFLICT\(storagePointer\)/,
+    );
+    assert.equal(
+      sameObject.message,
+      'CONFLICT(storagePointer): object s3://ehr/objects/ct-1 is already registered to another record',
+    );
+    assert.doesNotMatch(sameObject.message, new RegExp(`${patient.id}|${first.recordId}`));
+    // Nor can a caregiver the other patient lets write attach it to him.
+    await world.grant(other, caregiver, { category: 'imaging', write: true });
+    await world.net.refused(
+      caregiver.identity,
+      add(other, 's3://ehr/envelopes/other'),
+      /^CONFLICT\(storagePointer\): object s3:\/\/ehr\/objects\/ct-1 is already registered to another record$/,
+    );
+    const listing = await world.net.evaluate<RecordListing>(other.identity, (ctx) =>
+      world.records.listRecords(ctx, other.id),
+    );
+    assert.deepEqual(listing.records, []);
   });
 
   it('refuses malformed metadata, naming the argument', async () => {

@@ -7,7 +7,8 @@ import { ListObjectsV2Command, PutObjectCommand, GetObjectCommand } from '@aws-s
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeCourse } from '../../src/shared/rt/synth/course';
 import type { Category } from '../../src/shared/ledger';
-import type { RecordView } from '../../src/shared/ipc/contract';
+import type { RecordView, SharedPatientView } from '../../src/shared/ipc/contract';
+import { ViewCache } from '../../src/main/cache/view-cache';
 import { ledgerSkipReason } from '../support/ledger-network';
 import {
   CallFailed,
@@ -381,6 +382,44 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
     expect(after).toHaveLength(before.length + 1);
     expect(after[0]!.caregiver.displayName).toBe('Clara Chen');
     await A.signOut();
+  });
+
+  it('keeps a caregiver’s “shared with me” and records in step as the patient grants and revokes', async () => {
+    const { patient, oncologistB } = world.people;
+    const cache = new ViewCache(B.app.db);
+    const shared = () => cache.read<SharedPatientView[]>(oncologistB.id, 'shared')?.value;
+    const changed: string[] = [];
+    const listen = (v: { view: string; scope: string }) => changed.push(`${v.view}|${v.scope}`);
+    B.app.events.on('viewChanged', listen);
+    await B.signInAs(oncologistB);
+    expect((await B.call('listSharedWithMe')).items).toEqual([]);
+    await expect
+      .poll(() => B.app.workspace.syncLive, {
+        timeout: 20_000,
+        message: 'the caregiver’s event stream is live',
+      })
+      .toBe(true);
+
+    // The grant's event names neither him nor the patient: his sync asks the ledger again.
+    await A.signInAs(patient);
+    await A.call('grantAccess', readGrant(oncologistB.id, ['imaging'], days(7)));
+    await expect.poll(() => changed.includes('shared|'), { timeout: 20_000 }).toBe(true);
+    expect(shared()).toMatchObject([
+      { patientId: patient.id, mspId: 'HospitalAMSP', grants: [{ category: 'imaging' }] },
+    ]);
+    const visible = await B.call('listRecords', { patientId: patient.id });
+    expect(visible.records.map((r) => r.category)).toEqual(['imaging']);
+
+    // The revoke empties his "shared with me" and drops the records he had of the patient.
+    await A.call('revokeAccess', { caregiverId: oncologistB.id, categories: ['imaging'] });
+    await expect
+      .poll(() => cache.read(oncologistB.id, 'records', patient.id), { timeout: 20_000 })
+      .toBeNull();
+    await expect.poll(shared, { timeout: 20_000 }).toEqual([]);
+    expect(changed).toContain(`records|${patient.id}`);
+    B.app.events.off('viewChanged', listen);
+    await A.signOut();
+    await B.signOut();
   });
 
   it('shows the last state, as of its time, when the peer cannot be reached', async () => {

@@ -60,7 +60,7 @@ export class AccessLogContract extends EhrContract {
     await applyChange(
       ctx,
       [{ key: keys.disclosure(ctx, patient, entry.accessId), json: entry }],
-      buildEvent(ctx, EventName.recordDownloaded, patient, entry.breakGlass, { entry }),
+      buildEvent(ctx, EventName.recordDownloaded, patient),
     );
     return canonicalJson({ entry, record });
   }

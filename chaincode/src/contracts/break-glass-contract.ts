@@ -2,7 +2,7 @@ import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { EhrContract } from './ehr-contract';
 import { requireCaregiver } from '../auth/caller';
 import { loadBreakGlassPolicy, type BreakGlassPolicy } from '../config';
-import { conflict, invalidArgument, notFound } from '../errors';
+import { conflict, notFound } from '../errors';
 import { applyChange } from '../ledger/change';
 import { canonicalJson } from '../ledger/canonical-json';
 import { buildEvent, EventName } from '../ledger/events';
@@ -16,7 +16,8 @@ import {
 } from '../stores/permission-store';
 import { readUser } from '../stores/user-store';
 import { parsePatientId } from '../validation/ids';
-import { parseInteger, requireString } from '../validation/primitives';
+import { parseBreakGlassReason } from '../validation/break-glass-reason';
+import { parseInteger } from '../validation/primitives';
 
 const HOUR_MILLIS = 3_600_000;
 
@@ -29,7 +30,8 @@ export class BreakGlassContract extends EhrContract {
 
   /**
    * A caregiver opens emergency read access to all of a patient's records for durationHours
-   * (1 to the deployment's maximum), giving a written reason. The session is appended to the
+   * (1 to the deployment's maximum), giving a written reason in words
+   * (validation/break-glass-reason.ts). The session is appended to the
    * patient's permission history, flagged, and announced by an event the patient's views
    * surface. It cannot be extended: when it ends, a new one needs a new reason.
    */
@@ -42,7 +44,7 @@ export class BreakGlassContract extends EhrContract {
     durationHours: string,
   ): Promise<string> {
     const patient = parsePatientId('patientId', patientId);
-    const text = this.parseReason(reason);
+    const text = parseBreakGlassReason('reason', reason, this.policy);
     const hours = parseInteger('durationHours', durationHours, 1, this.policy.maxHours);
     const now = txTimeMillis(ctx);
 
@@ -75,11 +77,7 @@ export class BreakGlassContract extends EhrContract {
       breakGlass: true,
     };
     const writes = [...appendEntryWrites(ctx, entry), ...breakGlassPointerWrites(ctx, entry)];
-    await applyChange(
-      ctx,
-      writes,
-      buildEvent(ctx, EventName.breakGlassOpened, patient, true, { entry }),
-    );
+    await applyChange(ctx, writes, buildEvent(ctx, EventName.breakGlassOpened, patient));
     return canonicalJson(entry);
   }
 
@@ -88,25 +86,5 @@ export class BreakGlassContract extends EhrContract {
   @Returns('string')
   async getPolicy(_ctx: Context): Promise<string> {
     return canonicalJson({ ...this.policy });
-  }
-
-  private parseReason(reason: unknown): string {
-    const text = requireString('reason', reason).trim();
-    if (text.length < this.policy.minReasonLength) {
-      throw invalidArgument(
-        'reason',
-        `must explain the emergency in at least ${this.policy.minReasonLength} characters; got ${text.length}`,
-      );
-    }
-    if (text.length > this.policy.maxReasonLength) {
-      throw invalidArgument(
-        'reason',
-        `must be at most ${this.policy.maxReasonLength} characters; got ${text.length}`,
-      );
-    }
-    if (/\p{Cc}/u.test(text.replace(/\r?\n/g, ' '))) {
-      throw invalidArgument('reason', 'must not contain control characters other than line breaks');
-    }
-    return text;
   }
 }

@@ -1,14 +1,15 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { EhrContract } from './ehr-contract';
 import { requireAdminOf } from '../auth/caller';
-import { conflict, invalidArgument, notFound } from '../errors';
+import { conflict, forbidden, invalidArgument, notFound } from '../errors';
 import { applyChange } from '../ledger/change';
 import { canonicalJson } from '../ledger/canonical-json';
 import { buildEvent, EventName } from '../ledger/events';
 import { KeyType, keys } from '../ledger/keys';
 import { exists, readRange, readText } from '../ledger/state';
-import { txTimeIso } from '../ledger/tx-time';
+import { txTimeIso, txTimeMillis } from '../ledger/tx-time';
 import type { DirectoryUser } from '../model/user';
+import { mayReadPatientEntry } from '../policy/directory-access';
 import { readUser } from '../stores/user-store';
 import {
   parseAnyUserId,
@@ -16,6 +17,7 @@ import {
   parseRole,
   parseSha256Hex,
   parseUserId,
+  USER_ID_PREFIX,
 } from '../validation/ids';
 import { parseDisplayText, requireString } from '../validation/primitives';
 import { parseEncryptionPublicKey } from '../validation/public-key';
@@ -92,20 +94,29 @@ export class DirectoryContract extends EhrContract {
         ? [{ key: keys.caregiverByHospital(ctx, user.mspId, user.userId), text: user.userId }]
         : []),
     ];
-    await applyChange(
-      ctx,
-      writes,
-      buildEvent(ctx, EventName.userRegistered, null, false, { user }),
-    );
+    await applyChange(ctx, writes, buildEvent(ctx, EventName.userRegistered, null));
     return canonicalJson(user);
   }
 
-  /** One user by id, e.g. to fetch a caregiver's or patient's public encryption key. */
+  /**
+   * One user by id, e.g. to fetch a caregiver's or patient's public encryption key.
+   * Caregivers and admins are answered to every channel member; a patient only to those
+   * policy/directory-access.ts names, and to anyone else it is refused the same whether the
+   * pseudonym exists or not.
+   */
   @Transaction(false)
   @Returns('string')
   async getUser(ctx: Context, userId: string): Promise<string> {
     const id = parseAnyUserId('userId', userId);
     const user = await readUser(ctx, id);
+    if (id.startsWith(USER_ID_PREFIX.patient)) {
+      if (!user || !(await mayReadPatientEntry(ctx, user, txTimeMillis(ctx)))) {
+        throw forbidden(
+          'patient-directory-entry',
+          `the directory entry of patient ${id} is only for the patient, administrators of his hospital and caregivers he has granted`,
+        );
+      }
+    }
     if (!user) throw notFound('userId', `no user ${id} in the directory`);
     return canonicalJson(user);
   }

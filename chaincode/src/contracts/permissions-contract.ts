@@ -92,11 +92,7 @@ export class PermissionsContract extends EhrContract {
       breakGlass: false,
     };
     const writes = [...appendEntryWrites(ctx, entry), ...categoryPointerWrites(ctx, entry)];
-    await applyChange(
-      ctx,
-      writes,
-      buildEvent(ctx, EventName.permissionGranted, patient, false, { entry }),
-    );
+    await applyChange(ctx, writes, buildEvent(ctx, EventName.permissionGranted, patient));
     return canonicalJson(entry);
   }
 
@@ -143,11 +139,7 @@ export class PermissionsContract extends EhrContract {
       breakGlass: false,
     };
     const writes = [...appendEntryWrites(ctx, entry), ...categoryPointerWrites(ctx, entry)];
-    await applyChange(
-      ctx,
-      writes,
-      buildEvent(ctx, EventName.permissionRevoked, patient, false, { entry }),
-    );
+    await applyChange(ctx, writes, buildEvent(ctx, EventName.permissionRevoked, patient));
     return canonicalJson(entry);
   }
 

@@ -11,8 +11,12 @@ import type { RecordMetadata } from '../model/record-metadata';
 import type { RecordListing } from '../model/record-listing';
 import type { DirectoryUser } from '../model/user';
 import { breakGlassInForce, findWriteGrant, readableCategories } from '../policy/caregiver-access';
-import { readText } from '../ledger/state';
-import { readPatientRecords, readRecord } from '../stores/record-store';
+import {
+  readObjectOwner,
+  readPatientRecords,
+  readRecord,
+  type ObjectOwner,
+} from '../stores/record-store';
 import { parseCategory, type Category } from '../validation/categories';
 import { parsePatientId, parseSha256Hex } from '../validation/ids';
 import { parseContentType, parseObjectUri, parseSizeBytes } from '../validation/record-fields';
@@ -28,10 +32,10 @@ export class RecordsContract extends EhrContract {
    * the transaction: the patient himself, or a caregiver with a write grant in force for the
    * category. Break-glass never allows writing.
    *
-   * One stored object is one record: adding a pointer that is already registered with the
-   * same metadata by the same uploader returns that record and writes nothing (a client that
-   * lost the answer to its first submit can safely send it again); with different metadata
-   * it is refused.
+   * One stored object is one record, across all patients: adding a pointer that is already
+   * registered for this patient with the same metadata by the same uploader returns that
+   * record and writes nothing (a client that lost the answer to its first submit can safely
+   * send it again); with different metadata, or for another patient, it is refused.
    */
   @Transaction()
   @Returns('string')
@@ -57,10 +61,16 @@ export class RecordsContract extends EhrContract {
     const caller = await identifyCaller(ctx);
     await requireWriteAccess(ctx, caller, patient, parsedCategory, now);
 
-    const pointerKey = keys.recordByPointer(ctx, patient, pointer);
-    const existingId = await readText(ctx, pointerKey);
-    if (existingId !== null) {
-      const existing = await readRecord(ctx, patient, existingId);
+    const owner = await readObjectOwner(ctx, pointer);
+    if (owner !== null) {
+      // Another patient's object: say only that it is taken, never whose it is.
+      if (owner.patientId !== patient) {
+        throw conflict(
+          'storagePointer',
+          `object ${pointer} is already registered to another record`,
+        );
+      }
+      const existing = await readRecord(ctx, patient, owner.recordId);
       const same =
         existing !== null &&
         existing.category === parsedCategory &&
@@ -72,7 +82,7 @@ export class RecordsContract extends EhrContract {
       if (same) return canonicalJson(existing);
       throw conflict(
         'storagePointer',
-        `object ${pointer} is already registered as record ${existingId} with other metadata`,
+        `object ${pointer} is already registered as record ${owner.recordId} with other metadata`,
       );
     }
 
@@ -93,9 +103,12 @@ export class RecordsContract extends EhrContract {
       ctx,
       [
         { key: keys.record(ctx, patient, record.recordId), json: record },
-        { key: pointerKey, text: record.recordId },
+        {
+          key: keys.recordByObject(ctx, pointer),
+          json: { patientId: patient, recordId: record.recordId } satisfies ObjectOwner,
+        },
       ],
-      buildEvent(ctx, EventName.recordAdded, patient, false, { record }),
+      buildEvent(ctx, EventName.recordAdded, patient),
     );
     return canonicalJson(record);
   }

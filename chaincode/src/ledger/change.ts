@@ -10,10 +10,10 @@ export type StateWrite = { key: string; json: unknown } | { key: string; text: s
  * builds its complete change; only then does it call applyChange, so a refused call writes
  * nothing and every successful one emits its single event.
  */
-export async function applyChange<D>(
+export async function applyChange(
   ctx: Context,
   writes: readonly StateWrite[],
-  event: LedgerEvent<D>,
+  event: LedgerEvent,
 ): Promise<void> {
   const encoded = writes.map((write) => ({
     key: write.key,

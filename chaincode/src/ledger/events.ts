@@ -1,11 +1,14 @@
 import type { Context } from 'fabric-contract-api';
-import { txTimeIso } from './tx-time';
+import { patientTag } from './patient-tag';
 
 /**
  * Fabric keeps one chaincode event per transaction (a second setEvent replaces the first),
  * and every transaction here changes exactly one thing, so each emits exactly one event.
- * Its payload carries the complete stored object(s), so a client cache applies it without
- * another query.
+ *
+ * Every channel member can listen, so an event says only that something changed and for
+ * which patient, as an opaque tag: never who did it, his department, a reason or the
+ * pseudonym. Clients use it as a trigger and ask the queries, which decide what each caller
+ * may see. (Version 1 carried the whole stored object and the pseudonym.)
  */
 export const EventName = {
   userRegistered: 'UserRegistered',
@@ -18,35 +21,22 @@ export const EventName = {
 
 export type EventName = (typeof EventName)[keyof typeof EventName];
 
-export const EVENT_SCHEMA_VERSION = 1;
+export const EVENT_SCHEMA_VERSION = 2;
 
-export interface LedgerEvent<D> {
+export interface LedgerEvent {
   type: EventName;
   schemaVersion: typeof EVENT_SCHEMA_VERSION;
   txId: string;
-  /** Transaction timestamp. */
-  timestamp: string;
-  /** The patient whose data changed, so a patient's view can filter; null for directory events. */
-  patientId: string | null;
-  /** Whether the change was made under break-glass, so every view can flag it. */
-  breakGlass: boolean;
-  data: D;
+  /** patientTag() of the patient whose data changed; null for directory events, which
+   *  name nobody, so the stream cannot be used to list patients. */
+  patientTag: string | null;
 }
 
-export function buildEvent<D>(
-  ctx: Context,
-  type: EventName,
-  patientId: string | null,
-  breakGlass: boolean,
-  data: D,
-): LedgerEvent<D> {
+export function buildEvent(ctx: Context, type: EventName, patientId: string | null): LedgerEvent {
   return {
     type,
     schemaVersion: EVENT_SCHEMA_VERSION,
     txId: ctx.stub.getTxID(),
-    timestamp: txTimeIso(ctx),
-    patientId,
-    breakGlass,
-    data,
+    patientTag: patientId === null ? null : patientTag(patientId),
   };
 }

@@ -28,9 +28,12 @@ export const KeyType = {
   record: 'record',
   /** [patientId, accessId] → AccessEntry: the accounting of disclosures */
   disclosure: 'disclosure',
-  /** [patientId, storagePointer] → recordId: one record per stored object, so a resubmitted
-   *  add (the client could not tell whether the first one committed) adds nothing twice */
-  recordByPointer: 'record-by-pointer',
+  /** [storagePointer] → RecordOwner: one record per stored object across every patient, so
+   *  a resubmitted add (the client could not tell whether the first one committed) adds
+   *  nothing twice, and nobody can attach another patient's object to a record of his.
+   *  (Version 1 used 'record-by-pointer' under [patientId, storagePointer]: unique per
+   *  patient only.) */
+  recordByObject: 'record-by-object',
 } as const;
 
 /** Fixed width keeps the lexical order of log keys equal to their numeric order. */
@@ -65,6 +68,6 @@ export const keys = {
     ctx.stub.createCompositeKey(KeyType.record, [patientId, recordId]),
   disclosure: (ctx: Context, patientId: string, accessId: string) =>
     ctx.stub.createCompositeKey(KeyType.disclosure, [patientId, accessId]),
-  recordByPointer: (ctx: Context, patientId: string, storagePointer: string) =>
-    ctx.stub.createCompositeKey(KeyType.recordByPointer, [patientId, storagePointer]),
+  recordByObject: (ctx: Context, storagePointer: string) =>
+    ctx.stub.createCompositeKey(KeyType.recordByObject, [storagePointer]),
 };

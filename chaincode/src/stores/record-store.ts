@@ -10,6 +10,16 @@ function byTimeThenId<T>(time: (item: T) => string, id: (item: T) => string) {
     Date.parse(time(a)) - Date.parse(time(b)) || (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0);
 }
 
+/** Which record a stored object belongs to: the value of its record-by-object index entry. */
+export interface ObjectOwner {
+  patientId: string;
+  recordId: string;
+}
+
+export function readObjectOwner(ctx: Context, storagePointer: string): Promise<ObjectOwner | null> {
+  return readJson<ObjectOwner>(ctx, keys.recordByObject(ctx, storagePointer));
+}
+
 export function readRecord(
   ctx: Context,
   patientId: string,

@@ -12,6 +12,10 @@ import {
 
 type Call = (ctx: Context) => Promise<string>;
 
+/** The patient tag as the README defines it, computed here rather than by the code under test. */
+export const patientTagOf = (patientId: string): string =>
+  createHash('sha256').update(`action-ehr/patient-tag/v1:${patientId}`, 'utf8').digest('hex');
+
 /**
  * Runs contract calls as transactions against one in-memory ledger, with a clock the test
  * moves. submit commits what a successful call wrote; evaluate is a query and must write
@@ -99,6 +103,21 @@ export class TestNetwork {
     assert.deepEqual(this.ledger.snapshot(), before);
     assert.equal(this.ledger.events.length, eventsBefore);
     return error;
+  }
+
+  /**
+   * The last committed event is `name`, about this patient (null: about nobody), and says
+   * nothing more than its kind, its transaction and the patient's tag.
+   */
+  assertLastEvent(name: string, patientId: string | null): void {
+    const event = this.lastEvent();
+    assert.equal(event.name, name);
+    assert.deepEqual(event.payload, {
+      type: name,
+      schemaVersion: 2,
+      txId: event.txId,
+      patientTag: patientId === null ? null : patientTagOf(patientId),
+    });
   }
 
   lastEvent(): { txId: string; name: string; payload: unknown } {

@@ -52,7 +52,7 @@ export class World {
     return new World(
       await createTestIdentity('admin.hospital-a', HOSPITAL_A, { role: 'admin' }),
       await createTestIdentity('admin.hospital-b', HOSPITAL_B, { role: 'admin' }),
-      { maxHours: 4, minReasonLength: 20, maxReasonLength: 1000, ...policy },
+      { maxHours: 4, minReasonLength: 20, maxReasonLength: 1000, minReasonWords: 3, ...policy },
     );
   }
 
@@ -60,8 +60,7 @@ export class World {
     return mspId === HOSPITAL_A ? this.adminA : this.adminB;
   }
 
-  async registerPatient(mspId = HOSPITAL_A): Promise<RegisteredUser> {
-    const id = randomId('pat-');
+  async registerPatient(mspId = HOSPITAL_A, id = randomId('pat-')): Promise<RegisteredUser> {
     const identity = await createTestIdentity(`patient-card-${id.slice(4, 12)}`, mspId);
     const user = await this.net.submit<DirectoryUser>(this.adminOf(mspId), (ctx) =>
       this.directory.registerUser(

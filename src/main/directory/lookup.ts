@@ -41,8 +41,21 @@ export class DirectoryLookup {
     return found;
   }
 
+  /**
+   * The entry if this user may read it: like user(), and null too when the ledger refuses
+   * (a patient's entry is only for him, his hospital's admins and caregivers he granted, so
+   * a grant ending between two queries makes his entry unreadable).
+   */
+  visibleUser(id: string): Promise<DirectoryUser | null> {
+    return this.user(id).catch((error: unknown) => {
+      if (error instanceof LedgerError && error.code === 'FORBIDDEN') return null;
+      throw error;
+    });
+  }
+
+  /** How to name `id` on a screen; an entry this user may not read shows as the id. */
   async person(id: string): Promise<PersonSummary> {
-    const user = await this.user(id);
+    const user = await this.visibleUser(id);
     return user
       ? summarise(user)
       : { id, role: 'unknown', displayName: id, department: null, mspId: null };

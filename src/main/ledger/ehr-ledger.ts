@@ -168,8 +168,11 @@ export class EhrLedger {
   }
 
   getPolicy() {
-    return this.evaluate<{ maxHours: number; minReasonLength: number; maxReasonLength: number }>(
-      'BreakGlass:getPolicy',
-    );
+    return this.evaluate<{
+      maxHours: number;
+      minReasonLength: number;
+      maxReasonLength: number;
+      minReasonWords: number;
+    }>('BreakGlass:getPolicy');
   }
 }

@@ -4,25 +4,37 @@
 // a crash it could point past an event we never stored, or before one we did.)
 import type { ChaincodeEvent, Checkpoint, Network } from '@hyperledger/fabric-gateway';
 import type { Db } from '../cache/database';
+import { patientTag } from './patient-tag';
 
+/**
+ * What a chaincode event says (schema 2, chaincode/README.md "Events"): its kind and whose
+ * data changed, as the patient's tag — never what changed or who changed it. The cache
+ * re-queries to learn that.
+ */
 export interface LedgerEventPayload {
   type: string;
   txId: string;
-  timestamp: string;
-  patientId?: string | null;
-  breakGlass?: boolean;
-  data: unknown;
+  /** patientTag() of the patient concerned; null for directory events. */
+  patientTag: string | null;
 }
 
 export interface AppliedEvent {
   txId: string;
   blockNumber: bigint;
   type: string;
-  patientId: string | null;
+  patientTag: string | null;
 }
 
 export function payloadOf(event: ChaincodeEvent): LedgerEventPayload {
-  return JSON.parse(Buffer.from(event.payload).toString('utf8')) as LedgerEventPayload;
+  const raw = JSON.parse(Buffer.from(event.payload).toString('utf8')) as {
+    type: string;
+    txId: string;
+    patientTag?: string | null;
+    /** Schema 1, in blocks written before the chaincode's schema 2. */
+    patientId?: string | null;
+  };
+  const tag = raw.patientTag ?? (raw.patientId ? patientTag(raw.patientId) : null);
+  return { type: raw.type, txId: raw.txId, patientTag: tag };
 }
 
 export class EventCache {
@@ -53,7 +65,7 @@ export class EventCache {
       txId: event.transactionId,
       blockNumber: event.blockNumber,
       type: event.eventName,
-      patientId: payload.patientId ?? null,
+      patientTag: payload.patientTag,
     };
     this.db.transaction(() => {
       this.db

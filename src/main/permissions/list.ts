@@ -48,7 +48,7 @@ export async function listSharedWithMe(
     const views = [...byPatient.values()];
     await Promise.all(
       views.map(async (v) => {
-        v.mspId = (await directory.user(v.patientId))?.mspId ?? null;
+        v.mspId = (await directory.visibleUser(v.patientId))?.mspId ?? null;
       }),
     );
     return views;

@@ -1,9 +1,9 @@
 // Keeps the signed-in user's cached views in step with the ledger. The chaincode's event
-// stream is only a trigger: an event says what changed, and the views it touches that this
-// user has open are asked again through the chaincode's own queries (the query is the
-// truth, and it returns only what this user may see). Other patients' events advance the
-// checkpoint and leave nothing behind. Resumes from a checkpoint kept in SQLite, written in
-// the same transaction as the refreshed views.
+// stream is only a trigger: an event says what kind of change happened for which patient
+// (by tag), and the views it may touch that this user has open are asked again through the
+// chaincode's own queries (the query is the truth, and it returns only what this user may
+// see). Other patients' events advance the checkpoint and leave nothing behind. Resumes
+// from a checkpoint kept in SQLite, written in the same transaction as the refreshed views.
 import type { ChaincodeEvent } from '@hyperledger/fabric-gateway';
 import type { ViewName } from '../../shared/ipc/contract';
 import type { Db } from '../cache/database';
@@ -15,6 +15,7 @@ import {
   type LedgerEventPayload,
 } from '../ledger/event-sync';
 import { CHAINCODE_NAME } from '../ledger/names';
+import { patientTag } from '../ledger/patient-tag';
 import type { CachedViews } from '../app/views';
 import type { Workspace } from '../app/workspace';
 import { fetcherFor } from '../app/view-fetchers';
@@ -24,41 +25,39 @@ export interface ViewSync {
   stop(forget: boolean): void;
 }
 
-interface Touched {
+export interface Touched {
   view: ViewName;
   scope: string;
 }
 
-/** The views of `userId` an event may have changed. */
+const PATIENT_VIEWS: ReadonlySet<ViewName> = new Set(['records', 'grants', 'history']);
+
+/**
+ * Which of `cached` (the views `user` has in the cache) an event may have changed. Events
+ * name no caregiver and name the patient only by his tag (ledger/patient-tag.ts), so a view
+ * about a patient matches when its patient's tag does, and a caregiver cannot tell whether a
+ * permission event is his: his "shared with me" asks again on every one (one query, and only
+ * the query knows), and the records he shows of that patient too.
+ */
 export function touchedViews(
   user: { id: string; role: string },
   event: LedgerEventPayload,
+  cached: readonly Touched[],
 ): Touched[] {
-  if (event.type === 'UserRegistered') return [{ view: 'caregivers', scope: '' }];
-  const patientId = event.patientId ?? '';
+  const about = (patientId: string) =>
+    event.patientTag !== null && patientTag(patientId) === event.patientTag;
+  if (event.type === 'UserRegistered') return cached.filter((v) => v.view === 'caregivers');
   if (user.role === 'patient') {
-    return patientId === user.id
-      ? [
-          { view: 'records', scope: user.id },
-          { view: 'grants', scope: '' },
-          { view: 'history', scope: '' },
-        ]
-      : [];
+    return about(user.id) ? cached.filter((v) => PATIENT_VIEWS.has(v.view)) : [];
   }
-  const entry = (event.data as { entry?: { caregiverId?: string } } | null)?.entry;
-  const mine = entry?.caregiverId === user.id;
+  const recordsOfPatient = (v: Touched) => v.view === 'records' && about(v.scope);
   switch (event.type) {
     case 'PermissionGranted':
     case 'PermissionRevoked':
+      return cached.filter((v) => v.view === 'shared' || recordsOfPatient(v));
     case 'BreakGlassOpened':
-      return mine
-        ? [
-            { view: 'shared', scope: '' },
-            { view: 'records', scope: patientId },
-          ]
-        : [];
     case 'RecordAdded':
-      return [{ view: 'records', scope: patientId }];
+      return cached.filter(recordsOfPatient);
     default:
       return [];
   }
@@ -82,10 +81,8 @@ export function startViewSync(workspace: Workspace, deps: ViewSyncDeps): ViewSyn
   let live = false;
 
   const refresh = async (event: ChaincodeEvent) => {
-    const cached = new Set(deps.views.cachedViews(owner).map((v) => `${v.view}|${v.scope}`));
-    const touched = touchedViews(services.user, payloadOf(event)).filter((t) =>
-      cached.has(`${t.view}|${t.scope}`),
-    );
+    const cached = deps.views.cachedViews(owner);
+    const touched = touchedViews(services.user, payloadOf(event), cached);
     if (touched.length === 0) return null;
     const writes = await Promise.all(
       touched.map((t) =>
