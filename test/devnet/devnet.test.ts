@@ -5,7 +5,6 @@
 // The network is started with this worker's pid as owner: if the test process dies, the devnet's
 // watchdog stops every server within a second or two; a normal end stops them in afterAll.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +25,7 @@ import {
   up,
 } from '../../scripts/devnet/network.ts';
 import { managedNames } from '../../scripts/devnet/proc.ts';
+import { reservePortBlock, type PortBlock } from '../support/port-blocks';
 
 const bins = locateBinaries();
 const chaincodeServer = join(
@@ -43,35 +43,18 @@ if (skipReason) console.warn(`[devnet smoke test] skipped: ${skipReason}`);
 
 const UP_BUDGET_MS = 240_000;
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolvePromise) => {
-    const srv = createServer();
-    srv.once('error', () => resolvePromise(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolvePromise(true)));
-  });
-}
-
-/** A base port whose whole block is free right now (the default 17000 block may be a dev network). */
-async function freeBasePort(): Promise<number> {
-  const offsets = Object.values(defaultPortOffsets(1));
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + ((process.pid + attempt * 7919) % 400) * 100;
-    const free = await Promise.all(offsets.map((o) => portFree(base + o)));
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error('no free block of ports found between 20000 and 60000');
-}
-
 describe.skipIf(skipReason !== undefined)('devnet (real Fabric network on loopback)', () => {
   let cfg: DevnetConfig;
   let stateDir: string;
+  let ports: PortBlock | undefined;
   const lines: string[] = [];
 
   beforeAll(async () => {
     stateDir = mkdtempSync(join(tmpdir(), 'ehr-devnet-'));
+    ports = await reservePortBlock(Object.values(defaultPortOffsets(1)));
     cfg = resolveConfig({
       stateDir,
-      basePort: await freeBasePort(),
+      basePort: ports.base,
       orderers: 1,
       waitMs: 60_000,
       log: (line) => lines.push(line),
@@ -95,6 +78,7 @@ describe.skipIf(skipReason !== undefined)('devnet (real Fabric network on loopba
       expect(managedNames(cfg)).toEqual([]);
     } finally {
       rmSync(stateDir, { recursive: true, force: true });
+      ports?.release();
     }
   }, 60_000);
 

@@ -3,7 +3,6 @@
 // identities enrolled at the hospital CAs and gateway connections to each hospital's peer.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
@@ -25,6 +24,7 @@ import {
 import { certificateFacts, pemToDer } from '../../src/main/keystore/certificate';
 import { EhrLedger } from '../../src/main/ledger/ehr-ledger';
 import { registerAtCa } from '../../scripts/demo/people';
+import { reservePortBlock } from './port-blocks';
 
 export function ledgerSkipReason(): string | undefined {
   const bins = locateBinaries();
@@ -36,24 +36,15 @@ export function ledgerSkipReason(): string | undefined {
   return undefined;
 }
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
-}
-
-/** A base port whose whole block is free now (17000 may be a developer's own network). */
-export async function freeBasePort(orderers: 1 | 3): Promise<number> {
-  const offsets = Object.values(defaultPortOffsets(orderers));
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base =
-      20_000 + ((process.pid * 13 + attempt * 7919 + Math.floor(Math.random() * 97)) % 400) * 100;
-    const free = await Promise.all(offsets.map((o) => portFree(base + o)));
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error('no free block of ports between 20000 and 60000');
+/** The last lines of each process log: the state folder is wiped with the network. */
+function logTails(logDir: string): string {
+  if (!existsSync(logDir)) return '';
+  return readdirSync(logDir)
+    .map((name) => {
+      const lines = readFileSync(join(logDir, name), 'utf8').trimEnd().split('\n');
+      return `--- ${name}\n${lines.slice(-15).join('\n')}`;
+    })
+    .join('\n');
 }
 
 export type OrgIndex = 0 | 1;
@@ -90,9 +81,10 @@ export interface TestLedgerNetwork {
 export async function startLedgerNetwork(orderers: 1 | 3 = 1): Promise<TestLedgerNetwork> {
   const stateDir = mkdtempSync(join(tmpdir(), 'ehr-ledger-'));
   const lines: string[] = [];
+  const ports = await reservePortBlock(Object.values(defaultPortOffsets(orderers)));
   const cfg = resolveConfig({
     stateDir,
-    basePort: await freeBasePort(orderers),
+    basePort: ports.base,
     orderers,
     waitMs: 90_000,
     log: (line) => lines.push(line),
@@ -100,7 +92,9 @@ export async function startLedgerNetwork(orderers: 1 | 3 = 1): Promise<TestLedge
   try {
     await up(cfg, { build: false, ownerPid: process.pid, wipeWithOwner: true });
   } catch (error) {
-    console.error(`network up failed:\n${lines.join('\n')}`);
+    console.error(`network up failed:\n${lines.join('\n')}\n${logTails(cfg.logDir)}`);
+    await down(cfg).catch(() => undefined);
+    ports.release();
     throw error;
   }
   const caClient = join(locateBinaries().caBin, 'fabric-ca-client');
@@ -179,6 +173,7 @@ export async function startLedgerNetwork(orderers: 1 | 3 = 1): Promise<TestLedge
       for (const c of connections) c.close();
       await down(cfg);
       rmSync(stateDir, { recursive: true, force: true });
+      ports.release();
     },
   };
   return network;
