@@ -259,6 +259,15 @@ export function parserKey(keyword: Keyword): string {
   return 'x' + tagOf(keyword).toString(16).padStart(8, '0');
 }
 
+const KEYWORD_BY_PARSER_KEY = new Map(
+  (Object.keys(DICTIONARY) as Keyword[]).map((keyword) => [parserKey(keyword), keyword]),
+);
+
+/** The keyword of a dicom-parser key, when the attribute is one we know. */
+export function keywordOfParserKey(key: string): Keyword | undefined {
+  return KEYWORD_BY_PARSER_KEY.get(key);
+}
+
 /** "(3004,000E) DoseGridScaling" — how errors name an attribute. */
 export function describeTag(keyword: Keyword): string {
   const hex = tagOf(keyword).toString(16).toUpperCase().padStart(8, '0');

@@ -6,6 +6,7 @@
 import { dicomParser, type DataSet } from './dicom-parser';
 import { TRANSFER_SYNTAX, describeTag } from '../dictionary';
 import { RtError } from '../errors';
+import { findDamage } from './damage';
 import { DicomReader } from './reader';
 
 export interface OpenedDicom {
@@ -102,5 +103,16 @@ export function openDicom(bytes: Uint8Array, file: string): OpenedDicom {
     );
   if (transferSyntaxUid === TRANSFER_SYNTAX.deflatedExplicitLittle)
     throw new RtError('UNSUPPORTED', 'deflated transfer syntax is not supported', file);
-  return { reader: new DicomReader(dataSet, file), transferSyntaxUid, part10 };
+  if (!/^\d+(\.\d+)*$/.test(transferSyntaxUid))
+    throw new RtError(
+      'BAD_VALUE',
+      `${describeTag('TransferSyntaxUID')}: ${JSON.stringify(transferSyntaxUid.slice(0, 70))} is not a valid UID`,
+      file,
+      describeTag('TransferSyntaxUID'),
+    );
+  return {
+    reader: new DicomReader(dataSet, file, '', findDamage(dataSet)),
+    transferSyntaxUid,
+    part10,
+  };
 }
