@@ -30,6 +30,13 @@ export type Vr =
   | 'US'
   | 'UT';
 
+/** Every VR of PS3.5 6.2: a file declaring another one is damaged. */
+export const KNOWN_VRS: ReadonlySet<string> = new Set(
+  'AE AS AT CS DA DS DT FD FL IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV'.split(
+    ' ',
+  ),
+);
+
 /** keyword → [tag as 0xGGGGEEEE, VR the standard gives it]. */
 export const DICTIONARY = {
   FileMetaInformationGroupLength: [0x00020000, 'UL'],

@@ -1,13 +1,13 @@
 // Structural damage dicom-parser reads past without a word. One wrong length makes it read
 // on from the wrong place: a non-sequence element of undefined length (0xFFFFFFFF)
 // swallows the rest of the file as its value; a length a few bytes off turns the next
-// header into garbage, seen as tags out of order, odd lengths, VRs that do not exist, or
-// elements that run past their item. Each finding becomes a warning on the object, and
-// the elements concerned are marked so the reader treats them as unreadable, never as
-// values: a required one then fails the object, an optional one is reported lost.
+// header into garbage, seen as tags out of order, VRs that do not exist, or elements that
+// run past their item. Each finding becomes a warning on the object, and the elements
+// concerned are marked so the reader treats them as unreadable, never as values: a
+// required one then fails the object, an optional one is reported lost.
 
 import type { DataSet, Element } from './dicom-parser';
-import { keywordOfParserKey } from '../dictionary';
+import { KNOWN_VRS, keywordOfParserKey } from '../dictionary';
 
 export interface Damage {
   /** Elements (and sequence items) whose value cannot be trusted, with the reason. */
@@ -15,12 +15,6 @@ export interface Damage {
   /** One sentence per finding, naming the element and where it sits. */
   warnings: string[];
 }
-
-const KNOWN_VRS = new Set(
-  'AE AS AT CS DA DS DT FD FL IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV'.split(
-    ' ',
-  ),
-);
 
 function describe(key: string): string {
   const hex = key.slice(1).toUpperCase();
@@ -32,7 +26,10 @@ function label(key: string): string {
   return keywordOfParserKey(key) ?? describe(key);
 }
 
-/** Why this element's own header is impossible, if it is. */
+/**
+ * Why this element's own header is impossible, if it is. (Odd lengths are not among the
+ * reasons: real exports have them, and the parser still reads such files correctly.)
+ */
 function headerFault(element: Element): string | undefined {
   if (element.hadUndefinedLength)
     return element.items !== undefined || element.encapsulatedPixelData
@@ -40,8 +37,11 @@ function headerFault(element: Element): string | undefined {
       : 'has an undefined length (0xFFFFFFFF), which only a sequence may have';
   if (element.vr !== undefined && !KNOWN_VRS.has(element.vr))
     return `declares VR ${JSON.stringify(element.vr)}, which does not exist`;
-  if (element.length % 2 !== 0) return `has an odd length (${element.length})`;
   return undefined;
+}
+
+function nameOf(element: Element, where: string): string {
+  return `${describe(element.tag)}${where}`;
 }
 
 /** Marks this element and every later one of the data set as read from the wrong bytes. */
@@ -72,22 +72,21 @@ function inspect(dataSet: DataSet, path: string, end: number, out: Damage): bool
   for (let i = 0; i < elements.length; i++) {
     const element = elements[i] as Element;
     const previous = elements[i - 1];
-    const name = `${describe(element.tag)}${where}`;
     if (previous && element.tag <= previous.tag) {
       // The element before an out-of-order one probably has the wrong length itself.
-      markFrom(elements, i - 1, name, out);
+      markFrom(elements, i - 1, nameOf(element, where), out);
       out.warnings.push(
-        `${name}: attributes out of order, so a length before it is damaged; ${label(previous.tag)} and every attribute after it${where} could not be read`,
+        `${nameOf(element, where)}: attributes out of order, so a length before it is damaged; ${label(previous.tag)} and every attribute after it${where} could not be read`,
       );
       return true;
     }
     const fault = elementFault(element, end);
     if (fault) {
-      markFrom(elements, i, name, out);
+      markFrom(elements, i, nameOf(element, where), out);
       out.warnings.push(
         element.hadUndefinedLength && !element.items
-          ? `${name} ${fault}: the ${fileEnd - element.dataOffset} bytes after it were swallowed as its value, so every attribute after it is lost`
-          : `${name} ${fault}: it and every attribute after it${where} could not be read`,
+          ? `${nameOf(element, where)} ${fault}: the ${fileEnd - element.dataOffset} bytes after it were swallowed as its value, so every attribute after it is lost`
+          : `${nameOf(element, where)} ${fault}: it and every attribute after it${where} could not be read`,
       );
       return true;
     }
@@ -100,8 +99,8 @@ function inspect(dataSet: DataSet, path: string, end: number, out: Damage): bool
       if (inspect(item.dataSet, itemPath, Math.min(itemEnd, end), out)) {
         // dicom-parser does not seek to an item's end: later items and elements were read
         // from wherever the damage left it.
-        markFrom(items, index + 1, name, out);
-        markFrom(elements, i + 1, name, out);
+        markFrom(items, index + 1, nameOf(element, where), out);
+        markFrom(elements, i + 1, nameOf(element, where), out);
         return true;
       }
     }

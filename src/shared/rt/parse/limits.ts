@@ -36,7 +36,7 @@ const spacing: Limit = {
   minOpen: true,
   maxOpen: true,
   unit: 'mm',
-  what: 'a spacing (more than 0, less than 1 m)',
+  what: 'a spacing',
 };
 const dose: Limit = { min: 0, max: MAX_DOSE_GY, unit: 'Gy', what: 'a dose' };
 const meterset: Limit = { min: 0, max: 1e6, unit: 'MU', what: 'a meterset' };
@@ -47,7 +47,8 @@ export const LIMITS: Partial<Record<Keyword, Limit>> = {
   ContourData: coordinate,
   GridFrameOffsetVector: coordinate,
   IsocenterPosition: coordinate,
-  ImageOrientationPatient: { min: -1, max: 1, unit: '', what: 'a direction cosine' },
+  // Cosines a rounding above 1 occur in real files; the unit-vector check is stricter.
+  ImageOrientationPatient: { min: -1.001, max: 1.001, unit: '', what: 'a direction cosine' },
   PixelSpacing: spacing,
   SliceThickness: { ...spacing, minOpen: false },
   Rows: { min: 1, max: 65535, unit: '', what: 'a row count' },
@@ -62,7 +63,7 @@ export const LIMITS: Partial<Record<Keyword, Limit>> = {
     max: MAX_DOSE_GY,
     minOpen: true,
     unit: '',
-    what: 'a dose scaling (positive, at most the largest dose)',
+    what: 'a dose scaling',
   },
   TargetPrescriptionDose: dose,
   DeliveryMaximumDose: dose,
@@ -87,5 +88,7 @@ export function outsideLimit(value: number, limit: Limit): string | undefined {
   const high = limit.maxOpen ? value >= limit.max : value > limit.max;
   if (!low && !high) return undefined;
   const unit = limit.unit ? ` ${limit.unit}` : '';
-  return `${value}${unit} is outside the range of ${limit.what} (${limit.min} to ${limit.max}${unit})`;
+  const from = `${limit.minOpen ? 'more than' : 'at least'} ${limit.min}`;
+  const to = `${limit.maxOpen ? 'less than' : 'at most'} ${limit.max}${unit}`;
+  return `${value}${unit} is outside the range of ${limit.what}: ${from} and ${to}`;
 }

@@ -4,7 +4,7 @@
 // RtError with a code, so no caller ever sees a foreign exception.
 
 import { dicomParser, type DataSet } from './dicom-parser';
-import { TRANSFER_SYNTAX, describeTag } from '../dictionary';
+import { KNOWN_VRS, TRANSFER_SYNTAX, describeTag } from '../dictionary';
 import { RtError } from '../errors';
 import { findDamage } from './damage';
 import { DicomReader } from './reader';
@@ -15,12 +15,6 @@ export interface OpenedDicom {
   /** False for a bare data set without preamble and meta header. */
   part10: boolean;
 }
-
-const KNOWN_VRS = new Set(
-  'AE AS AT CS DA DS DT FD FL IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV'.split(
-    ' ',
-  ),
-);
 
 function parserMessage(error: unknown): string {
   const inner =

@@ -123,10 +123,10 @@ export class DicomReader {
     const values = this.rawNumbers(keyword);
     const limit = LIMITS[keyword];
     if (values && limit)
-      values.forEach((value, index) => {
-        const outside = outsideLimit(value, limit);
-        if (outside) throw this.fail('BAD_VALUE', keyword, `value ${index + 1} (${outside})`);
-      });
+      for (let index = 0; index < values.length; index++) {
+        const outside = outsideLimit(values[index] as number, limit);
+        if (outside) throw this.fail('BAD_VALUE', keyword, `value ${index + 1}: ${outside}`);
+      }
     return values;
   }
 
