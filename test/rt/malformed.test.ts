@@ -289,7 +289,50 @@ describe('specific errors name the problem', () => {
   });
 });
 
+/** The first non-finite number anywhere in a parsed object, as a path; undefined if none. */
+function nonFinite(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path;
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    const numbers = value as unknown as ArrayLike<number>;
+    for (let i = 0; i < numbers.length; i++)
+      if (!Number.isFinite(numbers[i])) return `${path}[${i}]`;
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const found = nonFinite(inner, `${path}.${key}`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 describe('hostile numbers are refused where they are read, naming the attribute', () => {
+  // The synthetic explicit-VR objects, where every DS header carries its VR.
+  const synthetic = ['CT_0001.dcm', 'RS.dcm', 'RP.dcm', 'RD.dcm', 'RT_RECORD_01.dcm'];
+  for (const seed of seeds.filter((s) => synthetic.includes(s.name)))
+    it(`${seed.name}: every decimal string set to ±1e999 is refused or never read`, () => {
+      const headers = elementHeaders(seed.bytes).filter((h) => h.vr === 'DS');
+      expect(headers.length).toBeGreaterThan(0);
+      for (const header of headers) {
+        const view = new DataView(seed.bytes.buffer, seed.bytes.byteOffset);
+        const length = view.getUint16(header.offset + 6, true);
+        // The first value only, padded with spaces, so the multiplicity stays as it was.
+        const start = header.offset + 8;
+        let slot = 0;
+        while (slot < length && seed.bytes[start + slot] !== 0x5c) slot++;
+        for (const text of ['1e999', '-1e999']) {
+          if (slot < text.length) continue;
+          const mutant = seed.bytes.slice();
+          const value = text.padEnd(slot, ' ');
+          for (let i = 0; i < slot; i++) mutant[start + i] = value.charCodeAt(i);
+          const label = `${seed.name} ${text}@${header.offset}`;
+          if (outcome(seed.parse, mutant, label)) continue;
+          const found = nonFinite(seed.parse(mutant, label));
+          expect(found, `${label} reached the parsed object at ${found}`).toBeUndefined();
+        }
+      }
+    });
+
   function refused(parse: Parser, bytes: Uint8Array, label: string): RtError {
     const error = outcome(parse, bytes, label);
     if (!error) throw new Error(`${label} parsed without complaint`);
