@@ -74,8 +74,9 @@ export const LIMITS: Partial<Record<Keyword, Limit>> = {
   SpecifiedMeterset: meterset,
   DeliveredMeterset: meterset,
   FinalCumulativeMetersetWeight: { min: 0, max: 1e6, unit: '', what: 'a meterset weight' },
-  NominalBeamEnergy: { min: 0, max: 1000, minOpen: true, unit: 'MeV', what: 'a beam energy' },
-  GantryAngle: { min: 0, max: 360, maxOpen: true, unit: '°', what: 'an angle' },
+  NominalBeamEnergy: { min: 0, max: 1000, unit: 'MeV', what: 'a beam energy' },
+  // 360 is the same direction as 0; some systems write it.
+  GantryAngle: { min: 0, max: 360, unit: '°', what: 'an angle' },
   NumberOfFractionsPlanned: count(1000, 'a fraction count'),
   NumberOfContourPoints: count(1e7, 'a point count'),
   NumberOfControlPoints: count(1e5, 'a control point count'),
