@@ -6,6 +6,7 @@
 
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { SOP_CLASS } from '../shared/rt/dictionary';
 import { computeStructureSetDvhs, summarizeDvh } from '../shared/rt/dvh';
 import { isRtError } from '../shared/rt/errors';
 import { buildDoseHistory } from '../shared/rt/history';
@@ -101,10 +102,23 @@ function dvhCommand(folder: string, json: boolean): void {
     );
 }
 
+/** A plan or record that could not be read would leave a course wrong, not just shorter. */
+function refuseIncompleteHistory(study: Study): void {
+  const lost = study.errors.filter(
+    (e) => e.sopClassUid === SOP_CLASS.rtPlan || e.sopClassUid === SOP_CLASS.rtBeamsTreatmentRecord,
+  );
+  if (lost.length > 0)
+    throw new InputError(
+      `the dose history would be wrong: ${lost.map((e) => e.file).join(', ')} could not be read (see above)`,
+    );
+}
+
 function historyCommand(folder: string, json: boolean): void {
   const study = readStudy(folder);
+  refuseIncompleteHistory(study);
   if (study.plans.length === 0 && study.treatmentRecords.length === 0)
     throw new InputError('no readable RTPLAN or RT treatment record in the folder');
+  const planWarnings = new Map(study.plans.map((p) => [p.sopInstanceUid, p.warnings]));
   const history = buildDoseHistory(study.plans, study.treatmentRecords);
   const courses = history.courses.map((course) => ({
     plan_label: course.planLabel,
@@ -117,6 +131,8 @@ function historyCommand(folder: string, json: boolean): void {
     missed_sessions: course.missedSessions,
     partial_sessions: course.partialSessions,
     delivered_gy: round(course.deliveredDoseGy),
+    // Damage found in the plan: what it reports may be incomplete.
+    warnings: planWarnings.get(course.planUid) ?? [],
     sessions: course.sessions.map((s) => ({
       date: s.date ?? null,
       fraction: s.fractionNumber,

@@ -20,6 +20,7 @@ import { openBrowserShell, type BrowserShell } from '../harness/browser-shell';
 import { childScriptsFromSource } from '../support/child-scripts';
 import { FixedSessionForTests } from '../support/fixed-session';
 import { tempDir } from '../support/tmp';
+import { hostileCourse, withLength } from '../rt/hostile';
 
 const root = tempDir('viewer-e2e');
 
@@ -330,6 +331,32 @@ describe('oncologist review in Chromium', () => {
     expect(rows.PTV).toEqual(expectedRow(dvhOf('PTV'), 57));
     await page.locator('.rt-dvh').scrollIntoViewIfNeeded();
     await shell.screenshot('e2e', 'viewer-review-dvh');
+  });
+
+  it('names a hostile dose and a damaged plan where the reviewer reads them', async () => {
+    const { page } = shell;
+    const course = hostileCourse(
+      { 'RD.dcm': (ds) => ({ ...ds, DoseGridScaling: '1e30' }) },
+      { implicitVr: ['RP.dcm'] },
+    );
+    const dir = join(root.path, 'hostile');
+    mkdirSync(dir, { recursive: true });
+    for (const file of course.files)
+      writeFileSync(
+        join(dir, file.name),
+        file.name === 'RP.dcm' ? withLength(file.bytes, 'ApprovalStatus', 0xffffffff) : file.bytes,
+      );
+    // Runs alone (-t) or after the other tests, which leave a course open.
+    await page.getByRole('button', { name: 'Review', exact: true }).click();
+    await page.getByLabel(/^Open (course files|another course)…$/).setInputFiles(filesIn(dir));
+    const damaged = page.getByRole('alert', { name: 'Plan file damaged' });
+    await damaged.waitFor({ timeout: 20_000 });
+    expect(await damaged.textContent()).toMatch(/\(300E,0002\) ApprovalStatus.*undefined length/);
+    const problems = page.getByRole('alert').filter({ hasText: 'could not be used' });
+    expect(await problems.textContent()).toMatch(
+      /RD\.dcm: \(3004,000E\) DoseGridScaling: value 1: 1e\+30 is outside/,
+    );
+    await shell.screenshot('e2e', 'viewer-review-hostile');
   });
 });
 

@@ -1,11 +1,12 @@
 // The ehr-rt command line, run as a user would run it (npx tsx src/cli/ehr-rt.ts …).
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { synthesizeCourse } from '../../src/shared/rt/synth/course';
+import { synthesizeCourse, type SyntheticCourse } from '../../src/shared/rt/synth/course';
+import { cutAfter, editContours, fileOf, hostileCourse, withLength } from './hostile';
 
 const root = join(import.meta.dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'ehr-rt-cli-'));
@@ -18,6 +19,19 @@ function ehrRt(...args: string[]) {
     timeout: 60_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Writes a course to its own folder, with some files replaced by other bytes. */
+function courseFolder(
+  name: string,
+  course: SyntheticCourse,
+  replace: Record<string, Uint8Array> = {},
+): string {
+  const dir = join(work, name);
+  mkdirSync(dir, { recursive: true });
+  for (const file of course.files)
+    writeFileSync(join(dir, file.name), replace[file.name] ?? file.bytes);
+  return dir;
 }
 
 describe('ehr-rt', () => {
@@ -99,5 +113,73 @@ describe('ehr-rt', () => {
     expect(usage.status).toBe(2);
     expect(usage.stdout).toBe('');
     expect(usage.stderr).toMatch(/unknown command frobnicate/);
+  });
+
+  it('dvh refuses a hostile number with the attribute named, without hanging', () => {
+    const infinite = courseFolder(
+      'contour-infinite',
+      hostileCourse({
+        'RS.dcm': editContours((points) => points.map((v, i) => (i === 3 ? '-1e999' : v))),
+      }),
+    );
+    const contour = ehrRt('dvh', infinite, '--json');
+    expect(contour.status).toBe(1);
+    expect(contour.stdout).toBe('');
+    expect(contour.stderr).toMatch(/RS\.dcm: \(3006,0050\) ContourData.*not a finite number/);
+
+    // Before, a dose PixelSpacing of 1e999 gave 0 Gy everywhere and exit 0.
+    const spacing = courseFolder(
+      'dose-spacing',
+      hostileCourse({ 'RD.dcm': (ds) => ({ ...ds, PixelSpacing: ['1e999', '1e999'] }) }),
+    );
+    const dose = ehrRt('dvh', spacing, '--json');
+    expect(dose.status).toBe(1);
+    expect(dose.stdout).toBe('');
+    expect(dose.stderr).toMatch(/RD\.dcm: \(0028,0030\) PixelSpacing.*not a finite number/);
+  });
+
+  it('history refuses a damaged or cut RT Plan instead of an empty course', () => {
+    const course = hostileCourse({}, { implicitVr: ['RP.dcm'] });
+    const plan = fileOf(course, 'RP.dcm');
+    const swallowed = ehrRt(
+      'history',
+      courseFolder('plan-undefined-length', course, {
+        'RP.dcm': withLength(plan, 'RTPlanName', 0xffffffff),
+      }),
+      '--json',
+    );
+    expect(swallowed.status).toBe(1);
+    expect(swallowed.stdout).toBe('');
+    expect(swallowed.stderr).toMatch(/RP\.dcm: \(300A,0003\) RTPlanName.*undefined length/);
+
+    const cut = ehrRt(
+      'history',
+      courseFolder('plan-cut', course, { 'RP.dcm': cutAfter(plan, 'RTPlanGeometry') }),
+      '--json',
+    );
+    expect(cut.status).toBe(1);
+    expect(cut.stdout).toBe('');
+    expect(cut.stderr).toMatch(
+      /RP\.dcm: \(300A,0070\) FractionGroupSequence: required sequence missing or empty/,
+    );
+  });
+
+  it('history shows the warning of a plan that lost optional content', () => {
+    const course = hostileCourse({}, { implicitVr: ['RP.dcm'] });
+    const damaged = withLength(fileOf(course, 'RP.dcm'), 'ApprovalStatus', 0xffffffff);
+    const history = ehrRt(
+      'history',
+      courseFolder('plan-lost-approval', course, { 'RP.dcm': damaged }),
+      '--json',
+    );
+    expect(history.status, history.stderr).toBe(0);
+    expect(history.stderr).toMatch(/warning: RP\.dcm: \(300E,0002\) ApprovalStatus/);
+    const { courses } = JSON.parse(history.stdout) as {
+      courses: { fractions_planned: number; warnings: string[] }[];
+    };
+    expect(courses[0]?.fractions_planned).toBe(30);
+    expect(courses[0]?.warnings).toEqual([
+      expect.stringMatching(/\(300E,0002\) ApprovalStatus.*undefined length/),
+    ]);
   });
 });

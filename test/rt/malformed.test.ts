@@ -9,14 +9,16 @@ import { RtError } from '../../src/shared/rt/errors';
 import { dicomParser, type DataSet } from '../../src/shared/rt/parse/dicom-parser';
 import { parseImage } from '../../src/shared/rt/parse/image';
 import { parseDose } from '../../src/shared/rt/parse/rtdose';
-import { parsePlan } from '../../src/shared/rt/parse/rtplan';
+import { parsePlan, type RtPlan } from '../../src/shared/rt/parse/rtplan';
 import { parseStructureSet } from '../../src/shared/rt/parse/rtstruct';
 import { parseTreatmentRecord } from '../../src/shared/rt/parse/treatment-record';
+import { computeDvh } from '../../src/shared/rt/dvh';
 import { loadStudy } from '../../src/shared/rt/study';
 import { synthesizeCourse } from '../../src/shared/rt/synth/course';
 import { structureSetDataset } from '../../src/shared/rt/synth/objects';
 import { sphere } from '../../src/shared/rt/synth/shapes';
 import { patient } from './helpers';
+import { cutAfter, editContours, fileOf, hostileCourse, withLength } from './hostile';
 
 type Parser = (bytes: Uint8Array, file: string) => unknown;
 
@@ -31,6 +33,13 @@ const seeds: { name: string; bytes: Uint8Array; parse: Parser }[] = [
   const found = course.files.find((f) => f.name === name);
   if (!found) throw new Error(`no ${name}`);
   return { name, bytes: found.bytes, parse };
+});
+// The same plan in implicit VR, where every length is 32-bit and a damaged one goes unseen
+// by the VR checks.
+seeds.push({
+  name: 'RP_implicit.dcm',
+  bytes: fileOf(hostileCourse({}, { implicitVr: ['RP.dcm'] }), 'RP.dcm'),
+  parse: parsePlan,
 });
 const PYDICOM = '/usr/lib/python3/dist-packages/pydicom/data/test_files';
 for (const [name, parse] of [
@@ -277,5 +286,221 @@ describe('specific errors name the problem', () => {
     expect(study.imageSeries[0]?.slices).toHaveLength(8);
     expect(study.treatmentRecords).toHaveLength(6);
     expect(study.warnings.some((w) => w.includes('referenced plan'))).toBe(true);
+  });
+});
+
+/** The first non-finite number anywhere in a parsed object, as a path; undefined if none. */
+function nonFinite(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path;
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    const numbers = value as unknown as ArrayLike<number>;
+    for (let i = 0; i < numbers.length; i++)
+      if (!Number.isFinite(numbers[i])) return `${path}[${i}]`;
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const found = nonFinite(inner, `${path}.${key}`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+describe('hostile numbers are refused where they are read, naming the attribute', () => {
+  // The synthetic explicit-VR objects, where every DS header carries its VR.
+  const synthetic = ['CT_0001.dcm', 'RS.dcm', 'RP.dcm', 'RD.dcm', 'RT_RECORD_01.dcm'];
+  for (const seed of seeds.filter((s) => synthetic.includes(s.name)))
+    it(`${seed.name}: every decimal string set to ±1e999 is refused or never read`, () => {
+      const headers = elementHeaders(seed.bytes).filter((h) => h.vr === 'DS');
+      expect(headers.length).toBeGreaterThan(0);
+      for (const header of headers) {
+        const view = new DataView(seed.bytes.buffer, seed.bytes.byteOffset);
+        const length = view.getUint16(header.offset + 6, true);
+        // The first value only, padded with spaces, so the multiplicity stays as it was.
+        const start = header.offset + 8;
+        let slot = 0;
+        while (slot < length && seed.bytes[start + slot] !== 0x5c) slot++;
+        for (const text of ['1e999', '-1e999']) {
+          if (slot < text.length) continue;
+          const mutant = seed.bytes.slice();
+          const value = text.padEnd(slot, ' ');
+          for (let i = 0; i < slot; i++) mutant[start + i] = value.charCodeAt(i);
+          const label = `${seed.name} ${text}@${header.offset}`;
+          if (outcome(seed.parse, mutant, label)) continue;
+          const found = nonFinite(seed.parse(mutant, label));
+          expect(found, `${label} reached the parsed object at ${found}`).toBeUndefined();
+        }
+      }
+    });
+
+  function refused(parse: Parser, bytes: Uint8Array, label: string): RtError {
+    const error = outcome(parse, bytes, label);
+    if (!error) throw new Error(`${label} parsed without complaint`);
+    return error;
+  }
+
+  it('DS text of ±1e999 (Infinity) in ContourData', () => {
+    for (const text of ['1e999', '-1e999']) {
+      const course = hostileCourse({
+        'RS.dcm': editContours((points) => points.map((v, i) => (i === 4 ? text : v))),
+      });
+      const error = refused(parseStructureSet, fileOf(course, 'RS.dcm'), `RS ${text}`);
+      expect(error.code).toBe('BAD_VALUE');
+      expect(error.tag).toBe('(3006,0050) ContourData');
+      expect(error.message).toMatch(/not a finite number/);
+    }
+  });
+
+  it('a ContourData coordinate of 1e9 mm, far outside any patient', () => {
+    const course = hostileCourse({
+      'RS.dcm': editContours((points) => points.map((v, i) => (i === 0 ? 1e9 : v))),
+    });
+    const error = refused(parseStructureSet, fileOf(course, 'RS.dcm'), 'RS');
+    expect(error.code).toBe('BAD_VALUE');
+    expect(error.tag).toBe('(3006,0050) ContourData');
+    expect(error.message).toMatch(/1000000000 .*outside/);
+  });
+
+  it('a DoseGridScaling of 1e30, which makes doses no machine gives', () => {
+    const course = hostileCourse({ 'RD.dcm': (ds) => ({ ...ds, DoseGridScaling: '1e30' }) });
+    const error = refused(parseDose, fileOf(course, 'RD.dcm'), 'RD');
+    expect(error.code).toBe('BAD_VALUE');
+    expect(error.tag).toBe('(3004,000E) DoseGridScaling');
+  });
+
+  it('a dose PixelSpacing of 1e999 or 2 m', () => {
+    for (const spacing of ['1e999', '2000']) {
+      const course = hostileCourse({
+        'RD.dcm': (ds) => ({ ...ds, PixelSpacing: [spacing, spacing] }),
+      });
+      const error = refused(parseDose, fileOf(course, 'RD.dcm'), `RD ${spacing}`);
+      expect(error.code).toBe('BAD_VALUE');
+      expect(error.tag).toBe('(0028,0030) PixelSpacing');
+    }
+  });
+
+  it('a dose grid too large for memory, before anything is allocated', () => {
+    const course = hostileCourse({ 'RD.dcm': (ds) => ({ ...ds, Rows: 65535, Columns: 65535 }) });
+    const error = refused(parseDose, fileOf(course, 'RD.dcm'), 'RD');
+    expect(error.code).toBe('BAD_VALUE');
+    expect(error.message).toMatch(/65535 × 65535 × 8 .*too large/);
+  });
+
+  it('the DVH refuses work beyond its bound instead of running for ever', () => {
+    const course = hostileCourse({});
+    const study = loadStudy(course.files);
+    const set = study.structureSets[0];
+    const grid = study.doses[0];
+    const roi = set?.rois.find((r) => r.name === 'PTV');
+    if (!roi || !grid) throw new Error('the synthetic course lost its PTV or dose');
+    // A legal ROI at a lattice of 1 µm: billions of samples per plane.
+    let error: unknown;
+    try {
+      computeDvh(roi, grid, { resolutionMm: 0.001 });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(RtError);
+    expect((error as RtError).message).toMatch(/ROI "PTV".*ContourData.*more than the limit/);
+    // The bound leaves ordinary input alone.
+    expect(computeDvh(roi, grid).volumeCc).toBeGreaterThan(0);
+  });
+});
+
+describe('a damaged RT Plan says so instead of reading as an empty plan', () => {
+  const implicit = fileOf(hostileCourse({}, { implicitVr: ['RP.dcm'] }), 'RP.dcm');
+  const explicit = fileOf(hostileCourse({}), 'RP.dcm');
+
+  /** What a reviewer reads from a plan; none of it may change without a warning. */
+  function essentials(plan: RtPlan): string {
+    const { file: _file, warnings: _warnings, ...rest } = plan;
+    return JSON.stringify(rest);
+  }
+
+  it('an undefined length (0xFFFFFFFF) on a plain attribute is reported, not swallowed', () => {
+    const plan = parsePlan(withLength(implicit, 'ApprovalStatus', 0xffffffff), 'RP.dcm');
+    expect(plan.approvalStatus).toBeUndefined();
+    expect(plan.warnings).toHaveLength(1);
+    expect(plan.warnings[0]).toMatch(/\(300E,0002\) ApprovalStatus.*undefined length/);
+    // Earlier in the file it swallows required content: an error, not an empty plan.
+    const error = outcome(parsePlan, withLength(implicit, 'RTPlanName', 0xffffffff), 'RP.dcm');
+    expect(error?.message).toMatch(/\(300A,0003\) RTPlanName.*undefined length/);
+  });
+
+  it('a plan cut after its first elements is an error naming what is missing', () => {
+    const error = outcome(parsePlan, cutAfter(implicit, 'RTPlanGeometry'), 'RP.dcm');
+    expect(error?.code).toBe('MISSING_TAG');
+    expect(error?.tag).toBe('(300A,0070) FractionGroupSequence');
+  });
+
+  it('required beam attributes missing from an intact file are an error', () => {
+    const course = hostileCourse({
+      'RP.dcm': (ds) => ({
+        ...ds,
+        BeamSequence: (ds.BeamSequence as DicomDataset[]).map((beam) => ({
+          ...beam,
+          ControlPointSequence: (beam.ControlPointSequence as DicomDataset[]).map(
+            ({ GantryAngle: _gantry, ...point }) => point,
+          ),
+        })),
+      }),
+    });
+    const error = outcome(parsePlan, fileOf(course, 'RP.dcm'), 'RP.dcm');
+    expect(error?.code).toBe('MISSING_TAG');
+    expect(error?.tag).toBe('(300A,011E) GantryAngle');
+    expect(error?.message).toMatch(/BeamSequence\[1\] > ControlPointSequence\[1\]/);
+  });
+
+  for (const [name, bytes] of [
+    ['implicit VR', implicit],
+    ['explicit VR', explicit],
+  ] as const)
+    it(`${name}: no damaged length loses or garbles content silently`, () => {
+      const base = essentials(parsePlan(bytes, 'RP.dcm'));
+      const implicitVr = name === 'implicit VR';
+      const headers = elementHeaders(bytes);
+      let silent = 0;
+      for (const header of headers) {
+        const at = header.offset + (implicitVr ? 4 : header.long ? 8 : 6);
+        const wide = implicitVr || header.long;
+        const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        const length = wide ? view.getUint32(at, true) : view.getUint16(at, true);
+        for (const damaged of [0xffffffff, 0, length + 2, length - 2, length + 8]) {
+          if (damaged < 0 || (!wide && damaged > 0xffff)) continue;
+          const mutant = bytes.slice();
+          const mutantView = new DataView(mutant.buffer);
+          if (wide) mutantView.setUint32(at, damaged >>> 0, true);
+          else mutantView.setUint16(at, damaged, true);
+          const label = `RP ${name} length ${damaged}@${header.offset}`;
+          const error = outcome(parsePlan, mutant, label);
+          if (error) continue;
+          const plan = parsePlan(mutant, label);
+          if (plan.warnings.length === 0 && essentials(plan) !== base) {
+            silent++;
+            expect.soft(essentials(plan), `${label} changed the plan silently`).toBe(base);
+          }
+        }
+      }
+      expect(silent).toBe(0);
+    });
+
+  it('UIDs with letters or control characters are refused, naming the attribute', () => {
+    for (const uid of ['1.2.840.abc', '1.2.\u00013', '1..2', '1.2.']) {
+      const course = hostileCourse({
+        'RP.dcm': (ds) => ({
+          ...ds,
+          ReferencedStructureSetSequence: [
+            {
+              ReferencedSOPClassUID: '1.2.840.10008.5.1.4.1.1.481.3',
+              ReferencedSOPInstanceUID: uid,
+            },
+          ],
+        }),
+      });
+      const error = outcome(parsePlan, fileOf(course, 'RP.dcm'), 'RP.dcm');
+      expect(error?.code, JSON.stringify(uid)).toBe('BAD_VALUE');
+      expect(error?.tag).toBe('(0008,1155) ReferencedSOPInstanceUID');
+      expect(error?.message).toMatch(/not a valid UID/);
+    }
   });
 });

@@ -1,5 +1,6 @@
 // Smaller pieces of the review screens: the file picker with its progress, the list of
-// files that could not be used (the rest of the course still loads), and the plan summary.
+// files that could not be used (the rest of the course still loads) with the warnings of
+// those that loaded damaged, and the plan summary with its own file's warnings.
 import { useRef } from 'react';
 import { prescribedDoseGy, type RtPlan } from '../../shared/rt/parse/rtplan';
 import { dicomDate, gy, mu } from './format';
@@ -100,6 +101,17 @@ export function PlanSummary({ plan }: { plan: RtPlan }) {
   return (
     <section className="rt-panel rt-plan" aria-label="Plan summary">
       <h3>Plan {plan.label}</h3>
+      {plan.warnings.length > 0 && (
+        // Damage found in the file: say it where the plan's numbers are read.
+        <div className="rt-problems" role="alert" aria-label="Plan file damaged">
+          <h3>This plan file is damaged; what is shown may be incomplete</h3>
+          <ul>
+            {plan.warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+        </div>
+      )}
       <dl className="rt-facts">
         <dt>Prescription</dt>
         <dd data-testid="prescription">

@@ -1,5 +1,5 @@
-// A minimal DICOM Part 10 writer: explicit VR little endian, defined-length sequences, no
-// private tags, no compression. It exists because the synthetic-course generator and the
+// A minimal DICOM Part 10 writer: explicit VR little endian (implicit VR on request, as
+// older planning systems export), defined-length sequences, no private tags, no compression. It exists because the synthetic-course generator and the
 // tests must produce real files in Node and in a browser worker, and the packages that
 // write DICOM either need Node built-ins or bring a far larger surface than the few dozen
 // attributes we emit. Everything it writes is checked with dciodvfy in the tests.
@@ -137,7 +137,23 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-function elementHeader(tag: number, vr: Vr, length: number): Uint8Array {
+/** How the data set is encoded; the file meta group is always explicit VR. */
+export interface EncodeOptions {
+  /** Implicit VR little endian: no VR in element headers, every length 32-bit. */
+  implicitVr?: boolean;
+}
+
+function implicitElementHeader(tag: number, length: number): Uint8Array {
+  const header = new Uint8Array(8);
+  const view = new DataView(header.buffer);
+  view.setUint16(0, tag >>> 16, true);
+  view.setUint16(2, tag & 0xffff, true);
+  view.setUint32(4, length, true);
+  return header;
+}
+
+function elementHeader(tag: number, vr: Vr, length: number, implicitVr = false): Uint8Array {
+  if (implicitVr) return implicitElementHeader(tag, length);
   const long = LONG_LENGTH_VRS.has(vr);
   const header = new Uint8Array(long ? 12 : 8);
   const view = new DataView(header.buffer);
@@ -182,8 +198,9 @@ function isSequenceValue(value: unknown): value is readonly DicomDataset[] {
   return Array.isArray(value) && value.every((v) => typeof v === 'object' && v !== null);
 }
 
-/** Encodes a data set body (no preamble, no meta header) in explicit VR little endian. */
-export function encodeDataset(dataset: DicomDataset): Uint8Array {
+/** Encodes a data set body (no preamble, no meta header), explicit VR unless asked. */
+export function encodeDataset(dataset: DicomDataset, options: EncodeOptions = {}): Uint8Array {
+  const implicitVr = options.implicitVr ?? false;
   const keywords = (Object.keys(dataset) as Keyword[]).sort(
     (a, b) => DICTIONARY[a][0] - DICTIONARY[b][0],
   );
@@ -196,23 +213,23 @@ export function encodeDataset(dataset: DicomDataset): Uint8Array {
       if (value !== null && !isSequenceValue(value))
         throw new TypeError(`${keyword}: a sequence needs an array of data sets`);
       const items = (value ?? []).map((item) => {
-        const body = encodeDataset(item);
+        const body = encodeDataset(item, options);
         return concat([itemHeader(body.length), body]);
       });
       const body = concat(items);
-      parts.push(elementHeader(tag, vr, body.length), body);
+      parts.push(elementHeader(tag, vr, body.length, implicitVr), body);
       continue;
     }
     if (isSequenceValue(value) && value.length > 0)
       throw new TypeError(`${keyword}: only SQ attributes take nested data sets`);
     const body = encodeValue(keyword, vr, value as DicomValue);
-    parts.push(elementHeader(tag, vr, body.length), body);
+    parts.push(elementHeader(tag, vr, body.length, implicitVr), body);
   }
   return concat(parts);
 }
 
 /** A complete Part 10 file: 128-byte preamble, "DICM", file meta group, data set. */
-export function writePart10(dataset: DicomDataset): Uint8Array {
+export function writePart10(dataset: DicomDataset, options: EncodeOptions = {}): Uint8Array {
   const sopClass = dataset.SOPClassUID;
   const sopInstance = dataset.SOPInstanceUID;
   if (typeof sopClass !== 'string' || typeof sopInstance !== 'string')
@@ -221,12 +238,14 @@ export function writePart10(dataset: DicomDataset): Uint8Array {
     FileMetaInformationVersion: new Uint8Array([0, 1]),
     MediaStorageSOPClassUID: sopClass,
     MediaStorageSOPInstanceUID: sopInstance,
-    TransferSyntaxUID: TRANSFER_SYNTAX.explicitLittle,
+    TransferSyntaxUID: options.implicitVr
+      ? TRANSFER_SYNTAX.implicitLittle
+      : TRANSFER_SYNTAX.explicitLittle,
     ImplementationClassUID: IMPLEMENTATION_CLASS_UID,
     ImplementationVersionName: IMPLEMENTATION_VERSION,
   });
   const groupLength = encodeDataset({ FileMetaInformationGroupLength: metaBody.length });
   const preamble = new Uint8Array(132);
   preamble.set(encodeText('DICM'), 128);
-  return concat([preamble, groupLength, metaBody, encodeDataset(dataset)]);
+  return concat([preamble, groupLength, metaBody, encodeDataset(dataset, options)]);
 }

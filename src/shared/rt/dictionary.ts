@@ -30,6 +30,13 @@ export type Vr =
   | 'US'
   | 'UT';
 
+/** Every VR of PS3.5 6.2: a file declaring another one is damaged. */
+export const KNOWN_VRS: ReadonlySet<string> = new Set(
+  'AE AS AT CS DA DS DT FD FL IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV'.split(
+    ' ',
+  ),
+);
+
 /** keyword → [tag as 0xGGGGEEEE, VR the standard gives it]. */
 export const DICTIONARY = {
   FileMetaInformationGroupLength: [0x00020000, 'UL'],
@@ -257,6 +264,15 @@ export function allowedVrs(keyword: Keyword): readonly Vr[] {
 /** The key dicom-parser uses for a tag: 'x' + 8 lower-case hex digits. */
 export function parserKey(keyword: Keyword): string {
   return 'x' + tagOf(keyword).toString(16).padStart(8, '0');
+}
+
+const KEYWORD_BY_PARSER_KEY = new Map(
+  (Object.keys(DICTIONARY) as Keyword[]).map((keyword) => [parserKey(keyword), keyword]),
+);
+
+/** The keyword of a dicom-parser key, when the attribute is one we know. */
+export function keywordOfParserKey(key: string): Keyword | undefined {
+  return KEYWORD_BY_PARSER_KEY.get(key);
 }
 
 /** "(3004,000E) DoseGridScaling" — how errors name an attribute. */

@@ -14,6 +14,9 @@
 // - Dose interpolation: trilinear on the dose grid (see dose-sampler.ts); 0 Gy outside it.
 // - Statistics: min, max and mean come from the samples themselves; Dx and Vx come from a
 //   fine histogram (default bin 0.01 Gy) with linear interpolation inside a bin.
+// - Work bound: the lattice and the histogram are sized before any sampling, and a DVH that
+//   would need more than MAX_LATTICE_WORK steps or MAX_BINS bins is refused with an error
+//   naming what made it so (hostile input must not hang the viewer's worker or the CLI).
 
 import { RtError } from './errors';
 import { createDoseSampler } from './dose-sampler';
@@ -65,6 +68,63 @@ interface Plane {
 }
 
 const PLANE_TOLERANCE_MM = 0.05;
+/**
+ * Lattice rows × (columns + polygon edges) summed over planes: about ten times what a
+ * whole-body BODY contour needs at the default 1 mm lattice, a few seconds of work.
+ */
+export const MAX_LATTICE_WORK = 5e8;
+/** Histogram bins (Float64: 32 MiB), ample for 10 000 Gy at 0.01 Gy. */
+export const MAX_BINS = 2 ** 22;
+
+/** Steps the scan-line sampler will take: checked before it takes any. */
+function latticeWork(planes: readonly Plane[], res: number): number {
+  let work = 0;
+  for (const plane of planes) {
+    let minX = Infinity;
+    let maxX = -Infinity;
+    let minY = Infinity;
+    let maxY = -Infinity;
+    let edges = 0;
+    for (const polygon of plane.polygons) {
+      edges += polygon.length / 3;
+      for (let i = 0; i < polygon.length; i += 3) {
+        const x = polygon[i] as number;
+        const y = polygon[i + 1] as number;
+        if (x < minX) minX = x;
+        if (x > maxX) maxX = x;
+        if (y < minY) minY = y;
+        if (y > maxY) maxY = y;
+      }
+    }
+    if (edges === 0) continue;
+    const rows = (maxY - minY) / res + 1;
+    const columns = (maxX - minX) / res + 1;
+    work += rows * (columns + edges);
+  }
+  return work;
+}
+
+function checkWork(
+  roi: Roi,
+  planes: readonly Plane[],
+  res: number,
+  bins: number,
+  binWidth: number,
+) {
+  const work = latticeWork(planes, res);
+  if (!(work <= MAX_LATTICE_WORK))
+    throw new RtError(
+      'BAD_VALUE',
+      `ROI "${roi.name}": (3006,0050) ContourData spans ${planes.length} planes that need ${work.toPrecision(3)} sampling steps at ${res} mm, more than the limit of ${MAX_LATTICE_WORK}`,
+      undefined,
+      '(3006,0050) ContourData',
+    );
+  if (!(bins <= MAX_BINS))
+    throw new RtError(
+      'BAD_VALUE',
+      `ROI "${roi.name}": the dose needs ${bins.toPrecision(3)} histogram bins of ${binWidth} Gy, more than the limit of ${MAX_BINS}`,
+    );
+}
 
 function contourPlanes(roi: Roi, fallbackThickness: number): Plane[] {
   const byZ = new Map<number, Float64Array[]>();
@@ -190,9 +250,13 @@ export function computeDvh(roi: Roi, grid: DoseGrid, options: DvhOptions = {}): 
   const binWidth = options.binWidthGy ?? 0.01;
   if (!(res > 0) || !(binWidth > 0))
     throw new RtError('BAD_VALUE', 'DVH resolution and bin width must be positive');
+  // Interpolated dose never exceeds the grid's largest sample, so this many bins suffice.
+  const binCount = Math.floor(grid.maxDose / binWidth) + 1;
+  checkWork(roi, planes, res, binCount, binWidth);
   const sampler = createDoseSampler(grid);
 
-  let histogram = new Float64Array(1024);
+  const histogram = new Float64Array(binCount);
+  const lastBin = binCount - 1;
   let volumeMm3 = 0;
   let doseVolume = 0;
   let minDose = Infinity;
@@ -203,12 +267,8 @@ export function computeDvh(roi: Roi, grid: DoseGrid, options: DvhOptions = {}): 
     const z = plane.z;
     forEachInsidePoint(plane.polygons, res, latticeOffset(index), (x, y) => {
       const dose = sampler(x, y, z);
-      const bin = Math.floor(dose / binWidth);
-      if (bin >= histogram.length) {
-        const grown = new Float64Array(Math.max(bin + 1, histogram.length * 2));
-        grown.set(histogram);
-        histogram = grown;
-      }
+      // Clamped so float rounding at the top (or a negative sample) stays in the table.
+      const bin = Math.min(Math.max(Math.floor(dose / binWidth), 0), lastBin);
       histogram[bin] = (histogram[bin] as number) + weight;
       volumeMm3 += weight;
       doseVolume += dose * weight;
@@ -218,7 +278,7 @@ export function computeDvh(roi: Roi, grid: DoseGrid, options: DvhOptions = {}): 
     });
   });
 
-  const bins = samples === 0 ? 0 : Math.floor(maxDose / binWidth) + 1;
+  const bins = samples === 0 ? 0 : Math.min(Math.floor(maxDose / binWidth) + 1, binCount);
   const differentialCc = new Float64Array(bins);
   for (let k = 0; k < bins; k++) differentialCc[k] = (histogram[k] as number) / 1000;
   const cumulativeCc = new Float64Array(bins + 1);

@@ -26,6 +26,8 @@ export interface FileError {
   code: RtErrorCode;
   message: string;
   tag?: string;
+  /** The SOP class, when the file was DICOM enough to say what it is. */
+  sopClassUid?: string;
 }
 
 export interface Study {
@@ -35,16 +37,20 @@ export interface Study {
   doses: DoseGrid[];
   treatmentRecords: TreatmentRecord[];
   errors: FileError[];
-  /** Loaded objects whose references point at nothing loaded (not fatal). */
+  /**
+   * Not fatal, each prefixed with its file: references to nothing loaded, and damage found
+   * in a file (also on the object itself when it loaded).
+   */
   warnings: string[];
   skipped: { file: string; reason: string }[];
 }
 
-function toFileError(error: unknown, file: string): FileError {
+function toFileError(error: unknown, file: string, sopClassUid?: string): FileError {
   const rt = isRtError(error)
     ? error
     : new RtError('BAD_VALUE', `unexpected failure while reading (${String(error)})`, file);
-  return { file: rt.file ?? file, code: rt.code, message: rt.message, tag: rt.tag };
+  const found = { file: rt.file ?? file, code: rt.code, message: rt.message, tag: rt.tag };
+  return sopClassUid === undefined ? found : { ...found, sopClassUid };
 }
 
 export function loadStudy(files: readonly StudyFile[]): Study {
@@ -61,9 +67,12 @@ export function loadStudy(files: readonly StudyFile[]): Study {
   const slicesBySeries = new Map<string, ImageSlice[]>();
 
   for (const { name, bytes } of files) {
+    let sopClass: string | undefined;
     try {
       const { reader, transferSyntaxUid } = openDicom(bytes, name);
-      const sopClass = reader.requireString('SOPClassUID');
+      // Damage is reported whether or not the object survives it.
+      study.warnings.push(...reader.warnings.map((warning) => `${name}: ${warning}`));
+      sopClass = reader.requireString('SOPClassUID');
       if (sopClass === SOP_CLASS.ctImage || sopClass === SOP_CLASS.mrImage) {
         const slice = parseImageReader(reader, transferSyntaxUid);
         const series = slicesBySeries.get(slice.seriesInstanceUid) ?? [];
@@ -78,7 +87,7 @@ export function loadStudy(files: readonly StudyFile[]): Study {
         study.treatmentRecords.push(parseTreatmentRecordReader(reader));
       else study.skipped.push({ file: name, reason: `SOP class ${sopClass} is not reviewed` });
     } catch (error) {
-      study.errors.push(toFileError(error, name));
+      study.errors.push(toFileError(error, name, sopClass));
     }
   }
 

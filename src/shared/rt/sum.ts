@@ -176,6 +176,8 @@ export function sumDoseGrids(
     frameOffsets: Array.from({ length: frames }, (_, f) => f * through),
     dose,
     maxDose,
+    // The sources' own warnings stay with the sources.
+    warnings: [],
   };
   return {
     grid,

@@ -23,6 +23,8 @@ export interface ImageSlice extends PlaneGeometry {
   windowWidth?: number;
   /** Stored values, row by row; multiply by slope and add intercept for HU. */
   pixels: Int8Array | Uint8Array | Int16Array | Uint16Array;
+  /** Damage found while reading: content that may be missing from this slice. */
+  warnings: string[];
 }
 
 function unitVector(reader: DicomReader, values: number[], which: string): Vec3 {
@@ -96,6 +98,7 @@ export function parseImageReader(reader: DicomReader, transferSyntaxUid: string)
     windowCenter: reader.number('WindowCenter'),
     windowWidth: reader.number('WindowWidth'),
     pixels,
+    warnings: reader.warnings,
   };
 }
 

@@ -4,8 +4,9 @@
 // RtError with a code, so no caller ever sees a foreign exception.
 
 import { dicomParser, type DataSet } from './dicom-parser';
-import { TRANSFER_SYNTAX, describeTag } from '../dictionary';
+import { KNOWN_VRS, TRANSFER_SYNTAX, describeTag } from '../dictionary';
 import { RtError } from '../errors';
+import { findDamage } from './damage';
 import { DicomReader } from './reader';
 
 export interface OpenedDicom {
@@ -14,12 +15,6 @@ export interface OpenedDicom {
   /** False for a bare data set without preamble and meta header. */
   part10: boolean;
 }
-
-const KNOWN_VRS = new Set(
-  'AE AS AT CS DA DS DT FD FL IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV'.split(
-    ' ',
-  ),
-);
 
 function parserMessage(error: unknown): string {
   const inner =
@@ -102,5 +97,16 @@ export function openDicom(bytes: Uint8Array, file: string): OpenedDicom {
     );
   if (transferSyntaxUid === TRANSFER_SYNTAX.deflatedExplicitLittle)
     throw new RtError('UNSUPPORTED', 'deflated transfer syntax is not supported', file);
-  return { reader: new DicomReader(dataSet, file), transferSyntaxUid, part10 };
+  if (!/^\d+(\.\d+)*$/.test(transferSyntaxUid))
+    throw new RtError(
+      'BAD_VALUE',
+      `${describeTag('TransferSyntaxUID')}: ${JSON.stringify(transferSyntaxUid.slice(0, 70))} is not a valid UID`,
+      file,
+      describeTag('TransferSyntaxUID'),
+    );
+  return {
+    reader: new DicomReader(dataSet, file, '', findDamage(dataSet)),
+    transferSyntaxUid,
+    part10,
+  };
 }

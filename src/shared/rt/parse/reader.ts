@@ -1,15 +1,27 @@
 // A defensive view over a dicom-parser data set. dicom-parser is lenient (it returns
 // undefined, NaN or reads neighbouring bytes); every accessor here instead checks presence,
-// the declared VR and the value, and fails with an RtError that names the file, the
-// attribute and where in nested sequences it sits.
+// the declared VR and the value (finite, within its physical range, a well-formed UID), and
+// fails with an RtError that names the file, the attribute and where in nested sequences
+// it sits. Elements found damaged when the file was opened read as absent; the object
+// carries the warnings, and a required one fails with the reason.
 
+import type { Damage } from './damage';
 import { dicomParser, type DataSet, type Element } from './dicom-parser';
+import { LIMITS, outsideLimit } from './limits';
 import { allowedVrs, describeTag, parserKey, vrOf, type Keyword } from '../dictionary';
 import { RtError, type RtErrorCode } from '../errors';
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const INTEGER = /^[+-]?\d+$/;
 const BINARY_WIDTH: Partial<Record<string, number>> = { US: 2, SS: 2, UL: 4, SL: 4, FL: 4, FD: 8 };
+// Digits and dots, no empty component, at most 64 characters (PS3.5 9.1). Components with
+// a leading zero are tolerated: real exports carry them and matching compares whole strings.
+const UID = /^\d+(\.\d+)*$/;
+// Code strings: letters, digits, space, underscore (lower case tolerated, as some planning
+// systems write it); anything else is a garbled value.
+const CODE_STRING = /^[A-Za-z0-9 _\\]*$/;
+
+const UNDAMAGED: Damage = { damaged: new Map(), warnings: [] };
 
 export class DicomReader {
   constructor(
@@ -17,7 +29,14 @@ export class DicomReader {
     readonly file: string,
     /** Where this data set sits, e.g. "BeamSequence[2] > ControlPointSequence[1]". */
     readonly path = '',
+    /** What open found damaged in the whole file, shared by every nested reader. */
+    private readonly damage: Damage = UNDAMAGED,
   ) {}
+
+  /** Warnings about the whole file: damage that made content unreadable. */
+  get warnings(): string[] {
+    return [...this.damage.warnings];
+  }
 
   fail(code: RtErrorCode, keyword: Keyword | undefined, message: string): RtError {
     const where = this.path ? ` in ${this.path}` : '';
@@ -29,7 +48,7 @@ export class DicomReader {
   /** The raw element after checking its declared VR, or undefined when absent or empty. */
   private element(keyword: Keyword): Element | undefined {
     const element = this.dataSet.elements[parserKey(keyword)];
-    if (!element) return undefined;
+    if (!element || this.damage.damaged.has(element)) return undefined;
     if (element.vr !== undefined && element.vr !== 'UN') {
       const allowed = allowedVrs(keyword);
       if (!allowed.includes(element.vr as never))
@@ -56,12 +75,40 @@ export class DicomReader {
     const text = dicomParser
       .readFixedString(this.dataSet.byteArray, element.dataOffset, element.length)
       .trim();
-    return text === '' ? undefined : text;
+    if (text === '') return undefined;
+    const vr = vrOf(keyword);
+    if (vr === 'UI' && (text.length > 64 || !UID.test(text)))
+      throw this.fail(
+        'BAD_VALUE',
+        keyword,
+        `${JSON.stringify(text.slice(0, 70))} is not a valid UID`,
+      );
+    if (vr === 'CS' && !CODE_STRING.test(text))
+      throw this.fail(
+        'BAD_VALUE',
+        keyword,
+        `${JSON.stringify(text.slice(0, 40))} is not a valid code string`,
+      );
+    return text;
+  }
+
+  /** The error for a required attribute that reads as absent: missing, or damaged. */
+  private missing(keyword: Keyword, what = 'attribute'): RtError {
+    const element = this.dataSet.elements[parserKey(keyword)];
+    const damaged = element && this.damage.damaged.get(element);
+    if (damaged) return this.fail('BAD_VALUE', keyword, `required ${what} ${damaged}`);
+    // Absent because the parse stopped early: say where.
+    const cause = this.damage.warnings[0];
+    return this.fail(
+      'MISSING_TAG',
+      keyword,
+      `required ${what} missing${what === 'sequence' ? ' or empty' : ''}${cause ? ` (the file is damaged: ${cause})` : ''}`,
+    );
   }
 
   requireString(keyword: Keyword): string {
     const value = this.string(keyword);
-    if (value === undefined) throw this.fail('MISSING_TAG', keyword, 'required attribute missing');
+    if (value === undefined) throw this.missing(keyword);
     return value;
   }
 
@@ -73,6 +120,17 @@ export class DicomReader {
 
   /** All numeric values, whatever the VR (DS/IS text or binary US/SS/UL/SL/FL/FD). */
   numbers(keyword: Keyword): number[] | undefined {
+    const values = this.rawNumbers(keyword);
+    const limit = LIMITS[keyword];
+    if (values && limit)
+      for (let index = 0; index < values.length; index++) {
+        const outside = outsideLimit(values[index] as number, limit);
+        if (outside) throw this.fail('BAD_VALUE', keyword, `value ${index + 1}: ${outside}`);
+      }
+    return values;
+  }
+
+  private rawNumbers(keyword: Keyword): number[] | undefined {
     const element = this.element(keyword);
     if (!element) return undefined;
     const vr = element.vr ?? vrOf(keyword);
@@ -113,15 +171,18 @@ export class DicomReader {
           keyword,
           `value ${index + 1} ${JSON.stringify(part.slice(0, 40))} is not a valid ${vr === 'IS' ? 'integer' : 'number'}`,
         );
-      return Number(part);
+      const value = Number(part);
+      // "1e999" is a well-formed decimal string, and Infinity.
+      if (!Number.isFinite(value))
+        throw this.fail('BAD_VALUE', keyword, `value ${index + 1} ${part} is not a finite number`);
+      return value;
     });
   }
 
   /** Values with an expected multiplicity; checks the count when one is given. */
   requireNumbers(keyword: Keyword, count?: number): number[] {
     const values = this.numbers(keyword);
-    if (values === undefined || values.length === 0)
-      throw this.fail('MISSING_TAG', keyword, 'required attribute missing');
+    if (values === undefined || values.length === 0) throw this.missing(keyword);
     if (count !== undefined && values.length !== count)
       throw this.fail('BAD_VALUE', keyword, `expected ${count} values, found ${values.length}`);
     return values;
@@ -139,7 +200,7 @@ export class DicomReader {
   /** Items of a sequence; an absent or empty sequence gives []. */
   items(keyword: Keyword): DicomReader[] {
     const element = this.dataSet.elements[parserKey(keyword)];
-    if (!element) return [];
+    if (!element || this.damage.damaged.has(element)) return [];
     if (element.vr !== undefined && element.vr !== 'SQ' && element.vr !== 'UN')
       throw this.fail(
         'WRONG_VR',
@@ -149,16 +210,21 @@ export class DicomReader {
     if (element.length > 0 && element.items === undefined)
       throw this.fail('BAD_VALUE', keyword, 'is not a readable sequence');
     const prefix = this.path ? `${this.path} > ` : '';
-    return (element.items ?? []).map((item, index) => {
+    const items = (element.items ?? []).filter((item) => !this.damage.damaged.has(item));
+    return items.map((item, index) => {
       if (!item.dataSet) throw this.fail('BAD_VALUE', keyword, `item ${index + 1} has no data set`);
-      return new DicomReader(item.dataSet, this.file, `${prefix}${keyword}[${index + 1}]`);
+      return new DicomReader(
+        item.dataSet,
+        this.file,
+        `${prefix}${keyword}[${index + 1}]`,
+        this.damage,
+      );
     });
   }
 
   requireItems(keyword: Keyword): DicomReader[] {
     const items = this.items(keyword);
-    if (items.length === 0)
-      throw this.fail('MISSING_TAG', keyword, 'required sequence missing or empty');
+    if (items.length === 0) throw this.missing(keyword, 'sequence');
     return items;
   }
 

@@ -5,6 +5,7 @@
 import { SOP_CLASS } from '../dictionary';
 import type { PlaneGeometry } from '../geometry';
 import { readPlaneGeometry } from './image';
+import { MAX_DOSE_GY, MAX_GRID_SAMPLES } from './limits';
 import { openDicom } from './open';
 import { decodeSamples, uncompressedPixelBytes } from './pixels';
 import type { DicomReader } from './reader';
@@ -28,6 +29,8 @@ export interface DoseGrid extends PlaneGeometry {
   /** Dose in `units`, index = frame * rows * columns + row * columns + column. */
   dose: Float32Array;
   maxDose: number;
+  /** Damage found while reading: content that may be missing from this grid. */
+  warnings: string[];
 }
 
 function frameOffsets(reader: DicomReader, frames: number): number[] {
@@ -57,6 +60,7 @@ function frameOffsets(reader: DicomReader, frames: number): number[] {
 
 export function parseDoseReader(reader: DicomReader, transferSyntaxUid: string): DoseGrid {
   const plane = readPlaneGeometry(reader);
+  const units = reader.requireString('DoseUnits');
   const frames = reader.number('NumberOfFrames') ?? 1;
   if (!Number.isInteger(frames) || frames < 1)
     throw reader.fail('BAD_VALUE', 'NumberOfFrames', 'must be a positive integer');
@@ -68,6 +72,13 @@ export function parseDoseReader(reader: DicomReader, transferSyntaxUid: string):
     throw reader.fail('BAD_VALUE', 'BitsAllocated', `must be 16 or 32, found ${bitsAllocated}`);
   const signed = (reader.number('PixelRepresentation') ?? 0) === 1;
   const count = plane.rows * plane.columns * frames;
+  // Checked before the pixel data is even looked at, so nothing large is allocated.
+  if (count > MAX_GRID_SAMPLES)
+    throw reader.fail(
+      'BAD_VALUE',
+      'NumberOfFrames',
+      `a grid of ${plane.rows} × ${plane.columns} × ${frames} samples is too large (at most ${MAX_GRID_SAMPLES})`,
+    );
   const bytes = uncompressedPixelBytes(reader, transferSyntaxUid, count, bitsAllocated);
   const stored = decodeSamples(bytes, bitsAllocated, signed);
   const dose = new Float32Array(count);
@@ -77,6 +88,13 @@ export function parseDoseReader(reader: DicomReader, transferSyntaxUid: string):
     dose[i] = value;
     if (value > maxDose) maxDose = value;
   }
+  // Float32 overflow gives Infinity, which the comparison below also refuses.
+  if (!(maxDose <= MAX_DOSE_GY))
+    throw reader.fail(
+      'BAD_VALUE',
+      'DoseGridScaling',
+      `gives a largest dose of ${maxDose} ${units}, more than any treatment (${MAX_DOSE_GY})`,
+    );
   return {
     ...plane,
     file: reader.file,
@@ -84,7 +102,7 @@ export function parseDoseReader(reader: DicomReader, transferSyntaxUid: string):
     studyInstanceUid: reader.requireString('StudyInstanceUID'),
     seriesInstanceUid: reader.requireString('SeriesInstanceUID'),
     frameOfReferenceUid: reader.requireString('FrameOfReferenceUID'),
-    units: reader.requireString('DoseUnits'),
+    units,
     doseType: reader.requireString('DoseType'),
     summationType: reader.requireString('DoseSummationType'),
     referencedPlanUid: reader
@@ -94,6 +112,7 @@ export function parseDoseReader(reader: DicomReader, transferSyntaxUid: string):
     frameOffsets: offsets,
     dose,
     maxDose,
+    warnings: reader.warnings,
   };
 }
 

@@ -1,5 +1,7 @@
 // RT Plan (photon/electron beams): prescription (dose references), fraction groups with
 // the meterset per beam and fraction, and the beams themselves as a reviewer reads them.
+// What the dose history and the review need is required: a plan without its fraction
+// scheme, beams or their geometry is refused rather than read as an empty plan.
 
 import { SOP_CLASS } from '../dictionary';
 import { openDicom } from './open';
@@ -60,6 +62,8 @@ export interface RtPlan {
   doseReferences: DoseReference[];
   fractionGroups: FractionGroup[];
   beams: PlanBeam[];
+  /** Damage found while reading: content that may be missing from this plan. */
+  warnings: string[];
 }
 
 function readDoseReference(item: DicomReader): DoseReference {
@@ -74,23 +78,33 @@ function readDoseReference(item: DicomReader): DoseReference {
 }
 
 function readFractionGroup(item: DicomReader): FractionGroup {
-  const fractionsPlanned = item.number('NumberOfFractionsPlanned') ?? 0;
-  if (fractionsPlanned < 0)
-    throw item.fail('BAD_VALUE', 'NumberOfFractionsPlanned', 'must not be negative');
-  return {
-    number: item.requireNumber('FractionGroupNumber'),
-    fractionsPlanned,
-    beams: item.items('ReferencedBeamSequence').map((beam) => ({
-      beamNumber: beam.requireNumber('ReferencedBeamNumber'),
-      meterset: beam.number('BeamMeterset'),
-      beamDoseGy: beam.number('BeamDose'),
-    })),
-  };
+  const number = item.requireNumber('FractionGroupNumber');
+  const fractionsPlanned = item.requireNumber('NumberOfFractionsPlanned');
+  const beamCount = item.requireNumber('NumberOfBeams');
+  const beams = (beamCount > 0 ? item.requireItems('ReferencedBeamSequence') : []).map((beam) => ({
+    beamNumber: beam.requireNumber('ReferencedBeamNumber'),
+    meterset: beam.number('BeamMeterset'),
+    beamDoseGy: beam.number('BeamDose'),
+  }));
+  if (beams.length !== beamCount)
+    throw item.fail(
+      'BAD_VALUE',
+      'NumberOfBeams',
+      `says ${beamCount} beams but ReferencedBeamSequence holds ${beams.length}`,
+    );
+  return { number, fractionsPlanned, beams };
 }
 
 function readBeam(item: DicomReader): PlanBeam {
-  const controlPoints = item.items('ControlPointSequence');
-  const first = controlPoints[0];
+  const controlPoints = item.requireItems('ControlPointSequence');
+  const declared = item.requireNumber('NumberOfControlPoints');
+  if (declared !== controlPoints.length)
+    throw item.fail(
+      'BAD_VALUE',
+      'NumberOfControlPoints',
+      `says ${declared} control points but ControlPointSequence holds ${controlPoints.length}`,
+    );
+  const first = controlPoints[0] as DicomReader;
   return {
     number: item.requireNumber('BeamNumber'),
     name: item.string('BeamName') ?? '',
@@ -98,15 +112,43 @@ function readBeam(item: DicomReader): PlanBeam {
     radiationType: item.string('RadiationType') ?? '',
     treatmentMachine: item.string('TreatmentMachineName'),
     deliveryType: item.string('TreatmentDeliveryType'),
-    nominalEnergy: first?.number('NominalBeamEnergy'),
-    gantryAngle: first?.number('GantryAngle'),
-    controlPoints: item.number('NumberOfControlPoints') ?? controlPoints.length,
+    nominalEnergy: first.number('NominalBeamEnergy'),
+    // Required in the first control point (PS3.3 C.8.8.14.5).
+    gantryAngle: first.requireNumber('GantryAngle'),
+    controlPoints: declared,
     finalCumulativeMetersetWeight: item.number('FinalCumulativeMetersetWeight'),
   };
 }
 
+/** Every beam a fraction group delivers must be in the beam sequence. */
+function checkReferencedBeams(reader: DicomReader, groups: FractionGroup[], beams: PlanBeam[]) {
+  const numbers = new Set(beams.map((beam) => beam.number));
+  for (const group of groups)
+    for (const beam of group.beams)
+      if (!numbers.has(beam.beamNumber))
+        throw reader.fail(
+          'BAD_VALUE',
+          'BeamSequence',
+          `holds no beam ${beam.beamNumber}, which fraction group ${group.number} delivers`,
+        );
+}
+
+/** The structure set a patient-based plan was made on (required for PATIENT geometry). */
+function referencedStructureSet(reader: DicomReader): string | undefined {
+  const geometry = reader.requireString('RTPlanGeometry');
+  const items =
+    geometry === 'PATIENT'
+      ? reader.requireItems('ReferencedStructureSetSequence')
+      : reader.items('ReferencedStructureSetSequence');
+  return items[0]?.requireString('ReferencedSOPInstanceUID');
+}
+
 export function parsePlanReader(reader: DicomReader): RtPlan {
-  const beamItems = reader.items('BeamSequence');
+  const fractionGroups = reader.requireItems('FractionGroupSequence').map(readFractionGroup);
+  const needsBeams = fractionGroups.some((group) => group.beams.length > 0);
+  const beamItems = needsBeams ? reader.requireItems('BeamSequence') : reader.items('BeamSequence');
+  const beams = beamItems.map(readBeam);
+  checkReferencedBeams(reader, fractionGroups, beams);
   return {
     file: reader.file,
     sopInstanceUid: reader.requireString('SOPInstanceUID'),
@@ -116,14 +158,13 @@ export function parsePlanReader(reader: DicomReader): RtPlan {
     name: reader.string('RTPlanName'),
     date: reader.string('RTPlanDate'),
     frameOfReferenceUid: reader.string('FrameOfReferenceUID'),
-    referencedStructureSetUid: reader
-      .items('ReferencedStructureSetSequence')[0]
-      ?.requireString('ReferencedSOPInstanceUID'),
+    referencedStructureSetUid: referencedStructureSet(reader),
     approvalStatus: reader.string('ApprovalStatus'),
     primaryDosimeterUnit: beamItems[0]?.string('PrimaryDosimeterUnit'),
     doseReferences: reader.items('DoseReferenceSequence').map(readDoseReference),
-    fractionGroups: reader.items('FractionGroupSequence').map(readFractionGroup),
-    beams: beamItems.map(readBeam),
+    fractionGroups,
+    beams,
+    warnings: reader.warnings,
   };
 }
 

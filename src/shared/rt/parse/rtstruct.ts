@@ -37,6 +37,8 @@ export interface StructureSet {
   referencedSeriesUids: string[];
   referencedImageUids: string[];
   rois: Roi[];
+  /** Damage found while reading: content that may be missing from this set. */
+  warnings: string[];
 }
 
 function readContour(item: DicomReader): Contour {
@@ -130,6 +132,7 @@ export function parseStructureSetReader(reader: DicomReader): StructureSet {
     referencedSeriesUids,
     referencedImageUids,
     rois,
+    warnings: reader.warnings,
   };
 }
 

@@ -32,6 +32,8 @@ export interface TreatmentRecord {
   fractionsPlanned?: number;
   primaryDosimeterUnit?: string;
   beams: DeliveredBeam[];
+  /** Damage found while reading: content that may be missing from this record. */
+  warnings: string[];
 }
 
 /** Beam-level totals when given, else the last control point's (cumulative) values. */
@@ -75,6 +77,7 @@ export function parseTreatmentRecordReader(reader: DicomReader): TreatmentRecord
     fractionsPlanned: reader.number('NumberOfFractionsPlanned'),
     primaryDosimeterUnit: reader.string('PrimaryDosimeterUnit'),
     beams: reader.requireItems('TreatmentSessionBeamSequence').map(readBeam),
+    warnings: reader.warnings,
   };
 }
 

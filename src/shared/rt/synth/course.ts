@@ -3,7 +3,7 @@
 // fault, nothing delivered) and made up the next working day. Everything is derived from
 // a seed, so the same options always give byte-identical files.
 
-import { writePart10 } from '../dicom-writer';
+import { writePart10, type DicomDataset } from '../dicom-writer';
 import type { Vec3 } from '../geometry';
 import {
   ctSliceDataset,
@@ -40,6 +40,11 @@ export interface SynthOptions {
   patientName?: string;
   patientId?: string;
   courseLabel?: string;
+  /**
+   * Turns each object into bytes (default: writePart10). Tests use it to write hostile
+   * variants (an edited value, implicit VR) of a course that is otherwise consistent.
+   */
+  encode?: (name: string, dataset: DicomDataset) => Uint8Array;
 }
 
 export interface SynthFile {
@@ -97,6 +102,7 @@ function falloff(distance: number, radius: number, width: number): number {
 
 export function synthesizeCourse(options: SynthOptions = {}): SyntheticCourse {
   const seed = options.seed ?? 'action-ehr-synthetic';
+  const encode = options.encode ?? ((_name: string, dataset: DicomDataset) => writePart10(dataset));
   const matrix = options.matrix ?? 64;
   const sliceCount = options.slices ?? 40;
   const thickness = options.sliceThicknessMm ?? 3;
@@ -175,13 +181,15 @@ export function synthesizeCourse(options: SynthOptions = {}): SyntheticCourse {
       sliceThickness: thickness,
       hounsfield,
     });
-    files.push({ name: `CT_${String(k + 1).padStart(4, '0')}.dcm`, bytes: writePart10(dataset) });
+    const name = `CT_${String(k + 1).padStart(4, '0')}.dcm`;
+    files.push({ name, bytes: encode(name, dataset) });
   }
 
   const structureSetUid = uid('rtstruct');
   files.push({
     name: 'RS.dcm',
-    bytes: writePart10(
+    bytes: encode(
+      'RS.dcm',
       structureSetDataset(
         patient,
         { seriesInstanceUid: uid('rtstruct-series'), seriesNumber: 2, description: 'Structures' },
@@ -210,7 +218,8 @@ export function synthesizeCourse(options: SynthOptions = {}): SyntheticCourse {
   const machine = 'SYNLINAC1';
   files.push({
     name: 'RP.dcm',
-    bytes: writePart10(
+    bytes: encode(
+      'RP.dcm',
       planDataset(
         patient,
         { seriesInstanceUid: uid('rtplan-series'), seriesNumber: 3, description: 'Plan' },
@@ -248,7 +257,8 @@ export function synthesizeCourse(options: SynthOptions = {}): SyntheticCourse {
   };
   files.push({
     name: 'RD.dcm',
-    bytes: writePart10(
+    bytes: encode(
+      'RD.dcm',
       doseDataset(
         patient,
         { seriesInstanceUid: uid('rtdose-series'), seriesNumber: 4, description: 'Dose' },
@@ -293,9 +303,11 @@ export function synthesizeCourse(options: SynthOptions = {}): SyntheticCourse {
         ? 0
         : Math.round((beam.meterset + (((session + i) % 3) - 1) * 0.1) * 10) / 10,
     }));
+    const name = `RT_RECORD_${String(session).padStart(2, '0')}.dcm`;
     files.push({
-      name: `RT_RECORD_${String(session).padStart(2, '0')}.dcm`,
-      bytes: writePart10(
+      name,
+      bytes: encode(
+        name,
         treatmentRecordDataset(patient, recordSeries, {
           sopInstanceUid: uid(`record-${session}`),
           instanceNumber: session,

@@ -1,0 +1,160 @@
+// What the viewer's worker does with each request: everything slow about a course —
+// parsing (dicom-parser through src/shared/rt), DVHs, dose summation. Parsed courses stay
+// here so DVH and summation requests only name them; CT pixels are handed over to the UI
+// (transferred), dose grids and contours are copied (the UI draws them too). No DOM and no
+// `self` here: rt.worker.ts wires it to the worker, tests drive it in Node.
+import { computeDvh } from '../../shared/rt/dvh';
+import { isRtError } from '../../shared/rt/errors';
+import { buildDoseHistory } from '../../shared/rt/history';
+import type { Roi, StructureSet } from '../../shared/rt/parse/rtstruct';
+import { loadStudy, type Study } from '../../shared/rt/study';
+import { sumDoseGrids } from '../../shared/rt/sum';
+import type { CourseData, RoiDvhResult, WorkerRequest, WorkerResponse } from './protocol';
+
+/** Sends a response to the UI thread, transferring (not copying) the given buffers. */
+export type PostResponse = (message: WorkerResponse, transfer?: ArrayBuffer[]) => void;
+
+function courseLabel(study: Study, courseId: number): string {
+  const plan = study.plans[0];
+  if (plan)
+    return plan.name && plan.name !== plan.label ? `${plan.label} (${plan.name})` : plan.label;
+  const set = study.structureSets[0];
+  if (set?.label) return set.label;
+  return `Course ${courseId}`;
+}
+
+function roiDvh(roi: Roi, study: { doses: Study['doses'] }, doseIndex: number): RoiDvhResult {
+  const grid = study.doses[doseIndex];
+  const base = { roiNumber: roi.number, roiName: roi.name };
+  if (!grid) return { ...base, dvh: null, problem: 'no dose grid' };
+  if (!roi.contours.some((c) => c.geometricType === 'CLOSED_PLANAR'))
+    return { ...base, dvh: null, problem: 'no closed contours' };
+  try {
+    return { ...base, dvh: computeDvh(roi, grid) };
+  } catch (error) {
+    return {
+      ...base,
+      dvh: null,
+      problem: isRtError(error) ? error.message : `DVH failed (${String(error)})`,
+    };
+  }
+}
+
+/** A handler for worker requests; each answer (or a 'failed' one) goes to `post`. */
+export function createRtWorkerHandler(post: PostResponse): (request: WorkerRequest) => void {
+  const courses = new Map<number, Study & { label: string }>();
+
+  function dvhs(
+    id: number,
+    set: StructureSet,
+    roiNumbers: readonly number[] | undefined,
+    compute: (roi: Roi) => RoiDvhResult,
+  ): RoiDvhResult[] {
+    const rois = roiNumbers ? set.rois.filter((r) => roiNumbers.includes(r.number)) : set.rois;
+    const results: RoiDvhResult[] = [];
+    rois.forEach((roi, i) => {
+      post({ kind: 'progress', id, done: i, total: rois.length, what: `DVH of ${roi.name}` });
+      results.push(compute(roi));
+    });
+    return results;
+  }
+
+  function handle(request: WorkerRequest): void {
+    const { id } = request;
+    switch (request.kind) {
+      case 'load': {
+        post({ kind: 'progress', id, done: 0, total: 1, what: 'Parsing DICOM' });
+        const study = loadStudy(
+          request.files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.buffer) })),
+        );
+        const label = courseLabel(study, request.courseId);
+        courses.set(request.courseId, { ...study, label });
+        const course: CourseData = {
+          id: request.courseId,
+          label,
+          fileCount: request.files.length,
+          imageSeries: study.imageSeries,
+          structureSets: study.structureSets,
+          plans: study.plans,
+          doses: study.doses,
+          history: buildDoseHistory(study.plans, study.treatmentRecords),
+          errors: study.errors,
+          warnings: study.warnings,
+          skipped: study.skipped,
+        };
+        // The worker keeps no CT pixels (DVH and summation need contours and dose only).
+        const pixels = study.imageSeries.flatMap((s) =>
+          s.slices.map((slice) => slice.pixels.buffer),
+        );
+        post({ kind: 'loaded', id, course }, pixels as ArrayBuffer[]);
+        for (const series of study.imageSeries) series.slices = [];
+        return;
+      }
+      case 'dvh': {
+        const study = courses.get(request.courseId);
+        const set = study?.structureSets[request.structureSetIndex];
+        if (!study || !set) {
+          post({ kind: 'failed', id, code: 'BAD_VALUE', message: 'that course is no longer open' });
+          return;
+        }
+        const results = dvhs(id, set, request.roiNumbers, (roi) =>
+          roiDvh(roi, study, request.doseIndex),
+        );
+        post({ kind: 'dvh', id, results });
+        return;
+      }
+      case 'sum': {
+        const sources = request.sources.map((source) => {
+          const grid = courses.get(source.courseId)?.doses[source.doseIndex];
+          if (!grid) throw new Error(`${source.label} is no longer open`);
+          return { grid, label: source.label };
+        });
+        post({ kind: 'progress', id, done: 0, total: 1, what: 'Resampling and adding dose grids' });
+        const summation = sumDoseGrids(sources);
+        const frame = summation.provenance.frameOfReferenceUid;
+        let set: StructureSet | undefined;
+        if (request.structures)
+          set = courses.get(request.structures.courseId)?.structureSets[
+            request.structures.structureSetIndex
+          ];
+        if (!set)
+          for (const source of request.sources) {
+            set = courses
+              .get(source.courseId)
+              ?.structureSets.find((s) => s.frameOfReferenceUid === frame);
+            if (set) break;
+          }
+        const summed = { doses: [summation.grid] };
+        const results = set ? dvhs(id, set, undefined, (roi) => roiDvh(roi, summed, 0)) : [];
+        post({
+          kind: 'summed',
+          id,
+          result: {
+            provenance: summation.provenance,
+            grid: summation.grid,
+            structureSetLabel: set ? set.label || set.file : undefined,
+            dvhs: results,
+          },
+        });
+        return;
+      }
+      case 'release': {
+        courses.delete(request.courseId);
+        post({ kind: 'released', id });
+        return;
+      }
+    }
+  }
+
+  return (request) => {
+    try {
+      handle(request);
+    } catch (error) {
+      post(
+        isRtError(error)
+          ? { kind: 'failed', id: request.id, code: error.code, message: error.message }
+          : { kind: 'failed', id: request.id, code: 'INTERNAL', message: String(error) },
+      );
+    }
+  };
+}

@@ -1,0 +1,77 @@
+// The viewer's worker, driven in Node through the same request handler rt.worker.ts wires
+// to `self`: what the UI thread receives for hostile files is what the reviewer will read.
+
+import { describe, expect, it } from 'vitest';
+import type { SyntheticCourse } from '../../src/shared/rt/synth/course';
+import type { CourseData, WorkerRequest, WorkerResponse } from '../../src/renderer/viewer/protocol';
+import { createRtWorkerHandler } from '../../src/renderer/viewer/rtWorkerHandler';
+import { editContours, fileOf, hostileCourse, withLength } from './hostile';
+
+function worker() {
+  const posted: WorkerResponse[] = [];
+  const handle = createRtWorkerHandler((message) => posted.push(message));
+  return {
+    send(request: WorkerRequest): WorkerResponse {
+      handle(request);
+      const last = posted.filter((m) => m.kind !== 'progress').at(-1);
+      if (!last) throw new Error('the worker answered nothing');
+      return last;
+    },
+  };
+}
+
+function load(rt: ReturnType<typeof worker>, course: SyntheticCourse, replace = {}): CourseData {
+  const files = course.files.map((f) => ({
+    name: f.name,
+    buffer: ((replace as Record<string, Uint8Array>)[f.name] ?? f.bytes).slice().buffer,
+  }));
+  const answer = rt.send({ kind: 'load', id: 1, courseId: 1, files });
+  if (answer.kind !== 'loaded') throw new Error(`load answered ${answer.kind}`);
+  return answer.course;
+}
+
+describe('the viewer worker with hostile files', () => {
+  it('lists the refused dose by attribute and carries the plan’s warning to the UI', () => {
+    const course = hostileCourse(
+      { 'RD.dcm': (ds) => ({ ...ds, DoseGridScaling: '1e30' }) },
+      { implicitVr: ['RP.dcm'] },
+    );
+    const damagedPlan = withLength(fileOf(course, 'RP.dcm'), 'ApprovalStatus', 0xffffffff);
+    const loaded = load(worker(), course, { 'RP.dcm': damagedPlan });
+    expect(loaded.doses).toHaveLength(0);
+    expect(loaded.errors).toEqual([
+      expect.objectContaining({ file: 'RD.dcm', tag: '(3004,000E) DoseGridScaling' }),
+    ]);
+    expect(loaded.plans[0]?.warnings).toEqual([expect.stringMatching(/ApprovalStatus/)]);
+    expect(loaded.warnings).toContainEqual(
+      expect.stringMatching(/^RP\.dcm: \(300E,0002\) ApprovalStatus.*undefined length/),
+    );
+  });
+
+  it('answers a DVH beyond the work bound with a clear problem per ROI', () => {
+    // In-plane coordinates ×70: still within the patient space (< 10 m), but over a billion
+    // lattice steps for the body.
+    const course = hostileCourse({
+      'RS.dcm': editContours((points) => points.map((v, i) => (i % 3 === 2 ? v : v * 70))),
+    });
+    const rt = worker();
+    const loaded = load(rt, course);
+    expect(loaded.errors).toEqual([]);
+    const answer = rt.send({
+      kind: 'dvh',
+      id: 2,
+      courseId: 1,
+      structureSetIndex: 0,
+      doseIndex: 0,
+      roiNumbers: [1],
+    });
+    if (answer.kind !== 'dvh') throw new Error(`dvh answered ${answer.kind}`);
+    expect(answer.results).toEqual([
+      expect.objectContaining({
+        roiName: 'BODY',
+        dvh: null,
+        problem: expect.stringMatching(/ROI "BODY".*ContourData.*more than the limit/),
+      }),
+    ]);
+  });
+});
