@@ -80,22 +80,9 @@ export const MAX_BINS = 2 ** 22;
 function latticeWork(planes: readonly Plane[], res: number): number {
   let work = 0;
   for (const plane of planes) {
-    let minX = Infinity;
-    let maxX = -Infinity;
-    let minY = Infinity;
-    let maxY = -Infinity;
+    const { minX, maxX, minY, maxY } = boundsXY([plane]);
     let edges = 0;
-    for (const polygon of plane.polygons) {
-      edges += polygon.length / 3;
-      for (let i = 0; i < polygon.length; i += 3) {
-        const x = polygon[i] as number;
-        const y = polygon[i + 1] as number;
-        if (x < minX) minX = x;
-        if (x > maxX) maxX = x;
-        if (y < minY) minY = y;
-        if (y > maxY) maxY = y;
-      }
-    }
+    for (const polygon of plane.polygons) edges += polygon.length / 3;
     if (edges === 0) continue;
     const rows = (maxY - minY) / res + 1;
     const columns = (maxX - minX) / res + 1;
@@ -158,7 +145,8 @@ function contourPlanes(roi: Roi, fallbackThickness: number): Plane[] {
   });
 }
 
-function defaultResolution(planes: readonly Plane[]): number {
+/** The in-plane bounding box of every contour point of the planes. */
+function boundsXY(planes: readonly Plane[]) {
   let minX = Infinity;
   let maxX = -Infinity;
   let minY = Infinity;
@@ -173,6 +161,11 @@ function defaultResolution(planes: readonly Plane[]): number {
         if (y < minY) minY = y;
         if (y > maxY) maxY = y;
       }
+  return { minX, maxX, minY, maxY };
+}
+
+function defaultResolution(planes: readonly Plane[]): number {
+  const { minX, maxX, minY, maxY } = boundsXY(planes);
   const extent = Math.min(maxX - minX, maxY - minY);
   return Math.min(1, Math.max(0.1, extent / 40));
 }
