@@ -227,19 +227,27 @@ async function freeLoopbackPort(): Promise<number> {
   return address.port;
 }
 
-function ready(port: number): Promise<boolean> {
+function statusOf(port: number, path: string): Promise<number | null> {
   return new Promise((resolve) => {
-    const req = request(
-      { host: '127.0.0.1', port, path: '/minio/health/ready', method: 'GET', timeout: 1000 },
-      (res) => {
-        res.resume();
-        resolve(res.statusCode === 200);
-      },
-    );
-    req.on('error', () => resolve(false));
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET', timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? null);
+    });
+    req.on('error', () => resolve(null));
     req.on('timeout', () => req.destroy());
     req.end();
   });
+}
+
+/**
+ * Ready for S3 requests. /minio/health/ready can answer 200 while the object layer is
+ * still starting, when S3 calls get 503 XMinioServerNotInitialized; an anonymous S3 request
+ * answers 403 only once it is up. Both must hold.
+ */
+async function ready(port: number): Promise<boolean> {
+  if ((await statusOf(port, '/minio/health/ready')) !== 200) return false;
+  const s3 = await statusOf(port, '/');
+  return s3 !== null && s3 !== 503;
 }
 
 // Servers still running when this process exits are killed (their whole process group).
