@@ -84,6 +84,7 @@ describe('through the fabric-shim contract router', () => {
         'getHistory:EVALUATE',
         'grant:SUBMIT',
         'listCurrent:EVALUATE',
+        'listReaders:EVALUATE',
         'listSharedWithMe:EVALUATE',
         'revoke:SUBMIT',
       ],

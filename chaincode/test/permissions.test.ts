@@ -426,4 +426,57 @@ describe('Permissions queries', () => {
       /^FORBIDDEN\(caregiver-only\): only caregivers may list what patients shared with them; pat-[0-9a-f]{32} is a patient$/,
     );
   });
+
+  it('tells the patient and a caregiver who may write a category who reads it, nobody else', async () => {
+    const world = await World.create();
+    const patient = await world.registerPatient(HOSPITAL_A);
+    const writer = await world.registerCaregiver(HOSPITAL_A, 'Dr. Writer', 'RT');
+    const reader = await world.registerCaregiver(HOSPITAL_B, 'Dr. Reader', 'RT');
+    const later = await world.registerCaregiver(HOSPITAL_B, 'Dr. Later', 'Physics');
+    const gone = await world.registerCaregiver(HOSPITAL_B, 'Dr. Gone', 'RT');
+    await world.grant(patient, writer, { category: 'imaging', read: true, write: true });
+    const r = await world.grant(patient, reader, { category: 'imaging' });
+    const l = await world.grant(patient, later, {
+      category: 'imaging',
+      from: world.net.at(DAY),
+      to: world.net.at(2 * DAY),
+    });
+    await world.grant(patient, gone, { category: 'imaging' });
+    await world.revoke(patient, gone, 'imaging');
+    await world.grant(patient, reader, { category: 'dose' });
+
+    const window = (e: GrantEntry) => ({
+      caregiverId: e.caregiverId,
+      validFrom: e.validFrom,
+      validTo: e.validTo,
+    });
+    const forWriter = await world.net.evaluate<unknown[]>(writer.identity, (ctx) =>
+      world.permissions.listReaders(ctx, patient.id, 'imaging'),
+    );
+    const ids = (list: unknown[]) => (list as { caregiverId: string }[]).map((e) => e.caregiverId);
+    assert.deepEqual(ids(forWriter).sort(), [writer.id, reader.id, later.id].sort());
+    assert.deepEqual(
+      (forWriter as ReturnType<typeof window>[]).find((e) => e.caregiverId === reader.id),
+      window(r),
+    );
+    assert.deepEqual(
+      (forWriter as ReturnType<typeof window>[]).find((e) => e.caregiverId === later.id),
+      window(l),
+    );
+    const forPatient = await world.net.evaluate<unknown[]>(patient.identity, (ctx) =>
+      world.permissions.listReaders(ctx, patient.id, 'imaging'),
+    );
+    assert.deepEqual(forPatient, forWriter);
+    // A reader without write, or a writer asking about another category, learns nothing.
+    await world.net.refused(
+      reader.identity,
+      (ctx) => world.permissions.listReaders(ctx, patient.id, 'imaging'),
+      /^FORBIDDEN\(readers-for-writer\): only patient pat-[0-9a-f]{32} or a caregiver he lets write imaging now may list who reads it$/,
+    );
+    await world.net.refused(
+      writer.identity,
+      (ctx) => world.permissions.listReaders(ctx, patient.id, 'dose'),
+      /^FORBIDDEN\(readers-for-writer\)/,
+    );
+  });
 });

@@ -456,6 +456,32 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
     expect(rows()).toBe(0);
   });
 
+  it('a record a caregiver adds later opens for the patient’s other readers at once', async () => {
+    const { patient, oncologistA, physicistB } = world.people;
+    await A.signInAs(patient);
+    await A.call('grantAccess', readGrant(physicistB.id, ['radiotherapy-plan'], days(7)));
+    await A.signOut();
+
+    // HospitalA's oncologist (write on plans) adds a revised plan; the patient is not there.
+    const plan = course.files.find((f) => f.name === 'RP.dcm')!;
+    await A.signInAs(oncologistA);
+    const [added] = await A.call('addRecords', {
+      patientId: patient.id,
+      files: [{ name: 'RP_revised.dcm', bytes: plan.bytes }],
+    });
+    await A.signOut();
+    expect(added!.record.category).toBe('radiotherapy-plan');
+
+    await B.signInAs(physicistB);
+    const opened = await B.call('openRecord', {
+      patientId: patient.id,
+      recordId: added!.record.recordId,
+    });
+    expect(opened.files.map((f) => f.name)).toEqual(['RP_revised.dcm']);
+    expect(Buffer.from(opened.files[0]!.bytes).equals(Buffer.from(plan.bytes))).toBe(true);
+    await B.signOut();
+  });
+
   it('stops a download and shows nothing when the card is pulled out', async () => {
     const { patient, physicistB } = world.people;
     await A.signInAs(patient);

@@ -1,7 +1,7 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { EhrContract } from './ehr-contract';
-import { requireCaregiver, requirePatientSelf } from '../auth/caller';
-import { conflict, invalidArgument, notFound } from '../errors';
+import { identifyCaller, requireCaregiver, requirePatientSelf } from '../auth/caller';
+import { conflict, forbidden, invalidArgument, notFound } from '../errors';
 import { applyChange } from '../ledger/change';
 import { canonicalJson } from '../ledger/canonical-json';
 import { buildEvent, EventName } from '../ledger/events';
@@ -23,6 +23,7 @@ import {
   readPatientCategoryEntries,
 } from '../stores/permission-store';
 import { readUser } from '../stores/user-store';
+import { findWriteGrant } from '../policy/caregiver-access';
 import { parseCategory } from '../validation/categories';
 import { parseCaregiverId, parsePatientId } from '../validation/ids';
 import { parseBoolean, parseUtcTime } from '../validation/primitives';
@@ -185,5 +186,47 @@ export class PermissionsContract extends EhrContract {
     return canonicalJson(
       entries.filter((entry) => entry.kind === 'grant' && isCurrentOrUpcoming(entry, now)),
     );
+  }
+
+  /**
+   * Who may read a category of the patient's now or later: what a record added to it must
+   * be encrypted for. For the patient, and for a caregiver he lets write that category now
+   * (the one who adds), so records a caregiver adds open for the patient's other readers
+   * without the patient re-sharing them. Only ids and windows; keys come from the (public)
+   * staff directory.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async listReaders(ctx: Context, patientId: string, category: string): Promise<string> {
+    const patient = parsePatientId('patientId', patientId);
+    const parsedCategory = parseCategory('category', category);
+    const now = txTimeMillis(ctx);
+    const caller = await identifyCaller(ctx);
+    const self = caller.role === 'patient' && caller.userId === patient;
+    if (!self) {
+      const writer =
+        caller.role === 'caregiver' &&
+        (await findWriteGrant(ctx, patient, caller.userId, parsedCategory, now));
+      if (!writer) {
+        throw forbidden(
+          'readers-for-writer',
+          `only patient ${patient} or a caregiver he lets write ${parsedCategory} now may list who reads it`,
+        );
+      }
+    }
+    const readers = (await readPatientCategoryEntries(ctx, patient))
+      .filter(
+        (entry): entry is GrantEntry =>
+          entry.kind === 'grant' &&
+          entry.category === parsedCategory &&
+          entry.read &&
+          isCurrentOrUpcoming(entry, now),
+      )
+      .map((entry) => ({
+        caregiverId: entry.caregiverId,
+        validFrom: entry.validFrom,
+        validTo: entry.validTo,
+      }));
+    return canonicalJson(readers);
   }
 }

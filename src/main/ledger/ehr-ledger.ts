@@ -120,6 +120,14 @@ export class EhrLedger {
     return this.evaluate<PermissionEntry[]>('Permissions:getHistory', [patientId]);
   }
 
+  /** Who reads a category of the patient now or later (for the patient, or a writer). */
+  listReaders(patientId: string, category: Category) {
+    return this.evaluate<{ caregiverId: string; validFrom: string; validTo: string }[]>(
+      'Permissions:listReaders',
+      [patientId, category],
+    );
+  }
+
   listSharedWithMe() {
     return this.evaluate<PermissionEntry[]>('Permissions:listSharedWithMe');
   }

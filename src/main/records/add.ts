@@ -70,8 +70,9 @@ async function checkWriteGrants(
 }
 
 /**
- * Who can open the new records, per category: the patient, the uploader, and (when the
- * patient adds) every caregiver he lets read the category now or later. Read once per add.
+ * Who can open the new records, per category: the patient, the uploader, and every
+ * caregiver the patient lets read the category now or later (the chaincode tells the
+ * patient, and a caregiver who may write the category). Read once per add.
  */
 async function recipientsByCategory(
   services: SignedInServices,
@@ -82,6 +83,7 @@ async function recipientsByCategory(
     id: services.user.id,
     encryptionPublicKeyPem: services.card.identity.encryptionPublicKeyPem,
   };
+  const owner: Recipient[] = [];
   if (services.user.role !== 'patient') {
     const patient = await directory.user(patientId);
     if (!patient)
@@ -89,17 +91,15 @@ async function recipientsByCategory(
         'LEDGER_NOT_FOUND',
         `No patient ${patientId} is registered on the ledger. Nothing was added.`,
       );
-    const both = [
-      { id: patient.userId, encryptionPublicKeyPem: patient.encryptionPublicKey },
-      self,
-    ];
-    return async () => both;
+    owner.push({ id: patient.userId, encryptionPublicKeyPem: patient.encryptionPublicKey });
   }
-  const current = await services.ledger.listCurrent(patientId);
   return async (category) => {
-    const readers = current.filter((e) => e.kind === 'grant' && e.read && e.category === category);
-    const others = await Promise.all(readers.map((e) => directory.user(e.caregiverId)));
+    const readers = await services.ledger.listReaders(patientId, category);
+    const others = await Promise.all(
+      readers.filter((r) => r.caregiverId !== self.id).map((r) => directory.user(r.caregiverId)),
+    );
     return [
+      ...owner,
       self,
       ...others.flatMap((u) =>
         u ? [{ id: u.userId, encryptionPublicKeyPem: u.encryptionPublicKey }] : [],
