@@ -161,6 +161,9 @@ export async function startRecordWorld(): Promise<RecordWorld> {
         },
         childScripts: childScriptsFromSource,
         env,
+        // Each call's answer is checked at once, so reads wait for the ledger rather than
+        // show a cached view first (that is tested on its own: test/unit/cached-views).
+        cacheFirstMs: Number.POSITIVE_INFINITY,
       });
     let app = compose(false);
     const profile = net.profile(hospital);

@@ -32,6 +32,8 @@ export interface ComposeOptions {
   logError?: (channel: string, error: unknown) => void;
   /** Environment the signed-in services read (the storage access key); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** How long a read waits for the ledger before showing a cached view (app/views.ts). */
+  cacheFirstMs?: number;
 }
 
 /** Events for the renderer, in the contract's names. */
@@ -76,8 +78,10 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   session.onChange((next) => events.emit('sessionChanged', next));
   const operations = new Operations((progress) => events.emit('operationProgress', progress));
   const open: OpenServices = (card, user, values) => openSignedInServices(card, user, values, env);
-  const views = new CachedViews(new ViewCache(db), (changed) =>
-    events.emit('viewChanged', changed),
+  const views = new CachedViews(
+    new ViewCache(db),
+    (changed) => events.emit('viewChanged', changed),
+    options.cacheFirstMs,
   );
   const workspace = new UserWorkspace(session, () => settings.read(), operations, open, {
     startSync: (ws) =>
