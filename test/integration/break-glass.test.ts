@@ -93,6 +93,15 @@ describe.skipIf(Boolean(skip))('break-glass on the real network', () => {
       expect(error.message).toMatch(message);
       expect(error.fields?.[field]).toBe(error.message);
     }
+    const unknown = await failure(
+      B.call('openBreakGlass', {
+        patientId: `pat-${'0'.repeat(32)}`,
+        reason: REASON,
+        durationHours: 1,
+      }),
+    );
+    expect(unknown.error.code).toBe('LEDGER_NOT_FOUND');
+    expect(unknown.error.fields?.patientId).toMatch(/^There is no patient with this pseudonym/);
     expect((await B.call('listMyBreakGlass')).items).toEqual([]);
     const listing = await failure(B.call('listRecords', { patientId: patient.id }));
     expect(listing.error.code).toBe('LEDGER_REFUSED');

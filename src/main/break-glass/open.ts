@@ -26,6 +26,10 @@ export function getBreakGlassPolicy(services: SignedInServices): Promise<BreakGl
 
 /** The chaincode's word on the reason or the duration, as a sentence about the form. */
 function formRefusal(error: LedgerError): EhrError | null {
+  if (error.code === 'NOT_FOUND' && error.subject === 'patientId') {
+    const message = `There is no patient with this pseudonym in the directory. ${NOT_OPENED}`;
+    return new EhrError('LEDGER_NOT_FOUND', message, { patientId: message });
+  }
   if (error.code !== 'INVALID_ARGUMENT') return null;
   const detail = error.message.replace(/\s*\(INVALID_ARGUMENT: [^)]*\)$/, '');
   if (error.subject === 'reason') {

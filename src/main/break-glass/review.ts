@@ -19,12 +19,6 @@ export async function reviewBreakGlass(
   requireAdmin(services);
   try {
     await services.ledger.reviewBreakGlass(request.patientId, request.seq, request.comment);
-    const sessions = await services.ledger.listBreakGlassForReview();
-    const reviewed = sessions.find(
-      (s) => s.entry.patientId === request.patientId && s.entry.seq === request.seq,
-    );
-    if (!reviewed) throw new EhrError('LEDGER_NOT_FOUND', 'The reviewed session is not listed.');
-    return await sessionView(reviewed, directory);
   } catch (error) {
     if (
       error instanceof LedgerError &&
@@ -36,5 +30,17 @@ export async function reviewBreakGlass(
       throw new EhrError('INVALID_ARGUMENT', message, { comment: message });
     }
     throw toUserError(error, NOT_SAVED);
+  }
+  // Saved: a failure from here on must not say otherwise.
+  const saved = 'The review is saved on the ledger; refresh the list to see it.';
+  try {
+    const sessions = await services.ledger.listBreakGlassForReview();
+    const reviewed = sessions.find(
+      (s) => s.entry.patientId === request.patientId && s.entry.seq === request.seq,
+    );
+    if (!reviewed) throw new EhrError('LEDGER_NOT_FOUND', saved);
+    return await sessionView(reviewed, directory);
+  } catch (error) {
+    throw toUserError(error, saved);
   }
 }
