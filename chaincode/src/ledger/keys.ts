@@ -27,13 +27,13 @@ export const KeyType = {
   /** [caregiverMspId, patientId, seq] → seq: a hospital's break-glass sessions, for review */
   breakGlassByHospital: 'break-glass-by-hospital',
   /** [caregiverId, patientId] → seq of his latest break-glass on that patient */
-  breakGlassByCaregiver: 'break-glass-by-caregiver',
+  breakGlassByCaregiver: 'caregiver-break-glass',
   /** [patientId, seq, accessId] → accessId: what was opened under a session */
   breakGlassOpening: 'break-glass-opening',
   /** [patientId, seq] → BreakGlassReview */
   breakGlassReview: 'break-glass-review',
   /** [patientId, seq] → BreakGlassAcknowledgement */
-  breakGlassAcknowledgement: 'break-glass-acknowledgement',
+  breakGlassAcknowledgement: 'break-glass-ack',
   /** [patientId, recordId] → RecordMetadata */
   record: 'record',
   /** [patientId, accessId] → AccessEntry: the accounting of disclosures */
