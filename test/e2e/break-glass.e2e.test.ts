@@ -103,6 +103,15 @@ describe.skipIf(Boolean(skip))('break-glass through the UI', () => {
       .poll(() => banner.getByTestId('time-left').textContent(), { timeout: 10_000 })
       .toMatch(/^1 h 4[6-9] min$/);
     await shellB.screenshot('e2e', 'break-glass-2-banner-on-review');
+    // When the ledger's end passes the banner goes (the physician keeps using the screen,
+    // so the idle logoff does not sign him out first).
+    await page.mouse.move(190, 300);
+    for (let i = 0; i < 12; i++) {
+      await page.clock.fastForward('10:00');
+      await page.mouse.move(200 + i, 300);
+    }
+    await expect.poll(() => banner.count(), { timeout: 10_000 }).toBe(0);
+    expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(1);
     await signOut(page);
   }, 180_000);
 
