@@ -173,6 +173,12 @@ describe.skipIf(Boolean(skip))('break-glass on the real network', () => {
     expect(notice.openings.map((o) => o.category)).toEqual(['imaging']);
 
     const history = (await A.call('getAccessHistory')).items;
+    // Each list is for one role: the patient gets no review list, nor a caregiver's banner.
+    for (const channel of ['listBreakGlassForReview', 'listMyBreakGlass'] as const) {
+      expect((await failure(A.call(channel))).error.code).toBe('NOT_ALLOWED');
+    }
+    // Only the session that opened: the refused attempts left nothing on his history.
+    expect(history.filter((h) => h.kind === 'break-glass')).toHaveLength(1);
     const session = history.find((h) => h.kind === 'break-glass')!;
     expect(session).toMatchObject({ breakGlass: true, reason: REASON, review: null });
     expect(session.caregiver.id).toBe(emergencyB.id);
