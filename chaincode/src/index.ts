@@ -23,6 +23,11 @@ export type {
 } from './model/permission-entry';
 export type { RecordMetadata } from './model/record-metadata';
 export type { AccessEntry } from './model/access-entry';
+export type {
+  BreakGlassAcknowledgement,
+  BreakGlassReview,
+  BreakGlassSession,
+} from './model/break-glass-session';
 export type { RecordListing, RecordAccessBasis } from './model/record-listing';
 
 /**

@@ -90,7 +90,15 @@ describe('through the fabric-shim contract router', () => {
       ],
       Records: ['addRecord:SUBMIT', 'listRecords:EVALUATE'],
       AccessLog: ['listDisclosures:EVALUATE', 'recordDownload:SUBMIT'],
-      BreakGlass: ['getPolicy:EVALUATE', 'open:SUBMIT'],
+      BreakGlass: [
+        'acknowledge:SUBMIT',
+        'getPolicy:EVALUATE',
+        'listForPatient:EVALUATE',
+        'listForReview:EVALUATE',
+        'listMine:EVALUATE',
+        'open:SUBMIT',
+        'review:SUBMIT',
+      ],
       'org.hyperledger.fabric': ['GetMetadata:built-in'],
     });
     const grant = metadata.contracts.Permissions?.transactions.find((t) => t.name === 'grant');

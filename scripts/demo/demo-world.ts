@@ -5,11 +5,13 @@
 //     and 30 treatment records) — encrypted for the patient and himself, stored, registered.
 //   2026, HospitalB: the patient grants HospitalB's oncologist and physicist read access to
 //     imaging, plan, dose and treatment records for 30 days; the keys follow the grant.
+//     HospitalB's emergency physician opens the patient's records by break-glass.
 // Each hospital has its own workstation and its people's cards are enrolled at its own CA.
 // Every step goes through the workstations' own use cases, signed on the cards.
 //
 // Idempotent: everything lives under the devnet's state folder; cards, storage and records
-// are made again only when the network's CA changed (after `npm run devnet:reset`).
+// are made again only when the network's CA changed (after `npm run devnet:reset`) or the
+// demo's cast of cards did.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -86,7 +88,32 @@ function demoPeople(): DemoCard[] {
       displayName: 'Alan Demo',
       department: 'Hospital IT',
     }),
+    // Nobody granted him: he opens the patient's records by break-glass.
+    card(EMERGENCY_CARD, 1, {
+      kind: 'oncologist',
+      displayName: 'Dr Erin Demo',
+      department: 'Emergency Medicine',
+    }),
   ];
+}
+
+export const EMERGENCY_CARD = 'HospitalB emergency physician';
+const EMERGENCY_REASON =
+  'Patient brought in unconscious after a fall; prior radiotherapy dose to the brain needed before imaging';
+
+/** The story's break-glass: HospitalB's emergency physician opens the patient's records. */
+async function seedBreakGlass(world: DemoWorld, log: (line: string) => void): Promise<void> {
+  const B = world.workstations[1];
+  const patientId = world.cards[0]!.enrollmentId;
+  const doctor = world.cards.find((c) => c.label === EMERGENCY_CARD)!;
+  await signedInAs(B.app, doctor, async () => {
+    await call(B.app, 'openBreakGlass', { patientId, reason: EMERGENCY_REASON, durationHours: 1 });
+    const { records } = await call(B.app, 'listRecords', { patientId });
+    const plan = records.find((r) => r.category === 'radiotherapy-plan');
+    // The opening is on the ledger first, flagged; its key was never wrapped for his card.
+    if (plan) await B.app.dispatch('openRecord', { patientId, recordId: plan.recordId });
+  });
+  log('demo: HospitalB’s emergency physician opened the patient’s records by break-glass');
 }
 
 export function softhsmModulePath(): string {
@@ -223,6 +250,7 @@ async function seedStory(world: DemoWorld, log: (line: string) => void): Promise
       `demo: the patient granted ${caregiver.spec.displayName} (HospitalB) read access for 30 days`,
     );
   }
+  await seedBreakGlass(world, log);
 }
 
 export async function prepareDemoWorld(options: {
@@ -252,7 +280,9 @@ export async function prepareDemoWorld(options: {
   // The workstations' card processes find the demo cards through this configuration.
   process.env.SOFTHSM2_CONF = softhsmConf;
 
-  if (marker?.ca !== caFingerprint || !existsSync(tokenDir)) {
+  const cast = demoPeople().map((c) => c.label);
+  const sameCast = marker?.cards.map((c) => c.label).join('\n') === cast.join('\n');
+  if (marker?.ca !== caFingerprint || !existsSync(tokenDir) || !sameCast) {
     log('demo: enrolling the demo smart cards at each hospital’s CA');
     for (const dir of [
       tokenDir,

@@ -2,11 +2,12 @@
 // hospital's workstation, every screen of its role is visited and saved as a picture, and
 // the story's key moments are played through the UI — HospitalB's oncologist opens the
 // shared course in Review, the physicist in Dose history, and the patient's access history
-// shows those downloads.
+// shows those downloads and, in red, the emergency physician's break-glass opening, which
+// HospitalB's administrator has reviewed.
 import type { Page } from 'playwright-core';
 import type { ComposedApp } from '../../src/main/app/compose';
 import { openBrowserShell, type BrowserShell } from '../../test/harness/browser-shell';
-import { DEMO_PIN, type DemoCard, type DemoWorld } from './demo-world';
+import { DEMO_PIN, EMERGENCY_CARD, type DemoCard, type DemoWorld } from './demo-world';
 
 const slug = (text: string) =>
   text
@@ -68,9 +69,32 @@ export async function openSharedCourse(page: Page, viewer: 'Review' | 'Dose hist
   await courseShown(page, viewer);
 }
 
+/** HospitalB's administrator reviews the emergency physician's break-glass (once). */
+async function reviewBreakGlass(shell: BrowserShell, saved: (path: string) => void) {
+  const page = shell.page;
+  await page
+    .getByRole('navigation')
+    .getByRole('button', { name: 'Emergency access review', exact: true })
+    .click();
+  await settle(page);
+  const pending = page.getByRole('button', { name: 'Mark reviewed…' });
+  if ((await pending.count()) === 0) return;
+  saved(await shell.screenshot('start', 'hospitalb-administrator-break-glass-to-review'));
+  await pending.first().click();
+  await page
+    .getByLabel(/Comment/)
+    .fill('Justified: the patient was unconscious in the ER; the physician was on duty.');
+  await page.getByRole('button', { name: 'Save review' }).click();
+  await page
+    .getByText(/^Reviewed /)
+    .first()
+    .waitFor({ timeout: 30_000 });
+}
+
 /** Story moments: HospitalB's caregivers open the course the patient shared with them. */
 async function playStory(shell: BrowserShell, card: DemoCard, saved: (path: string) => void) {
-  if (card.hospital !== 1) return;
+  if (card.hospital === 1 && card.spec.kind === 'admin') return reviewBreakGlass(shell, saved);
+  if (card.hospital !== 1 || card.label === EMERGENCY_CARD) return;
   if (card.spec.kind !== 'oncologist' && card.spec.kind !== 'physicist') return;
   const viewer = card.spec.kind === 'oncologist' ? 'Review' : 'Dose history';
   await openSharedCourse(shell.page, viewer);

@@ -43,6 +43,8 @@ const RULE_SENTENCES: Record<string, string> = {
   'patient-or-caregiver': 'Only the patient and his caregivers can do this.',
   'admin-role': 'Only a hospital administrator can do this.',
   'admin-same-hospital': 'An administrator can only register users of his own hospital.',
+  'break-glass-reviewer':
+    "Only an administrator of the caregiver's own hospital can review this emergency access.",
 };
 
 export function toUserError(error: unknown, outcome?: Outcome): EhrError {

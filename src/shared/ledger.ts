@@ -11,6 +11,11 @@ export type {
 } from '../../chaincode/src/model/permission-entry';
 export type { RecordMetadata } from '../../chaincode/src/model/record-metadata';
 export type { AccessEntry } from '../../chaincode/src/model/access-entry';
+export type {
+  BreakGlassAcknowledgement,
+  BreakGlassReview,
+  BreakGlassSession,
+} from '../../chaincode/src/model/break-glass-session';
 export type { RecordListing, RecordAccessBasis } from '../../chaincode/src/model/record-listing';
 export { CATEGORIES, type Category } from '../../chaincode/src/validation/categories';
 export type { Role as LedgerRole } from '../../chaincode/src/validation/ids';

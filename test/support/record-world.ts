@@ -31,6 +31,15 @@ export const PEOPLE = {
     hospital: 1,
     spec: { kind: 'physicist', displayName: 'Clara Chen', department: 'Medical Physics' },
   },
+  // Break-glass: an emergency physician nobody granted, and the administrator who reviews.
+  emergencyB: {
+    hospital: 1,
+    spec: { kind: 'oncologist', displayName: 'Dr Eva Ember', department: 'Emergency Medicine' },
+  },
+  adminB: {
+    hospital: 1,
+    spec: { kind: 'admin', displayName: 'Alan Audit', department: 'Privacy Office' },
+  },
 } as const satisfies Record<string, { hospital: OrgIndex; spec: PersonSpec }>;
 
 export type PersonName = keyof typeof PEOPLE;

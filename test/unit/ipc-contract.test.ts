@@ -101,6 +101,32 @@ const MALFORMED: Record<ChannelName, unknown[]> = {
   ],
   cancelOperation: [undefined, {}, { operationId: '' }],
   getAccessHistory: [{ patientId: PATIENT }, 1],
+  getBreakGlassPolicy: [{}, 'x'],
+  openBreakGlass: [
+    undefined,
+    { patientId: PATIENT, reason: 'Unconscious in the ER, prior dose needed' },
+    {
+      patientId: 'John Smith',
+      reason: 'Unconscious in the ER, prior dose needed',
+      durationHours: 2,
+    },
+    { patientId: PATIENT, reason: 42, durationHours: 2 },
+    { patientId: PATIENT, reason: 'x'.repeat(10_001), durationHours: 2 },
+    { patientId: PATIENT, reason: 'Unconscious in the ER, prior dose', durationHours: 2.5 },
+    { patientId: PATIENT, reason: 'Unconscious in the ER, prior dose', durationHours: '2' },
+    { patientId: PATIENT, reason: 'Unconscious in the ER, prior dose', durationHours: 2, x: 1 },
+  ],
+  listMyBreakGlass: [{}, 1],
+  listBreakGlassForReview: [{ mspId: 'HospitalBMSP' }],
+  reviewBreakGlass: [
+    undefined,
+    { patientId: PATIENT, seq: 0 },
+    { patientId: PATIENT, seq: -1, comment: 'Justified emergency' },
+    { patientId: PATIENT, seq: '0', comment: 'Justified emergency' },
+    { patientId: PATIENT, seq: 0, comment: 'Justified emergency', extra: 1 },
+  ],
+  listBreakGlassNotices: [{}, 'x'],
+  acknowledgeBreakGlass: [undefined, { seqs: [] }, { seqs: [-1] }, { seqs: ['0'] }, { seq: 0 }],
 };
 
 const home = tempDir('ipc');
@@ -188,6 +214,16 @@ describe('IPC contract', () => {
       ['openRecord', { patientId: PATIENT, recordId: RECORD }],
       ['addRecords', { patientId: PATIENT, files: [{ name: 'a.dcm', bytes: new Uint8Array(8) }] }],
       ['getAccessHistory', undefined],
+      ['getBreakGlassPolicy', undefined],
+      [
+        'openBreakGlass',
+        { patientId: PATIENT, reason: 'Unconscious in the ER, prior dose', durationHours: 1 },
+      ],
+      ['listMyBreakGlass', undefined],
+      ['listBreakGlassForReview', undefined],
+      ['reviewBreakGlass', { patientId: PATIENT, seq: 0, comment: 'Justified emergency' }],
+      ['listBreakGlassNotices', undefined],
+      ['acknowledgeBreakGlass', { seqs: [0] }],
     ] as const) {
       expect(await app.dispatch(channel, args), channel).toEqual({
         ok: false,

@@ -57,6 +57,33 @@ describe('touchedViews', () => {
     expect(touchedViews(CAREGIVER, event('RecordDownloaded', OTHER), CAREGIVER_VIEWS)).toEqual([]);
   });
 
+  it('refreshes a caregiver’s emergency-access banner on any break-glass opening', () => {
+    const views: Touched[] = [...CAREGIVER_VIEWS, { view: 'break-glass', scope: '' }];
+    expect(touchedViews(CAREGIVER, event('BreakGlassOpened', OTHER), views)).toEqual([
+      { view: 'records', scope: OTHER },
+      { view: 'break-glass', scope: '' },
+    ]);
+  });
+
+  it('refreshes an administrator’s review list on every break-glass event and download', () => {
+    const admin = { id: 'adm-55555555555555555555555555555555', role: 'admin' };
+    const views: Touched[] = [
+      { view: 'caregivers', scope: '' },
+      { view: 'break-glass', scope: '' },
+    ];
+    for (const type of [
+      'BreakGlassOpened',
+      'BreakGlassReviewed',
+      'BreakGlassAcknowledged',
+      'RecordDownloaded',
+    ]) {
+      expect(touchedViews(admin, event(type, PATIENT), views)).toEqual([
+        { view: 'break-glass', scope: '' },
+      ]);
+    }
+    expect(touchedViews(admin, event('PermissionGranted', PATIENT), views)).toEqual([]);
+  });
+
   it('refreshes a patient’s own views for events about him, and nothing for others', () => {
     const patient = { id: PATIENT, role: 'patient' };
     const views: Touched[] = [

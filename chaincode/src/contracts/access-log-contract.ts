@@ -9,6 +9,7 @@ import { keys } from '../ledger/keys';
 import { toIsoTime, txTimeMillis } from '../ledger/tx-time';
 import type { AccessEntry } from '../model/access-entry';
 import { findReadBasis } from '../policy/caregiver-access';
+import { openingWrite } from '../stores/break-glass-store';
 import { readDisclosures, readRecord } from '../stores/record-store';
 import { parsePatientId, parseTxDerivedId } from '../validation/ids';
 
@@ -59,7 +60,11 @@ export class AccessLogContract extends EhrContract {
     };
     await applyChange(
       ctx,
-      [{ key: keys.disclosure(ctx, patient, entry.accessId), json: entry }],
+      [
+        { key: keys.disclosure(ctx, patient, entry.accessId), json: entry },
+        // Under break-glass the opening is also listed under its session, for the review.
+        ...(entry.breakGlass ? [openingWrite(ctx, entry)] : []),
+      ],
       buildEvent(ctx, EventName.recordDownloaded, patient),
     );
     return canonicalJson({ entry, record });

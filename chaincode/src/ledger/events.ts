@@ -15,6 +15,8 @@ export const EventName = {
   permissionGranted: 'PermissionGranted',
   permissionRevoked: 'PermissionRevoked',
   breakGlassOpened: 'BreakGlassOpened',
+  breakGlassReviewed: 'BreakGlassReviewed',
+  breakGlassAcknowledged: 'BreakGlassAcknowledged',
   recordAdded: 'RecordAdded',
   recordDownloaded: 'RecordDownloaded',
 } as const;

@@ -24,6 +24,16 @@ export const KeyType = {
   permissionByCaregiver: 'permission-by-caregiver',
   /** [patientId, caregiverId] → seq of the caregiver's latest break-glass entry */
   breakGlassCurrent: 'break-glass-current',
+  /** [caregiverMspId, patientId, seq] → seq: a hospital's break-glass sessions, for review */
+  breakGlassByHospital: 'break-glass-by-hospital',
+  /** [caregiverId, patientId] → seq of his latest break-glass on that patient */
+  breakGlassByCaregiver: 'caregiver-break-glass',
+  /** [patientId, seq, accessId] → accessId: what was opened under a session */
+  breakGlassOpening: 'break-glass-opening',
+  /** [patientId, seq] → BreakGlassReview */
+  breakGlassReview: 'break-glass-review',
+  /** [patientId, seq] → BreakGlassAcknowledgement */
+  breakGlassAcknowledgement: 'break-glass-ack',
   /** [patientId, recordId] → RecordMetadata */
   record: 'record',
   /** [patientId, accessId] → AccessEntry: the accounting of disclosures */
@@ -39,7 +49,7 @@ export const KeyType = {
 /** Fixed width keeps the lexical order of log keys equal to their numeric order. */
 const SEQ_WIDTH = 12;
 
-function seqKeyPart(seq: number): string {
+export function seqKeyPart(seq: number): string {
   return seq.toString().padStart(SEQ_WIDTH, '0');
 }
 
@@ -64,6 +74,16 @@ export const keys = {
     ctx.stub.createCompositeKey(KeyType.permissionByCaregiver, [caregiverId, patientId, category]),
   breakGlassCurrent: (ctx: Context, patientId: string, caregiverId: string) =>
     ctx.stub.createCompositeKey(KeyType.breakGlassCurrent, [patientId, caregiverId]),
+  breakGlassByHospital: (ctx: Context, mspId: string, patientId: string, seq: number) =>
+    ctx.stub.createCompositeKey(KeyType.breakGlassByHospital, [mspId, patientId, seqKeyPart(seq)]),
+  breakGlassByCaregiver: (ctx: Context, caregiverId: string, patientId: string) =>
+    ctx.stub.createCompositeKey(KeyType.breakGlassByCaregiver, [caregiverId, patientId]),
+  breakGlassOpening: (ctx: Context, patientId: string, seq: number, accessId: string) =>
+    ctx.stub.createCompositeKey(KeyType.breakGlassOpening, [patientId, seqKeyPart(seq), accessId]),
+  breakGlassReview: (ctx: Context, patientId: string, seq: number) =>
+    ctx.stub.createCompositeKey(KeyType.breakGlassReview, [patientId, seqKeyPart(seq)]),
+  breakGlassAcknowledgement: (ctx: Context, patientId: string, seq: number) =>
+    ctx.stub.createCompositeKey(KeyType.breakGlassAcknowledgement, [patientId, seqKeyPart(seq)]),
   record: (ctx: Context, patientId: string, recordId: string) =>
     ctx.stub.createCompositeKey(KeyType.record, [patientId, recordId]),
   disclosure: (ctx: Context, patientId: string, accessId: string) =>

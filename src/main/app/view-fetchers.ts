@@ -1,5 +1,10 @@
 // What each cached view asks the ledger: the use case that produces it.
 import type { ViewName } from '../../shared/ipc/contract';
+import {
+  listBreakGlassForReview,
+  listBreakGlassNotices,
+  listMyBreakGlass,
+} from '../break-glass/list';
 import { listCaregivers } from '../directory/caregivers';
 import { getAccessHistory } from '../history/access-history';
 import { listMyGrants, listSharedWithMe } from '../permissions/list';
@@ -20,5 +25,11 @@ export function fetcherFor(ws: Workspace, view: ViewName, scope: string): Fetch<
       return () => getAccessHistory(services, directory);
     case 'caregivers':
       return () => listCaregivers(services, directory);
+    case 'break-glass':
+      // One view per role: the admin's review list, the patient's notices, the caregiver's
+      // sessions in force.
+      if (services.user.role === 'admin') return () => listBreakGlassForReview(services, directory);
+      if (services.user.role === 'patient') return () => listBreakGlassNotices(services, directory);
+      return () => listMyBreakGlass(services);
   }
 }

@@ -3,7 +3,15 @@
 // are per user and replaced whole; nothing decrypted is ever written here.
 import type { Db } from './database';
 
-export const VIEW_NAMES = ['records', 'grants', 'shared', 'history', 'caregivers'] as const;
+export const VIEW_NAMES = [
+  'records',
+  'grants',
+  'shared',
+  'history',
+  'caregivers',
+  // The admin's review list, the patient's notices, the caregiver's sessions in force.
+  'break-glass',
+] as const;
 export type ViewName = (typeof VIEW_NAMES)[number];
 
 export interface CachedView<T> {

@@ -5,6 +5,17 @@ import type { SignedInServices } from '../app/signed-in-services';
 import type { DirectoryLookup } from '../directory/lookup';
 import { withOutcome } from '../failures';
 import { requirePatient } from '../permissions/grant';
+import type { BreakGlassReview } from '../../shared/ledger';
+
+function reviewOf(review: BreakGlassReview | null | undefined): HistoryItem['review'] {
+  return review
+    ? {
+        reviewedAt: review.reviewedAt,
+        comment: review.comment,
+        reviewerMspId: review.reviewerMspId,
+      }
+    : null;
+}
 
 export async function getAccessHistory(
   services: SignedInServices,
@@ -12,10 +23,12 @@ export async function getAccessHistory(
 ): Promise<HistoryItem[]> {
   requirePatient(services);
   return withOutcome('Your access history could not be read.', async () => {
-    const [log, disclosures] = await Promise.all([
+    const [log, disclosures, sessions] = await Promise.all([
       services.ledger.getHistory(services.user.id),
       services.ledger.listDisclosures(services.user.id),
+      services.ledger.listBreakGlassForPatient(services.user.id),
     ]);
+    const reviews = new Map(sessions.map((s) => [s.entry.seq, s.review]));
     const items: HistoryItem[] = await Promise.all([
       ...log.map(async (e): Promise<HistoryItem> => ({
         id: `${e.txId}:${e.seq}`,
@@ -30,6 +43,7 @@ export async function getAccessHistory(
         reason: e.kind === 'break-glass' ? e.reason : null,
         recordId: null,
         breakGlass: e.breakGlass,
+        review: reviewOf(e.kind === 'break-glass' ? reviews.get(e.seq) : null),
       })),
       ...disclosures.map(async (d): Promise<HistoryItem> => ({
         id: d.accessId,
@@ -44,6 +58,7 @@ export async function getAccessHistory(
         reason: null,
         recordId: d.recordId,
         breakGlass: d.breakGlass,
+        review: null,
       })),
     ]);
     return items.sort((a, b) => b.at.localeCompare(a.at) || b.id.localeCompare(a.id));

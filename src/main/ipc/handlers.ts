@@ -8,6 +8,7 @@ import type { UserWorkspace } from '../app/workspace';
 import type { SessionSource } from '../session/session';
 import type { SettingsStore } from '../settings/store';
 import type { HandlerTable } from './dispatch';
+import { breakGlassHandlers } from './handlers/break-glass';
 import { ledgerHandlers } from './handlers/ledger';
 import { sessionHandlers } from './handlers/session';
 import { settingsHandlers } from './handlers/settings';
@@ -26,5 +27,6 @@ export function createHandlerTable(deps: HandlerDeps): HandlerTable {
     ...settingsHandlers(deps),
     ...sessionHandlers(deps.session),
     ...ledgerHandlers(deps.workspace, deps.operations, deps.views),
+    ...breakGlassHandlers(deps.workspace, deps.views),
   };
 }

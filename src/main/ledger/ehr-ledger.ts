@@ -7,7 +7,10 @@ import { DEFAULT_RETRY, submitTransaction, type RetryPolicy, type SubmitReport }
 
 import type {
   AccessEntry,
+  BreakGlassAcknowledgement,
   BreakGlassEntry,
+  BreakGlassReview,
+  BreakGlassSession,
   Category,
   DirectoryUser,
   GrantEntry,
@@ -173,6 +176,29 @@ export class EhrLedger {
       reason,
       String(durationHours),
     ]);
+  }
+
+  reviewBreakGlass(patientId: string, seq: number, comment: string) {
+    return this.submit<BreakGlassReview>('BreakGlass:review', [patientId, String(seq), comment]);
+  }
+
+  acknowledgeBreakGlass(patientId: string, seq: number) {
+    return this.submit<BreakGlassAcknowledgement>('BreakGlass:acknowledge', [
+      patientId,
+      String(seq),
+    ]);
+  }
+
+  listBreakGlassForReview() {
+    return this.evaluate<BreakGlassSession[]>('BreakGlass:listForReview');
+  }
+
+  listBreakGlassForPatient(patientId: string) {
+    return this.evaluate<BreakGlassSession[]>('BreakGlass:listForPatient', [patientId]);
+  }
+
+  listMyBreakGlass() {
+    return this.evaluate<BreakGlassEntry[]>('BreakGlass:listMine');
   }
 
   getPolicy() {

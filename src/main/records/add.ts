@@ -61,6 +61,15 @@ async function checkWriteGrants(
       .flatMap((g) => (g.kind === 'grant' ? [g.category] : [])),
   );
   const missing = groups.map((g) => g.category).filter((c) => !writable.has(c));
+  if (missing.length > 0 && writable.size === 0) {
+    const emergency = await services.ledger.listMyBreakGlass();
+    if (emergency.some((e) => e.patientId === patientId)) {
+      throw new EhrError(
+        'NOT_ALLOWED',
+        'Emergency access only lets you read this patient’s records: it never allows adding any. Nothing was added.',
+      );
+    }
+  }
   if (missing.length > 0) {
     throw new EhrError(
       'LEDGER_REFUSED',

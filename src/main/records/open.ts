@@ -34,6 +34,19 @@ async function disclose(
   return { record, basis: entry.basis };
 }
 
+/**
+ * Under break-glass the opening is on the ledger (flagged) before any key is looked for; a
+ * record whose data key was never wrapped for this card still cannot be decrypted here: no
+ * emergency key escrow exists yet (docs/ARCHITECTURE.md, "Emergency access").
+ */
+function emergencyKeyMissing(error: unknown): unknown {
+  if (!(error instanceof EhrError) || error.code !== 'RECORD_NOT_SHARED') return error;
+  return new EhrError(
+    'RECORD_NOT_SHARED',
+    'Your emergency opening is recorded on the ledger, but this record’s key was never shared with your card, so it cannot be decrypted on this workstation.',
+  );
+}
+
 export async function openRecord(
   services: SignedInServices,
   directory: DirectoryLookup,
@@ -53,7 +66,9 @@ export async function openRecord(
       parsePointer(record.keyEnvelopeRef, store).key,
       op.signal,
     );
-    dataKey = await unwrapWithCard(envelopes, services.card);
+    dataKey = await unwrapWithCard(envelopes, services.card).catch((error: unknown) => {
+      throw basis === 'break-glass' ? emergencyKeyMissing(error) : error;
+    });
     const download = await store.get(key, {
       signal: op.signal,
       onProgress: (p) => op.report('download', p.loaded, p.total ?? record.sizeBytes),

@@ -30,7 +30,19 @@ export interface Touched {
   scope: string;
 }
 
-const PATIENT_VIEWS: ReadonlySet<ViewName> = new Set(['records', 'grants', 'history']);
+const PATIENT_VIEWS: ReadonlySet<ViewName> = new Set([
+  'records',
+  'grants',
+  'history',
+  'break-glass',
+]);
+
+const BREAK_GLASS_EVENTS: ReadonlySet<string> = new Set([
+  'BreakGlassOpened',
+  'BreakGlassReviewed',
+  'BreakGlassAcknowledged',
+  'RecordDownloaded',
+]);
 
 /**
  * Which of `cached` (the views `user` has in the cache) an event may have changed. Events
@@ -50,12 +62,19 @@ export function touchedViews(
   if (user.role === 'patient') {
     return about(user.id) ? cached.filter((v) => PATIENT_VIEWS.has(v.view)) : [];
   }
+  if (user.role === 'admin') {
+    // An administrator cannot tell whose session an event is about: his review list asks
+    // again on every break-glass event and download (one query).
+    return BREAK_GLASS_EVENTS.has(event.type) ? cached.filter((v) => v.view === 'break-glass') : [];
+  }
   const recordsOfPatient = (v: Touched) => v.view === 'records' && about(v.scope);
   switch (event.type) {
     case 'PermissionGranted':
     case 'PermissionRevoked':
       return cached.filter((v) => v.view === 'shared' || recordsOfPatient(v));
     case 'BreakGlassOpened':
+      // His own sessions (the banner) may have changed, whichever workstation opened one.
+      return cached.filter((v) => v.view === 'break-glass' || recordsOfPatient(v));
     case 'RecordAdded':
       return cached.filter(recordsOfPatient);
     default:

@@ -29,6 +29,9 @@ function details(item: HistoryItem): string {
       return [
         item.reason ? `Reason: ${item.reason}` : 'No reason recorded',
         item.validTo ? `until ${formatDateTime(item.validTo)}` : '',
+        item.review
+          ? `Reviewed by ${item.review.reviewerMspId} on ${formatDateTime(item.review.reviewedAt)}: ${item.review.comment}`
+          : `Not yet reviewed by ${item.caregiver.mspId ?? 'the caregiver’s hospital'}`,
       ]
         .filter(Boolean)
         .join(' · ');

@@ -31,8 +31,17 @@ export function RecordsTable({ label, records, action }: Props) {
       </thead>
       <tbody>
         {records.map((record) => (
-          <tr key={record.recordId} data-record={record.recordId}>
-            <th scope="row">{CATEGORY_LABELS[record.category]}</th>
+          <tr
+            key={record.recordId}
+            data-record={record.recordId}
+            className={record.accessBasis === 'break-glass' ? 'break-glass' : undefined}
+          >
+            <th scope="row">
+              {CATEGORY_LABELS[record.category]}
+              {record.accessBasis === 'break-glass' && (
+                <span className="tag">Emergency access</span>
+              )}
+            </th>
             <td>
               {record.uploader.displayName}
               {record.uploader.department && (

@@ -140,7 +140,7 @@ type Opening =
   | { state: 'opened'; what: string; fileCount: number }
   | { state: 'failed'; message: string };
 
-function PatientRecords({
+export function PatientRecords({
   patientId,
   canAdd,
   viewerLabel,

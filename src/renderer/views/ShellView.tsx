@@ -7,6 +7,10 @@ import { ROLE_LABELS } from '../../shared/roles';
 import { DoseHistoryView } from '../viewer/DoseHistoryView';
 import { ReviewView } from '../viewer/ReviewView';
 import { AccessHistoryView } from './AccessHistoryView';
+import { BreakGlassBanner } from './break-glass/BreakGlassBanner';
+import { BreakGlassNotice } from './break-glass/BreakGlassNotice';
+import { BreakGlassReviewView } from './break-glass/BreakGlassReviewView';
+import { EmergencyAccessView } from './break-glass/EmergencyAccessView';
 import { PatientRecordsView } from './PatientRecordsView';
 import { ROLE_SECTIONS, type Section, type SectionViewId } from './roleSections';
 import { SharedWithMeView } from './SharedWithMeView';
@@ -78,6 +82,8 @@ export function ShellView({ user, kiosk, onOpenSettings, onSignOut }: Props) {
         </ul>
       </nav>
       <main className="content">
+        {(user.role === 'oncologist' || user.role === 'physicist') && <BreakGlassBanner />}
+        {user.role === 'patient' && <BreakGlassNotice />}
         {active && <h1>{active.label}</h1>}
         {sections
           .filter(
@@ -131,6 +137,10 @@ const SECTION_VIEWS: Record<SectionViewId, (props: SectionViewProps) => React.Re
   'rt-dose-history': ({ section, viewerLoad }) => (
     <DoseHistoryView {...emptyOf(section)} incoming={viewerLoad} />
   ),
+  'break-glass-open': ({ section, viewerLabel, onOpened }) => (
+    <EmergencyAccessView {...emptyOf(section)} viewerLabel={viewerLabel} onOpened={onOpened} />
+  ),
+  'break-glass-review': ({ section }) => <BreakGlassReviewView {...emptyOf(section)} />,
 };
 
 function emptyOf(section: Section) {

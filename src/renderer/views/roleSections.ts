@@ -10,7 +10,9 @@ export type SectionViewId =
   | 'shared-with-me'
   | 'users'
   | 'rt-review'
-  | 'rt-dose-history';
+  | 'rt-dose-history'
+  | 'break-glass-open'
+  | 'break-glass-review';
 
 export interface Section {
   id: string;
@@ -28,6 +30,24 @@ const SHARED_WITH_ME: Section = {
   emptyText:
     'Patients who grant you access appear here with what they shared and until when. Open a record to see it in the viewer.',
   view: 'shared-with-me',
+};
+
+const EMERGENCY_ACCESS: Section = {
+  id: 'emergency',
+  label: 'Emergency access',
+  emptyTitle: 'You hold no emergency access now.',
+  emptyText:
+    'In an emergency, when a patient who has not shared with you needs care, open read-only access to all of his records for a few hours. Give the reason in words: it is recorded on the ledger, the patient is told, and your hospital’s administrator reviews it.',
+  view: 'break-glass-open',
+};
+
+const BREAK_GLASS_REVIEW: Section = {
+  id: 'break-glass-review',
+  label: 'Emergency access review',
+  emptyTitle: 'No emergency access to review',
+  emptyText:
+    'Every emergency (break-glass) opening by this hospital’s caregivers is listed here: who, which patient, why, when and what was opened. Mark each reviewed with your comment; the patient sees it.',
+  view: 'break-glass-review',
 };
 
 export const ROLE_SECTIONS: Record<Role, Section[]> = {
@@ -67,6 +87,7 @@ export const ROLE_SECTIONS: Record<Role, Section[]> = {
         'Open a record under “Shared with me”, or open the files of one radiotherapy course — the CT series with its RTSTRUCT, RTPLAN, RTDOSE and RT treatment records — to review the CT, structures, plan, dose and DVHs here. The files are read on this workstation only.',
       view: 'rt-review',
     },
+    EMERGENCY_ACCESS,
   ],
   physicist: [
     {
@@ -78,6 +99,7 @@ export const ROLE_SECTIONS: Record<Role, Section[]> = {
       view: 'rt-dose-history',
     },
     SHARED_WITH_ME,
+    EMERGENCY_ACCESS,
   ],
   admin: [
     {
@@ -88,5 +110,6 @@ export const ROLE_SECTIONS: Record<Role, Section[]> = {
         'Caregivers registered in the ledger’s directory, with their departments and hospitals, are listed here.',
       view: 'users',
     },
+    BREAK_GLASS_REVIEW,
   ],
 };

@@ -19,6 +19,13 @@ export const CHANNEL_NAMES = [
   'addRecords',
   'cancelOperation',
   'getAccessHistory',
+  'getBreakGlassPolicy',
+  'openBreakGlass',
+  'listMyBreakGlass',
+  'listBreakGlassForReview',
+  'reviewBreakGlass',
+  'listBreakGlassNotices',
+  'acknowledgeBreakGlass',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

@@ -4,6 +4,7 @@
 // process registers its handlers from it, so a channel cannot exist on one side only.
 import type { z } from 'zod';
 import { CHANNEL_NAMES, type ChannelName, type EventName } from './channels';
+import { breakGlassContract } from './slices/break-glass';
 import { directoryContract } from './slices/directory';
 import { historyContract } from './slices/history';
 import { permissionsContract } from './slices/permissions';
@@ -24,6 +25,7 @@ export type {
   OperationProgress,
 } from './slices/records';
 export type { HistoryItem } from './slices/history';
+export type { BreakGlassPolicy, BreakGlassView, BreakGlassSessionView } from './slices/break-glass';
 
 export interface EventPayloads {
   sessionChanged: Session;
@@ -38,6 +40,7 @@ export const contract = {
   ...permissionsContract,
   ...recordsContract,
   ...historyContract,
+  ...breakGlassContract,
 } as const satisfies Record<ChannelName, { args: z.ZodType; result: unknown }>;
 
 export type Contract = typeof contract;

@@ -21,6 +21,8 @@ export interface HistoryItem {
   /** Downloads: which record. */
   recordId: string | null;
   breakGlass: boolean;
+  /** Break-glass: the review by the caregiver's hospital, once there is one. */
+  review: { reviewedAt: string; comment: string; reviewerMspId: string } | null;
 }
 
 export const historyContract = {
