@@ -79,7 +79,13 @@ describe('through the fabric-shim contract router', () => {
       ]),
     );
     assert.deepEqual(functions, {
-      Directory: ['getUser:EVALUATE', 'listCaregivers:EVALUATE', 'registerUser:SUBMIT'],
+      Directory: [
+        'getUser:EVALUATE',
+        'listCaregivers:EVALUATE',
+        'listUsers:EVALUATE',
+        'registerUser:SUBMIT',
+        'revokeUser:SUBMIT',
+      ],
       Permissions: [
         'getHistory:EVALUATE',
         'grant:SUBMIT',
