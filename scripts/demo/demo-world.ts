@@ -19,8 +19,8 @@ import { readProfile, up, type ConnectionProfile } from '../devnet/network';
 import { startMinio, type MinioServer } from '../s3/minio';
 import { composeApp, type ComposedApp, type ComposeOptions } from '../../src/main/app/compose';
 import { CardClient } from '../../src/main/keystore/card-client';
-import type { InitTokenRequest, InitializedToken } from '../../src/main/keystore/init-token';
-import { runChildTask, type ChildScript } from '../../src/main/offload/child-task';
+import { initTokenOrThrow } from '../../src/main/keystore/init-token-run';
+import type { ChildScript } from '../../src/main/offload/child-task';
 import type { ArgsIn, ChannelName, ResultOf } from '../../src/shared/ipc/contract';
 import { synthesizeCourse } from '../../src/shared/rt/synth/course';
 import type { Category } from '../../src/shared/ledger';
@@ -117,11 +117,10 @@ async function enrolCards(
   // Create every token first: a PKCS#11 module sees the tokens that exist when it starts.
   // The PINs travel to the child as data, never on a command line.
   for (const card of cards) {
-    await runChildTask<InitTokenRequest, InitializedToken>(
+    await initTokenOrThrow(
       scripts.initToken,
       { modulePath: softhsmModulePath(), label: card.label, soPin: DEMO_SO_PIN, userPin: DEMO_PIN },
-      30_000,
-      { env },
+      env,
     );
   }
   const cardScript = scripts.cardService;
@@ -143,7 +142,6 @@ async function enrolCards(
         card: client,
         spec: card.spec,
         enrollmentId: card.enrollmentId,
-        clientHome: join(demoDir, 'ca-client'),
       });
       await client.call('signOut', undefined);
       log(`demo: card "${card.label}" enrolled at ${profiles[card.hospital]!.mspId}`);

@@ -2,7 +2,6 @@
 // server (MinIO), smart cards (SoftHSM2) for a patient of HospitalA, HospitalA's oncologist
 // and HospitalB's oncologist and physicist — each enrolled at his hospital's CA and in the
 // directory — and one workstation per hospital, composed exactly as the app composes itself.
-import { join } from 'node:path';
 import { composeApp, type ComposedApp } from '../../src/main/app/compose';
 import type { CardIdentity } from '../../src/main/keystore/provision';
 import type { ArgsIn, ChannelName, ResultOf } from '../../src/shared/ipc/contract';
@@ -30,6 +29,12 @@ export const PEOPLE = {
   physicistB: {
     hospital: 1,
     spec: { kind: 'physicist', displayName: 'Clara Chen', department: 'Medical Physics' },
+  },
+  // HospitalB's first administrator card, enrolled by the devnet's appadmin: the CA registrar
+  // for every card enrolled through the product's use case.
+  adminB: {
+    hospital: 1,
+    spec: { kind: 'admin', displayName: 'Dana Dietz', department: 'Hospital IT' },
   },
 } as const satisfies Record<string, { hospital: OrgIndex; spec: PersonSpec }>;
 
@@ -124,7 +129,6 @@ export async function startRecordWorld(): Promise<RecordWorld> {
         admin: admins[hospital]!.ledger,
         card,
         spec,
-        clientHome: join(home.path, 'ca-client'),
       });
       await card.call('signOut', undefined);
       people[name] = { name, serial: serials[name]!, identity, id: identity.enrollmentId };
@@ -170,6 +174,8 @@ export async function startRecordWorld(): Promise<RecordWorld> {
         peerTlsCaPath: profile.peer.tlsCACertPath,
         mspId: profile.mspId,
         pkcs11ModulePath: softhsmModulePath(),
+        caUrl: profile.ca.url,
+        caTlsCaPath: profile.ca.tlsCACertPath,
         storageEndpoint: overrides.storageEndpoint ?? s3.settings.endpoint,
         storageBucket: s3.bucket,
         storageRegion: s3.settings.region,

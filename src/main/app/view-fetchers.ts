@@ -1,5 +1,6 @@
 // What each cached view asks the ledger: the use case that produces it.
 import type { ViewName } from '../../shared/ipc/contract';
+import { listUsers } from '../admin/list-users';
 import { listCaregivers } from '../directory/caregivers';
 import { getAccessHistory } from '../history/access-history';
 import { listMyGrants, listSharedWithMe } from '../permissions/list';
@@ -20,5 +21,7 @@ export function fetcherFor(ws: Workspace, view: ViewName, scope: string): Fetch<
       return () => getAccessHistory(services, directory);
     case 'caregivers':
       return () => listCaregivers(services, directory);
+    case 'users':
+      return () => listUsers(services);
   }
 }

@@ -3,7 +3,14 @@
 // are per user and replaced whole; nothing decrypted is ever written here.
 import type { Db } from './database';
 
-export const VIEW_NAMES = ['records', 'grants', 'shared', 'history', 'caregivers'] as const;
+export const VIEW_NAMES = [
+  'records',
+  'grants',
+  'shared',
+  'history',
+  'caregivers',
+  'users',
+] as const;
 export type ViewName = (typeof VIEW_NAMES)[number];
 
 export interface CachedView<T> {

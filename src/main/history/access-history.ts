@@ -30,6 +30,7 @@ export async function getAccessHistory(
         reason: e.kind === 'break-glass' ? e.reason : null,
         recordId: null,
         breakGlass: e.breakGlass,
+        caregiverRevoked: e.kind === 'revoke' && e.cause === 'caregiver-revoked',
       })),
       ...disclosures.map(async (d): Promise<HistoryItem> => ({
         id: d.accessId,
@@ -44,6 +45,7 @@ export async function getAccessHistory(
         reason: null,
         recordId: d.recordId,
         breakGlass: d.breakGlass,
+        caregiverRevoked: false,
       })),
     ]);
     return items.sort((a, b) => b.at.localeCompare(a.at) || b.id.localeCompare(a.id));

@@ -8,12 +8,18 @@ import type { UserWorkspace } from '../app/workspace';
 import type { SessionSource } from '../session/session';
 import type { SettingsStore } from '../settings/store';
 import type { HandlerTable } from './dispatch';
+import type { AdminScripts } from '../admin/admin-deps';
+import type { Pkcs11ModulePolicy } from '../settings/pkcs11-modules';
+import { adminHandlers } from './handlers/admin';
 import { ledgerHandlers } from './handlers/ledger';
 import { sessionHandlers } from './handlers/session';
 import { settingsHandlers } from './handlers/settings';
 
 export interface HandlerDeps {
   appInfo: AppInfo;
+  pkcs11Modules: Pkcs11ModulePolicy;
+  adminScripts?: AdminScripts | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
   settings: SettingsStore;
   session: SessionSource;
   workspace: UserWorkspace;
@@ -26,5 +32,6 @@ export function createHandlerTable(deps: HandlerDeps): HandlerTable {
     ...settingsHandlers(deps),
     ...sessionHandlers(deps.session),
     ...ledgerHandlers(deps.workspace, deps.operations, deps.views),
+    ...adminHandlers(deps),
   };
 }

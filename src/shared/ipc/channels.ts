@@ -19,6 +19,10 @@ export const CHANNEL_NAMES = [
   'addRecords',
   'cancelOperation',
   'getAccessHistory',
+  'listEnrolmentCards',
+  'enrolCard',
+  'listUsers',
+  'revokeUser',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

@@ -4,6 +4,7 @@
 // process registers its handlers from it, so a channel cannot exist on one side only.
 import type { z } from 'zod';
 import { CHANNEL_NAMES, type ChannelName, type EventName } from './channels';
+import { adminContract } from './slices/admin';
 import { directoryContract } from './slices/directory';
 import { historyContract } from './slices/history';
 import { permissionsContract } from './slices/permissions';
@@ -24,6 +25,14 @@ export type {
   OperationProgress,
 } from './slices/records';
 export type { HistoryItem } from './slices/history';
+export type {
+  AdminUserView,
+  EnrolmentCardView,
+  EnrolmentStep,
+  EnrolResult,
+  RevokeUserResult,
+  UserList,
+} from './slices/admin';
 
 export interface EventPayloads {
   sessionChanged: Session;
@@ -38,6 +47,7 @@ export const contract = {
   ...permissionsContract,
   ...recordsContract,
   ...historyContract,
+  ...adminContract,
 } as const satisfies Record<ChannelName, { args: z.ZodType; result: unknown }>;
 
 export type Contract = typeof contract;

@@ -21,6 +21,8 @@ export interface HistoryItem {
   /** Downloads: which record. */
   recordId: string | null;
   breakGlass: boolean;
+  /** A revoke the caregiver's hospital caused by revoking his account, not the patient. */
+  caregiverRevoked: boolean;
 }
 
 export const historyContract = {

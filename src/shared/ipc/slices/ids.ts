@@ -26,7 +26,7 @@ export interface Snapshot<T> extends Freshness {
 }
 
 /** A view of the cache the renderer can be told to reload. */
-export type ViewName = 'records' | 'grants' | 'shared' | 'history' | 'caregivers';
+export type ViewName = 'records' | 'grants' | 'shared' | 'history' | 'caregivers' | 'users';
 
 export interface ViewChanged {
   view: ViewName;
