@@ -99,8 +99,12 @@ export function softhsmModulePath(): string {
   return found;
 }
 
+/** Bumped when the demo cards must be enrolled again (2: the administrator is a CA registrar). */
+const CARDS_VERSION = 2;
+
 interface Marker {
   ca: string;
+  cardsVersion?: number;
   cards: DemoCard[];
   storage: { accessKeyId: string; secretAccessKey: string };
   seeded: boolean;
@@ -250,7 +254,11 @@ export async function prepareDemoWorld(options: {
   // The workstations' card processes find the demo cards through this configuration.
   process.env.SOFTHSM2_CONF = softhsmConf;
 
-  if (marker?.ca !== caFingerprint || !existsSync(tokenDir)) {
+  if (
+    marker?.ca !== caFingerprint ||
+    marker.cardsVersion !== CARDS_VERSION ||
+    !existsSync(tokenDir)
+  ) {
     log('demo: enrolling the demo smart cards at each hospital’s CA');
     for (const dir of [
       tokenDir,
@@ -276,6 +284,7 @@ export async function prepareDemoWorld(options: {
     );
     marker = {
       ca: caFingerprint,
+      cardsVersion: CARDS_VERSION,
       cards,
       storage: {
         accessKeyId: `demo-${randomBytes(6).toString('hex')}`,
@@ -324,6 +333,8 @@ export async function prepareDemoWorld(options: {
           peerTlsCaPath: profile.peer.tlsCACertPath,
           mspId: profile.mspId,
           pkcs11ModulePath: softhsmModulePath(),
+          caUrl: profile.ca.url,
+          caTlsCaPath: profile.ca.tlsCACertPath,
           storageEndpoint: storage.endpoint,
           storageBucket: DEMO_BUCKET,
           storageRegion: storage.region,
