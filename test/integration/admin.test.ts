@@ -4,6 +4,7 @@
 // and in the patient's caregiver picker and signs in; bad input is refused by name with
 // nothing half-done; the administrator revokes her and the ledger refuses what she signs
 // next, and the patient sees in his history why her access ended.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OperationProgress } from '../../src/shared/ipc/contract';
 import { ENROLMENT_STEPS } from '../../src/shared/ipc/slices/admin';
@@ -178,6 +179,58 @@ describe.skipIf(Boolean(skip))('the administrator on the real network', () => {
     // The card it used holds nothing: initialised, no keys, no certificate.
     const cards = await B.call('listEnrolmentCards');
     expect(cards.filter((c) => c.label === 'ACTION-EHR' && !c.holdsKeys).length).toBe(1);
+  });
+
+  it('undoes the card and the CA registration when the directory refuses the last step', async () => {
+    // An id the directory already holds (for another certificate) but the CA does not: every
+    // step up to the directory succeeds on the real parts, then the ledger says CONFLICT.
+    const services = B.app.workspace.current().services;
+    const taken = `cg-${randomBytes(16).toString('hex')}`;
+    await services.ledger.registerUser({
+      userId: taken,
+      role: 'caregiver',
+      mspId: 'HospitalBMSP',
+      certFingerprint: randomBytes(32).toString('hex'),
+      encryptionPublicKeyPem: generateKeyPairSync('ec', { namedCurve: 'P-256' })
+        .publicKey.export({ type: 'spki', format: 'pem' })
+        .toString(),
+      displayName: 'Dr Elsewhere',
+      department: 'Radiation Oncology',
+    });
+    const deps = adminDepsFrom(
+      services,
+      await B.call('getSettings'),
+      childScriptsFromSource,
+      Pkcs11ModulePolicy.fromMachine(),
+    );
+    const seen: string[] = [];
+    const error = await enrolCard(
+      deps,
+      {
+        card: 'blank',
+        role: 'oncologist',
+        displayName: 'Dr Half Done',
+        department: 'Radiation Oncology',
+        soPin: SO_PIN,
+        userPin: NEW_PIN,
+        wipe: false,
+        userId: taken,
+      },
+      { signal: new AbortController().signal, report: (stage) => seen.push(stage) },
+    ).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(EhrError);
+    expect((error as EhrError).code).toBe('LEDGER_CONFLICT');
+    expect((error as EhrError).message).toMatch(
+      /Registering in the ledger directory.*already registered.*the card is wiped and the CA registration withdrawn\. Nothing was enrolled\./,
+    );
+    expect(seen.at(-1)).toBe('directory');
+    const users = await B.call('listUsers');
+    expect(users.items.filter((u) => u.displayName === 'Dr Half Done')).toEqual([]);
+    const cards = await B.call('listEnrolmentCards');
+    expect(cards.some((c) => c.enrolledAs === taken)).toBe(false);
   });
 
   it('enrols a patient under a fresh pseudonym shown once, with no name on the ledger', async () => {

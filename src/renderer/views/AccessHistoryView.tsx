@@ -26,7 +26,7 @@ function details(item: HistoryItem): string {
     case 'revoke': {
       const ended = item.validTo ? `Access ended ${formatDateTime(item.validTo)}` : '';
       return item.caregiverRevoked
-        ? [ended, 'the caregiver’s hospital revoked his account'].filter(Boolean).join(' · ')
+        ? [ended, 'the caregiver’s hospital revoked the account'].filter(Boolean).join(' · ')
         : ended;
     }
     case 'break-glass':

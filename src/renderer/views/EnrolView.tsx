@@ -121,7 +121,11 @@ export function EnrolView({ emptyTitle, emptyText }: Props) {
         <form className="panel enrol-form" aria-label="Enrol a card" onSubmit={submit}>
           <label>
             Card
-            <select value={form.card} onChange={(e) => set({ card: e.target.value })}>
+            <select
+              aria-label="Card"
+              value={form.card}
+              onChange={(e) => set({ card: e.target.value })}
+            >
               <option value="">Choose the card in the reader</option>
               {cards.map((card) => (
                 <option key={card.card} value={card.card}>
@@ -154,6 +158,7 @@ export function EnrolView({ emptyTitle, emptyText }: Props) {
               <label>
                 Name
                 <input
+                  aria-label="Name"
                   value={form.displayName}
                   maxLength={120}
                   onChange={(e) => set({ displayName: e.target.value })}
@@ -162,6 +167,7 @@ export function EnrolView({ emptyTitle, emptyText }: Props) {
               <label>
                 Department
                 <input
+                  aria-label="Department"
                   value={form.department}
                   maxLength={120}
                   placeholder={form.role === 'physicist' ? 'Medical Physics' : 'Radiation Oncology'}
@@ -175,6 +181,7 @@ export function EnrolView({ emptyTitle, emptyText }: Props) {
             <input
               type="password"
               autoComplete="off"
+              aria-label="Card SO PIN"
               value={form.soPin}
               onChange={(e) => set({ soPin: e.target.value })}
             />
@@ -184,6 +191,7 @@ export function EnrolView({ emptyTitle, emptyText }: Props) {
             <input
               type="password"
               autoComplete="off"
+              aria-label="New PIN (the card holder types it)"
               value={form.userPin}
               onChange={(e) => set({ userPin: e.target.value })}
             />
@@ -193,6 +201,7 @@ export function EnrolView({ emptyTitle, emptyText }: Props) {
             <input
               type="password"
               autoComplete="off"
+              aria-label="New PIN again"
               value={form.userPinAgain}
               onChange={(e) => set({ userPinAgain: e.target.value })}
             />

@@ -47,6 +47,7 @@ export function UsersView({ emptyTitle, emptyText }: Props) {
           Search users
           <input
             type="search"
+            aria-label="Search users"
             value={search}
             placeholder="Name, role, department or id"
             onChange={(event) => setSearch(event.target.value)}
@@ -156,7 +157,7 @@ function RevokeUserDialog({
     setBusy(false);
     if (result.ok) {
       onRevoked(
-        `${name} is revoked: the ledger refuses everything his card signs, and the hospital CA has revoked his certificate.`,
+        `${name} is revoked: the ledger refuses everything that card signs, and the hospital CA has revoked its certificate.`,
       );
     } else setError(result.error.message);
   };
@@ -169,9 +170,9 @@ function RevokeUserDialog({
       onCancel={onClose}
     >
       <p>
-        From now on the ledger refuses every transaction his card signs, the grants patients gave
-        him end (they see this in their access history), and the hospital CA revokes his
-        certificate. This cannot be undone: he needs a new card enrolment to come back.
+        From now on the ledger refuses every transaction this user’s card signs, the grants patients
+        gave them end (the patients see this in their access history), and the hospital CA revokes
+        the certificate. This cannot be undone: coming back takes a new card enrolment.
       </p>
       {error && <ErrorBanner message={error} lead="Not revoked." />}
     </ConfirmDialog>
