@@ -3,7 +3,7 @@
 // blank SoftHSM2 card (his own card is the CA registrar), who then appears in the directory
 // and in the patient's caregiver picker and signs in; bad input is refused by name with
 // nothing half-done; the administrator revokes her and the ledger refuses what she signs
-// next, and the patient sees in his history why her access ended.
+// next and her next sign-in, and the patient sees in his history why her access ended.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OperationProgress } from '../../src/shared/ipc/contract';
@@ -272,6 +272,13 @@ describe.skipIf(Boolean(skip))('the administrator on the real network', () => {
     expect(picker.items.map((p) => p.id)).not.toContain(nora.id);
     const users = await B.call('listUsers');
     expect(users.items.find((u) => u.id === nora.id)?.status).toBe('revoked');
+
+    // Her next sign-in, anywhere, is refused and signs her out.
+    const fresh = await world.openWorkstation(1);
+    const again0 = await failure(fresh.call('signIn', { pin: NEW_PIN, serial: nora.serial }));
+    expect(again0.error.code).toBe('LEDGER_REFUSED');
+    expect(again0.error.message).toMatch(/revoked this card.*signed out/);
+    expect((await fresh.call('getSession')).state).toBe('signed-out');
 
     // Revoking again finishes nothing twice and fails nothing.
     const again = await B.call('revokeUser', { userId: nora.id });

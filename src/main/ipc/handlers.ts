@@ -30,7 +30,7 @@ export interface HandlerDeps {
 export function createHandlerTable(deps: HandlerDeps): HandlerTable {
   return {
     ...settingsHandlers(deps),
-    ...sessionHandlers(deps.session),
+    ...sessionHandlers(deps.session, deps.workspace),
     ...ledgerHandlers(deps.workspace, deps.operations, deps.views),
     ...adminHandlers(deps),
   };
