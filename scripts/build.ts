@@ -17,6 +17,7 @@ async function main(): Promise<void> {
       'pkcs11-probe.child': 'src/main/offload/pkcs11-probe.child.ts',
       'card-service.child': 'src/main/keystore/card-service.child.ts',
       'init-token.child': 'src/main/keystore/init-token.child.ts',
+      'card-slots.child': 'src/main/keystore/card-slots.child.ts',
     },
     outdir: 'dist/main',
     outExtension: { '.js': '.cjs' },

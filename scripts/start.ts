@@ -26,8 +26,10 @@ const built = (...parts: string[]) => join(REPO_ROOT, 'dist', ...parts);
 const childScripts = {
   pkcs11Probe: { path: built('main', 'pkcs11-probe.child.cjs') },
   cardService: { path: built('main', 'card-service.child.cjs') },
+  initToken: { path: built('main', 'init-token.child.cjs') },
+  cardSlots: { path: built('main', 'card-slots.child.cjs') },
 };
-const initTokenScript = { path: built('main', 'init-token.child.cjs') };
+const initTokenScript = childScripts.initToken;
 
 function run(command: string, commandArgs: string[], cwd = REPO_ROOT): void {
   const result = spawnSync(command, commandArgs, { cwd, stdio: 'inherit' });

@@ -79,7 +79,13 @@ describe('through the fabric-shim contract router', () => {
       ]),
     );
     assert.deepEqual(functions, {
-      Directory: ['getUser:EVALUATE', 'listCaregivers:EVALUATE', 'registerUser:SUBMIT'],
+      Directory: [
+        'getUser:EVALUATE',
+        'listCaregivers:EVALUATE',
+        'listUsers:EVALUATE',
+        'registerUser:SUBMIT',
+        'revokeUser:SUBMIT',
+      ],
       Permissions: [
         'getHistory:EVALUATE',
         'grant:SUBMIT',
@@ -130,6 +136,35 @@ describe('through the fabric-shim contract router', () => {
     shim.timestampMillis = Date.now() - 4 * minute; // a slow clock inside the tolerance
     const policy = await shim.ok<{ maxHours: number }>(anyone, 'BreakGlass:getPolicy');
     assert.equal(policy.maxHours, 4);
+  });
+
+  it('refuses every call a revoked certificate signs, before the function runs, queries included', async () => {
+    const shim = new ShimHarness();
+    const adminB = await createTestIdentity('admin.hospital-b', HOSPITAL_B, { role: 'admin' });
+    const card = await createTestIdentity('Dr. Leaving', HOSPITAL_B);
+    const id = randomId('cg-');
+    await shim.ok(
+      adminB,
+      'Directory:registerUser',
+      id,
+      'caregiver',
+      HOSPITAL_B,
+      fingerprintOf(card),
+      ecEncryptionKeyPem(),
+      'Dr. Leaving',
+      'Oncology',
+    );
+    await shim.ok(card, 'Permissions:listSharedWithMe');
+    await shim.ok(adminB, 'Directory:revokeUser', id);
+    for (const fn of ['Permissions:listSharedWithMe', 'BreakGlass:getPolicy']) {
+      const { response, stub } = await shim.invoke(card, fn);
+      assert.notEqual(response.status, 200);
+      assert.match(
+        messageOf(response),
+        /^FORBIDDEN\(revoked-signer\): user cg-[0-9a-f]{32} was revoked/,
+      );
+      assert.equal(stub.trace.writes.size, 0);
+    }
   });
 
   it('recognises the admin attribute in a real Fabric-CA-style certificate and runs a grant end to end', async () => {

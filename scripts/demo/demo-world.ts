@@ -21,8 +21,8 @@ import { readProfile, up, type ConnectionProfile } from '../devnet/network';
 import { startMinio, type MinioServer } from '../s3/minio';
 import { composeApp, type ComposedApp, type ComposeOptions } from '../../src/main/app/compose';
 import { CardClient } from '../../src/main/keystore/card-client';
-import type { InitTokenRequest, InitializedToken } from '../../src/main/keystore/init-token';
-import { runChildTask, type ChildScript } from '../../src/main/offload/child-task';
+import { initTokenOrThrow } from '../../src/main/keystore/init-token-run';
+import type { ChildScript } from '../../src/main/offload/child-task';
 import type { ArgsIn, ChannelName, ResultOf } from '../../src/shared/ipc/contract';
 import { synthesizeCourse } from '../../src/shared/rt/synth/course';
 import type { Category } from '../../src/shared/ledger';
@@ -126,8 +126,12 @@ export function softhsmModulePath(): string {
   return found;
 }
 
+/** Bumped when the demo cards must be enrolled again (2: the administrator is a CA registrar). */
+const CARDS_VERSION = 2;
+
 interface Marker {
   ca: string;
+  cardsVersion?: number;
   cards: DemoCard[];
   storage: { accessKeyId: string; secretAccessKey: string };
   seeded: boolean;
@@ -144,11 +148,10 @@ async function enrolCards(
   // Create every token first: a PKCS#11 module sees the tokens that exist when it starts.
   // The PINs travel to the child as data, never on a command line.
   for (const card of cards) {
-    await runChildTask<InitTokenRequest, InitializedToken>(
+    await initTokenOrThrow(
       scripts.initToken,
       { modulePath: softhsmModulePath(), label: card.label, soPin: DEMO_SO_PIN, userPin: DEMO_PIN },
-      30_000,
-      { env },
+      env,
     );
   }
   const cardScript = scripts.cardService;
@@ -170,7 +173,6 @@ async function enrolCards(
         card: client,
         spec: card.spec,
         enrollmentId: card.enrollmentId,
-        clientHome: join(demoDir, 'ca-client'),
       });
       await client.call('signOut', undefined);
       log(`demo: card "${card.label}" enrolled at ${profiles[card.hospital]!.mspId}`);
@@ -282,7 +284,12 @@ export async function prepareDemoWorld(options: {
 
   const cast = demoPeople().map((c) => c.label);
   const sameCast = marker?.cards.map((c) => c.label).join('\n') === cast.join('\n');
-  if (marker?.ca !== caFingerprint || !existsSync(tokenDir) || !sameCast) {
+  if (
+    marker?.ca !== caFingerprint ||
+    marker.cardsVersion !== CARDS_VERSION ||
+    !existsSync(tokenDir) ||
+    !sameCast
+  ) {
     log('demo: enrolling the demo smart cards at each hospital’s CA');
     for (const dir of [
       tokenDir,
@@ -308,6 +315,7 @@ export async function prepareDemoWorld(options: {
     );
     marker = {
       ca: caFingerprint,
+      cardsVersion: CARDS_VERSION,
       cards,
       storage: {
         accessKeyId: `demo-${randomBytes(6).toString('hex')}`,
@@ -356,6 +364,8 @@ export async function prepareDemoWorld(options: {
           peerTlsCaPath: profile.peer.tlsCACertPath,
           mspId: profile.mspId,
           pkcs11ModulePath: softhsmModulePath(),
+          caUrl: profile.ca.url,
+          caTlsCaPath: profile.ca.tlsCACertPath,
           storageEndpoint: storage.endpoint,
           storageBucket: DEMO_BUCKET,
           storageRegion: storage.region,

@@ -1,19 +1,27 @@
-// People on the local network, as each hospital's IT would enrol them: registered at the
-// hospital's Fabric CA, keys generated on a smart card (SoftHSM2) with the certificate
-// written back to it, and the user registered in the ledger's directory with the card's
-// own encryption key, signed by the hospital's application admin. Used by `npm start`'s demo
-// world and by the tests that need real people on real cards.
-import { execFileSync } from 'node:child_process';
-import { createPrivateKey, randomBytes } from 'node:crypto';
+// The first people on the local network, before any administrator card exists: registered at
+// the hospital's Fabric CA by the devnet's application admin (a file key) over the CA's REST
+// API, keys generated on a smart card (SoftHSM2) with the certificate written back to it, and
+// the user registered in the ledger's directory with the card's own encryption key. An
+// administrator enrolled this way is his CA's registrar; everyone after him is enrolled with
+// the product's use case (src/main/admin/enrol-card.ts) on his card.
+import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { signers } from '@hyperledger/fabric-gateway';
+import {
+  ADMIN_REGISTRAR_ATTRIBUTES,
+  caAttributes as productCaAttributes,
+  newUserId,
+} from '../../src/main/admin/identity-attributes';
+import {
+  registerAtFabricCa,
+  type FabricCaEndpoint,
+  type Registrar,
+} from '../../src/main/keystore/fabric-ca';
 import type { CardClient } from '../../src/main/keystore/card-client';
 import { provisionCard, type CardIdentity } from '../../src/main/keystore/provision';
 import { connectToPeer } from '../../src/main/ledger/connection';
 import { EhrLedger } from '../../src/main/ledger/ehr-ledger';
 import { CHAINCODE_NAME, LEDGER_CHANNEL } from '../../src/main/ledger/names';
-import { locateBinaries } from '../devnet/config';
 import type { ConnectionProfile } from '../devnet/network';
 
 export type PersonKind = 'patient' | 'oncologist' | 'physicist' | 'admin';
@@ -24,24 +32,37 @@ export interface PersonSpec {
   department: string;
 }
 
-const PREFIX: Record<PersonKind, string> = {
-  patient: 'pat',
-  oncologist: 'cg',
-  physicist: 'cg',
-  admin: 'adm',
-};
+export { newUserId };
 
-export function newUserId(kind: PersonKind): string {
-  return `${PREFIX[kind]}-${randomBytes(16).toString('hex')}`;
-}
+const details = (spec: PersonSpec) => ({
+  role: spec.kind,
+  displayName: spec.kind === 'patient' ? '' : spec.displayName,
+  department: spec.kind === 'patient' ? '' : spec.department,
+});
 
 /** The CA attributes for a person: role, and for staff their name and department. */
 export function caAttributes(spec: PersonSpec): Record<string, string> {
-  if (spec.kind === 'patient') return { role: 'patient' };
+  return productCaAttributes(details(spec));
+}
+
+/**
+ * The devnet's application admin (a file key, not a card) as the CA registrar: it enrols
+ * each hospital's first administrator card, which then enrols everyone else.
+ */
+export function appAdminRegistrar(profile: ConnectionProfile): Registrar {
+  const ids = profile.identities.appadmin;
+  if (!ids) throw new Error('The devnet profile has no appadmin identity.');
   return {
-    role: spec.kind === 'admin' ? 'admin' : 'caregiver',
-    department: spec.department,
-    displayName: spec.displayName,
+    certificatePem: readFileSync(ids.certPath, 'utf8'),
+    sign: signers.newPrivateKeySigner(createPrivateKey(readFileSync(ids.keyPath))),
+  };
+}
+
+export function caEndpoint(profile: ConnectionProfile): FabricCaEndpoint {
+  return {
+    url: profile.ca.url,
+    tlsCaPem: readFileSync(profile.ca.tlsCACertPath, 'utf8'),
+    caName: profile.ca.caName,
   };
 }
 
@@ -49,41 +70,13 @@ export function caAttributes(spec: PersonSpec): Record<string, string> {
 export function registerAtCa(
   profile: ConnectionProfile,
   enrollmentId: string,
-  attrs: Record<string, string>,
-  clientHome: string,
-): string {
-  const registrarMsp = profile.identities.appadmin?.mspDir;
-  if (!registrarMsp) throw new Error('The devnet profile has no appadmin identity.');
-  const secret = randomBytes(12).toString('hex');
-  const attrList = Object.entries(attrs)
-    .map(([k, v]) => `${k}=${v}:ecert`)
-    .join(',');
-  execFileSync(
-    join(locateBinaries().caBin, 'fabric-ca-client'),
-    [
-      'register',
-      '--id.name',
-      enrollmentId,
-      '--id.secret',
-      secret,
-      '--id.type',
-      'client',
-      '--id.attrs',
-      attrList,
-      '-u',
-      profile.ca.url,
-      '--caname',
-      profile.ca.caName,
-      '--tls.certfiles',
-      profile.ca.tlsCACertPath,
-      '--mspdir',
-      registrarMsp,
-      '-H',
-      clientHome,
-    ],
-    { stdio: 'pipe' },
-  );
-  return secret;
+  spec: PersonSpec,
+): Promise<string> {
+  return registerAtFabricCa(caEndpoint(profile), appAdminRegistrar(profile), {
+    enrollmentId,
+    attributes: caAttributes(spec),
+    ...(spec.kind === 'admin' ? { registrarAttributes: ADMIN_REGISTRAR_ATTRIBUTES } : {}),
+  });
 }
 
 /** The hospital's application admin on the ledger (a file key: the devnet's, not a card). */
@@ -112,19 +105,14 @@ export async function enrolPerson(options: {
   card: CardClient;
   spec: PersonSpec;
   enrollmentId?: string;
-  clientHome: string;
 }): Promise<CardIdentity> {
   const { profile, spec } = options;
   const enrollmentId = options.enrollmentId ?? newUserId(spec.kind);
-  const secret = registerAtCa(profile, enrollmentId, caAttributes(spec), options.clientHome);
+  const secret = await registerAtCa(profile, enrollmentId, spec);
   const identity = await provisionCard(options.card, {
     enrollmentId,
     secret,
-    ca: {
-      url: profile.ca.url,
-      tlsCaPem: readFileSync(profile.ca.tlsCACertPath, 'utf8'),
-      caName: profile.ca.caName,
-    },
+    ca: caEndpoint(profile),
   });
   const patient = spec.kind === 'patient';
   await options.admin.registerUser({

@@ -42,7 +42,10 @@ const RULE_SENTENCES: Record<string, string> = {
   'patient-own-records': 'A patient can only see his own records.',
   'patient-or-caregiver': 'Only the patient and his caregivers can do this.',
   'admin-role': 'Only a hospital administrator can do this.',
-  'admin-same-hospital': 'An administrator can only register users of his own hospital.',
+  'admin-same-hospital': 'An administrator can only manage users of his own hospital.',
+  'admin-not-self': 'An administrator cannot revoke himself; another administrator must.',
+  'revoked-signer':
+    'Your card has been revoked by your hospital, so the ledger refuses everything it signs. Ask your hospital administrator.',
   'break-glass-reviewer':
     "Only an administrator of the caregiver's own hospital can review this emergency access.",
 };

@@ -78,6 +78,8 @@ async function start(): Promise<void> {
     childScripts: {
       pkcs11Probe: { path: built('main', 'pkcs11-probe.child.cjs'), launch: helpers },
       cardService: { path: built('main', 'card-service.child.cjs'), launch: helpers },
+      initToken: { path: built('main', 'init-token.child.cjs'), launch: helpers },
+      cardSlots: { path: built('main', 'card-slots.child.cjs'), launch: helpers },
     },
   });
   registerIpc(composed.dispatch);

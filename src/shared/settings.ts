@@ -12,6 +12,8 @@ export const SETTING_KEYS = [
   'storageRegion',
   'pkcs11ModulePath',
   'pacsUrl',
+  'caUrl',
+  'caTlsCaPath',
 ] as const;
 
 export type SettingKey = (typeof SETTING_KEYS)[number];
@@ -23,7 +25,7 @@ export type SettingKind = 'hostPort' | 'filePath' | 'mspId' | 'httpUrl' | 'bucke
 
 export interface SettingDefinition {
   key: SettingKey;
-  group: 'Hospital ledger peer' | 'Cloud storage' | 'Smart card' | 'Hospital PACS';
+  group: 'Hospital ledger peer' | 'Cloud storage' | 'Smart card' | 'Hospital PACS' | 'Hospital CA';
   label: string;
   hint: string;
   example: string;
@@ -94,6 +96,22 @@ export const SETTING_DEFINITIONS: readonly SettingDefinition[] = [
     hint: "Your PACS's DICOMweb or REST base URL.",
     example: 'https://pacs.hospital-a.example/dicom-web',
     kind: 'httpUrl',
+  },
+  {
+    key: 'caUrl',
+    group: 'Hospital CA',
+    label: 'CA URL',
+    hint: "Your hospital's Fabric CA, where administrators enrol and revoke cards (https).",
+    example: 'https://ca.hospital-a.example:7054',
+    kind: 'httpUrl',
+  },
+  {
+    key: 'caTlsCaPath',
+    group: 'Hospital CA',
+    label: 'CA TLS certificate',
+    hint: "The PEM file of the CA that signed the Fabric CA server's TLS certificate.",
+    example: '/etc/action-ehr/hospital-a-ca-tls.pem',
+    kind: 'filePath',
   },
 ];
 

@@ -157,7 +157,7 @@ describe.skipIf(Boolean(skip))('break-glass through the UI', () => {
     const comment = 'Justified: unconscious patient, the ER rota confirms the physician on duty.';
     await row.getByLabel(/Comment/).fill(comment);
     await row.getByRole('button', { name: 'Save review' }).click();
-    await row.getByText(/Reviewed .* by Alan Audit/).waitFor({ timeout: 30_000 });
+    await row.getByText(/Reviewed .* by Dana Dietz/).waitFor({ timeout: 30_000 });
     await shellB.screenshot('e2e', 'break-glass-4-admin-reviewed');
     await signOut(page);
 

@@ -40,6 +40,8 @@ const LABEL_IDS: Record<string, string> = {
   Region: 'setting-storageRegion',
   'PKCS#11 module': 'setting-pkcs11ModulePath',
   'PACS URL': 'setting-pacsUrl',
+  'CA URL': 'setting-caUrl',
+  'CA TLS certificate': 'setting-caTlsCaPath',
 };
 
 function idForLabel(label: string): string {

@@ -236,7 +236,7 @@ describe.skipIf(Boolean(skip))('break-glass on the real network', () => {
     expect(reviewed.review).toMatchObject({
       comment,
       reviewerMspId: 'HospitalBMSP',
-      reviewer: 'Alan Audit',
+      reviewer: 'Dana Dietz',
     });
     const twice = await failure(
       B.call('reviewBreakGlass', { patientId: patient.id, seq: session.seq, comment }),

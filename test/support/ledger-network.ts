@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { signers } from '@hyperledger/fabric-gateway';
 import {
   PEER_ORGS,
@@ -23,7 +23,6 @@ import {
 } from '../../src/main/ledger/connection';
 import { certificateFacts, pemToDer } from '../../src/main/keystore/certificate';
 import { EhrLedger } from '../../src/main/ledger/ehr-ledger';
-import { registerAtCa } from '../../scripts/demo/people';
 import { reservePortBlock } from './port-blocks';
 
 export function ledgerSkipReason(): string | undefined {
@@ -122,7 +121,7 @@ export async function startLedgerNetwork(orderers: 1 | 3 = 1): Promise<TestLedge
       return softwarePerson('appadmin', p.mspId, ids.certPath, ids.keyPath);
     },
     register(org, id, attrs) {
-      return registerAtCa(profile(org), id, attrs, join(stateDir, 'test-clients', 'registrar'));
+      return registerWithCli(profile(org), id, attrs, join(stateDir, 'test-clients', 'registrar'));
     },
     enrol(org, id, attrs) {
       const p = profile(org);
@@ -177,4 +176,45 @@ export async function startLedgerNetwork(orderers: 1 | 3 = 1): Promise<TestLedge
     },
   };
   return network;
+}
+
+/** Registers an identity at the hospital's CA with its appadmin (fabric-ca-client); returns the secret. */
+function registerWithCli(
+  profile: ConnectionProfile,
+  enrollmentId: string,
+  attrs: Record<string, string>,
+  clientHome: string,
+): string {
+  const registrarMsp = profile.identities.appadmin?.mspDir;
+  if (!registrarMsp) throw new Error('The devnet profile has no appadmin identity.');
+  const secret = randomBytes(12).toString('hex');
+  const attrList = Object.entries(attrs)
+    .map(([k, v]) => `${k}=${v}:ecert`)
+    .join(',');
+  execFileSync(
+    join(locateBinaries().caBin, 'fabric-ca-client'),
+    [
+      'register',
+      '--id.name',
+      enrollmentId,
+      '--id.secret',
+      secret,
+      '--id.type',
+      'client',
+      '--id.attrs',
+      attrList,
+      '-u',
+      profile.ca.url,
+      '--caname',
+      profile.ca.caName,
+      '--tls.certfiles',
+      profile.ca.tlsCACertPath,
+      '--mspdir',
+      registrarMsp,
+      '-H',
+      clientHome,
+    ],
+    { stdio: 'pipe' },
+  );
+  return secret;
 }

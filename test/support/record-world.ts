@@ -2,7 +2,6 @@
 // server (MinIO), smart cards (SoftHSM2) for a patient of HospitalA, HospitalA's oncologist
 // and HospitalB's oncologist and physicist — each enrolled at his hospital's CA and in the
 // directory — and one workstation per hospital, composed exactly as the app composes itself.
-import { join } from 'node:path';
 import { composeApp, type ComposedApp } from '../../src/main/app/compose';
 import type { CardIdentity } from '../../src/main/keystore/provision';
 import type { ArgsIn, ChannelName, ResultOf } from '../../src/shared/ipc/contract';
@@ -31,14 +30,16 @@ export const PEOPLE = {
     hospital: 1,
     spec: { kind: 'physicist', displayName: 'Clara Chen', department: 'Medical Physics' },
   },
-  // Break-glass: an emergency physician nobody granted, and the administrator who reviews.
+  // Break-glass: an emergency physician nobody granted (adminB below reviews it).
   emergencyB: {
     hospital: 1,
     spec: { kind: 'oncologist', displayName: 'Dr Eva Ember', department: 'Emergency Medicine' },
   },
+  // HospitalB's first administrator card, enrolled by the devnet's appadmin: the CA registrar
+  // for every card enrolled through the product's use case.
   adminB: {
     hospital: 1,
-    spec: { kind: 'admin', displayName: 'Alan Audit', department: 'Privacy Office' },
+    spec: { kind: 'admin', displayName: 'Dana Dietz', department: 'Hospital IT' },
   },
 } as const satisfies Record<string, { hospital: OrgIndex; spec: PersonSpec }>;
 
@@ -133,7 +134,6 @@ export async function startRecordWorld(): Promise<RecordWorld> {
         admin: admins[hospital]!.ledger,
         card,
         spec,
-        clientHome: join(home.path, 'ca-client'),
       });
       await card.call('signOut', undefined);
       people[name] = { name, serial: serials[name]!, identity, id: identity.enrollmentId };
@@ -182,6 +182,8 @@ export async function startRecordWorld(): Promise<RecordWorld> {
         peerTlsCaPath: profile.peer.tlsCACertPath,
         mspId: profile.mspId,
         pkcs11ModulePath: softhsmModulePath(),
+        caUrl: profile.ca.url,
+        caTlsCaPath: profile.ca.tlsCACertPath,
         storageEndpoint: overrides.storageEndpoint ?? s3.settings.endpoint,
         storageBucket: s3.bucket,
         storageRegion: s3.settings.region,

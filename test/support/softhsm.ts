@@ -4,8 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CardClient } from '../../src/main/keystore/card-client';
-import { runChildTask } from '../../src/main/offload/child-task';
-import type { InitTokenRequest, InitializedToken } from '../../src/main/keystore/init-token';
+import { initTokenOrThrow } from '../../src/main/keystore/init-token-run';
 import { CARD_SERVICE_FROM_SOURCE, INIT_TOKEN_FROM_SOURCE } from './child-scripts';
 import { softhsmModulePath } from './fixtures';
 import { tempDir } from './tmp';
@@ -19,7 +18,8 @@ export interface TestTokens {
   cleanup(): void;
 }
 
-const SO_PIN = '87654321';
+/** The security officer PIN of every test token. */
+export const SO_PIN = '87654321';
 
 export function softhsmTokens(): TestTokens {
   const home = tempDir('softhsm');
@@ -36,11 +36,10 @@ export function softhsmTokens(): TestTokens {
   return {
     env,
     async createToken(label, pin) {
-      const token = await runChildTask<InitTokenRequest, InitializedToken>(
+      const token = await initTokenOrThrow(
         INIT_TOKEN_FROM_SOURCE,
         { modulePath: softhsmModulePath(), label, soPin: SO_PIN, userPin: pin },
-        30_000,
-        { env },
+        env,
       );
       return token.serial;
     },

@@ -13,6 +13,15 @@ import { softhsmModulePath } from '../support/fixtures';
 const PATIENT = `pat-${'a'.repeat(32)}`;
 const CAREGIVER = `cg-${'b'.repeat(32)}`;
 const RECORD = 'c'.repeat(64);
+const ENROL = {
+  card: 'blank',
+  role: 'oncologist',
+  displayName: 'Dr Ada Example',
+  department: 'Radiation Oncology',
+  soPin: '12345678',
+  userPin: '654321',
+  wipe: false,
+};
 const GRANT = {
   caregiverId: CAREGIVER,
   categories: ['imaging'],
@@ -127,6 +136,23 @@ const MALFORMED: Record<ChannelName, unknown[]> = {
   ],
   listBreakGlassNotices: [{}, 'x'],
   acknowledgeBreakGlass: [undefined, { seqs: [] }, { seqs: [-1] }, { seqs: ['0'] }, { seq: 0 }],
+  listEnrolmentCards: [{}, 'blank'],
+  enrolCard: [
+    undefined,
+    {},
+    { ...ENROL, role: 'nurse' },
+    { ...ENROL, displayName: '' },
+    { ...ENROL, department: '' },
+    { ...ENROL, role: 'patient' },
+    { ...ENROL, soPin: '12' },
+    { ...ENROL, userPin: '1234\n' },
+    { ...ENROL, displayName: 'Dr\u202eEvil' },
+    { ...ENROL, card: '' },
+    { ...ENROL, wipe: 'yes' },
+    { ...ENROL, extra: 1 },
+  ],
+  listUsers: [{ mspId: 'HospitalAMSP' }, 1],
+  revokeUser: [undefined, {}, { userId: 'Dr Smith' }, { userId: CAREGIVER, extra: 1 }],
 };
 
 const home = tempDir('ipc');

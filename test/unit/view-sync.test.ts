@@ -34,6 +34,27 @@ describe('patientTag', () => {
 });
 
 describe('touchedViews', () => {
+  it('refreshes, on a user revocation (which names nobody), every view his grants may have been in', () => {
+    const revoked = event('UserRevoked', null);
+    expect(touchedViews(CAREGIVER, revoked, CAREGIVER_VIEWS)).toEqual(CAREGIVER_VIEWS);
+    const patientViews: Touched[] = [
+      { view: 'grants', scope: '' },
+      { view: 'history', scope: '' },
+      { view: 'records', scope: '' },
+      { view: 'caregivers', scope: '' },
+    ];
+    expect(touchedViews({ id: PATIENT, role: 'patient' }, revoked, patientViews)).toEqual(
+      patientViews,
+    );
+    const admin = { id: 'adm-55555555555555555555555555555555', role: 'admin' };
+    expect(touchedViews(admin, revoked, [{ view: 'users', scope: '' }])).toEqual([
+      { view: 'users', scope: '' },
+    ]);
+    expect(
+      touchedViews(admin, event('UserRegistered', null), [{ view: 'users', scope: '' }]),
+    ).toEqual([{ view: 'users', scope: '' }]);
+  });
+
   it('refreshes a caregiver’s "shared with me" on every permission event, and only that patient’s records', () => {
     for (const type of ['PermissionGranted', 'PermissionRevoked']) {
       expect(touchedViews(CAREGIVER, event(type, PATIENT), CAREGIVER_VIEWS)).toEqual([

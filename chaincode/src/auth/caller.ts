@@ -1,6 +1,8 @@
 import type { Context } from 'fabric-contract-api';
 import { forbidden } from '../errors';
 import type { DirectoryUser } from '../model/user';
+import { keys } from '../ledger/keys';
+import { readText } from '../ledger/state';
 import { readUserByCertificate } from '../stores/user-store';
 import { certificateFingerprint } from './certificate-fingerprint';
 
@@ -63,19 +65,42 @@ export const ADMIN_ATTRIBUTE = { name: 'role', value: 'admin' } as const;
  * directory, so the first administrator of a hospital can register users before any exist.
  * An administrator acts only for his own hospital (his MSP).
  */
-export function requireAdminOf(ctx: Context, mspId: string): void {
+const GERUND = { register: 'registering', revoke: 'revoking', list: 'listing' } as const;
+
+export function requireAdminOf(
+  ctx: Context,
+  mspId: string,
+  action: keyof typeof GERUND = 'register',
+): void {
   const role = ctx.clientIdentity.getAttributeValue(ADMIN_ATTRIBUTE.name);
   if (role !== ADMIN_ATTRIBUTE.value) {
     throw forbidden(
       'admin-role',
-      `registering users needs certificate attribute ${ADMIN_ATTRIBUTE.name}=${ADMIN_ATTRIBUTE.value}; the signer has ${ADMIN_ATTRIBUTE.name}=${role ?? '(none)'}`,
+      `${GERUND[action]} users needs certificate attribute ${ADMIN_ATTRIBUTE.name}=${ADMIN_ATTRIBUTE.value}; the signer has ${ADMIN_ATTRIBUTE.name}=${role ?? '(none)'}`,
     );
   }
   const adminMspId = ctx.clientIdentity.getMSPID();
   if (adminMspId !== mspId) {
     throw forbidden(
       'admin-same-hospital',
-      `an administrator of ${adminMspId} may only register users of ${adminMspId}, not of ${mspId}`,
+      `an administrator of ${adminMspId} may only ${action} users of ${adminMspId}, not of ${mspId}`,
+    );
+  }
+}
+
+/**
+ * Refuses a signer whose certificate his hospital has revoked (Directory:revokeUser). Run
+ * before every call, queries included, so a revoked card can neither read nor write; the
+ * peer's MSP would accept the certificate until the hospital publishes a CRL in the channel
+ * configuration, which the ledger's own check does not wait for.
+ */
+export async function refuseRevokedSigner(ctx: Context): Promise<void> {
+  const fingerprint = certificateFingerprint(ctx.clientIdentity.getIDBytes());
+  const userId = await readText(ctx, keys.revokedCertificate(ctx, fingerprint));
+  if (userId !== null) {
+    throw forbidden(
+      'revoked-signer',
+      `user ${userId} was revoked by his hospital; the ledger refuses everything his certificate (sha256 ${fingerprint}) signs`,
     );
   }
 }

@@ -1,5 +1,6 @@
 import { Context, Contract } from 'fabric-contract-api';
 import { loadClockPolicy, type ClockPolicy } from '../config';
+import { refuseRevokedSigner } from '../auth/caller';
 import { requirePlausibleTxTime } from '../ledger/tx-time';
 
 /**
@@ -16,5 +17,6 @@ export abstract class EhrContract extends Contract {
 
   override async beforeTransaction(ctx: Context): Promise<void> {
     requirePlausibleTxTime(ctx, this.clock);
+    await refuseRevokedSigner(ctx);
   }
 }

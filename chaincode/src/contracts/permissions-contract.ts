@@ -22,6 +22,7 @@ import {
   readPatientBreakGlassEntries,
   readPatientCategoryEntries,
 } from '../stores/permission-store';
+import { isRevoked } from '../model/user';
 import { readUser } from '../stores/user-store';
 import { findWriteGrant } from '../policy/caregiver-access';
 import { parseCategory } from '../validation/categories';
@@ -74,6 +75,12 @@ export class PermissionsContract extends EhrContract {
     const grantee = await readUser(ctx, caregiver);
     if (!grantee || grantee.role !== 'caregiver') {
       throw notFound('caregiverId', `no caregiver ${caregiver} in the directory`);
+    }
+    if (isRevoked(grantee)) {
+      throw conflict(
+        'caregiverId',
+        `caregiver ${caregiver} was revoked by his hospital at ${grantee.revokedAt ?? '?'}`,
+      );
     }
 
     const previous = await readCategoryEntry(ctx, patient, caregiver, parsedCategory);

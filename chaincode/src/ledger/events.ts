@@ -12,6 +12,7 @@ import { patientTag } from './patient-tag';
  */
 export const EventName = {
   userRegistered: 'UserRegistered',
+  userRevoked: 'UserRevoked',
   permissionGranted: 'PermissionGranted',
   permissionRevoked: 'PermissionRevoked',
   breakGlassOpened: 'BreakGlassOpened',

@@ -12,6 +12,10 @@ export const KeyType = {
   user: 'user',
   /** [certFingerprint] → userId: who signed a transaction, and one certificate per user */
   userByCertificate: 'user-by-certificate',
+  /** [mspId, userId] → userId: every user of a hospital, for its administrators */
+  userByHospital: 'user-by-hospital',
+  /** [certFingerprint] → userId: a revoked signing certificate, checked before every call */
+  revokedCertificate: 'revoked-certificate',
   /** [mspId, caregiverId] → marker: the caregiver directory, per hospital */
   caregiverByHospital: 'caregiver-by-hospital',
   /** [patientId, seq] → PermissionEntry: the patient's full permission history, in order */
@@ -57,6 +61,10 @@ export const keys = {
   user: (ctx: Context, userId: string) => ctx.stub.createCompositeKey(KeyType.user, [userId]),
   userByCertificate: (ctx: Context, fingerprint: string) =>
     ctx.stub.createCompositeKey(KeyType.userByCertificate, [fingerprint]),
+  userByHospital: (ctx: Context, mspId: string, userId: string) =>
+    ctx.stub.createCompositeKey(KeyType.userByHospital, [mspId, userId]),
+  revokedCertificate: (ctx: Context, fingerprint: string) =>
+    ctx.stub.createCompositeKey(KeyType.revokedCertificate, [fingerprint]),
   caregiverByHospital: (ctx: Context, mspId: string, caregiverId: string) =>
     ctx.stub.createCompositeKey(KeyType.caregiverByHospital, [mspId, caregiverId]),
   permissionLog: (ctx: Context, patientId: string, seq: number) =>

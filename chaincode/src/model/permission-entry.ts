@@ -37,6 +37,9 @@ export interface RevokeEntry extends PermissionEntryBase {
   /** The entry whose window this one ends. */
   revokesSeq: number;
   breakGlass: false;
+  /** Absent when the patient revoked; 'caregiver-revoked' when the caregiver's hospital
+   *  revoked his account (Directory:revokeUser), which ends every grant he held. */
+  cause?: 'caregiver-revoked';
 }
 
 /** Emergency read access to all categories, opened by the caregiver, never by the patient. */

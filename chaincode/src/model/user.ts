@@ -22,4 +22,15 @@ export interface DirectoryUser {
   /** Fabric identity (x509 subject::issuer) of the admin who registered the user. */
   registeredBy: string;
   txId: string;
+  /** 'revoked' once his hospital's administrator has revoked him: from then on every
+   *  transaction he signs is refused and his grants give no access. Entries written before
+   *  revocation existed carry no status and are active. */
+  status?: UserStatus;
+  revokedAt?: string;
+  /** Fabric identity of the admin who revoked him. */
+  revokedBy?: string;
 }
+
+export type UserStatus = 'active' | 'revoked';
+
+export const isRevoked = (user: DirectoryUser): boolean => user.status === 'revoked';

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import type { Context } from 'fabric-contract-api';
+import type { EhrContract } from '../../src/contracts/ehr-contract';
 import { AccessLogContract } from '../../src/contracts/access-log-contract';
 import { BreakGlassContract } from '../../src/contracts/break-glass-contract';
 import { DirectoryContract } from '../../src/contracts/directory-contract';
 import { PermissionsContract } from '../../src/contracts/permissions-contract';
 import { RecordsContract } from '../../src/contracts/records-contract';
-import type { BreakGlassPolicy } from '../../src/config';
+import type { BreakGlassPolicy, ClockPolicy } from '../../src/config';
 import type { Category } from '../../src/validation/categories';
 import type { GrantEntry, PermissionEntry } from '../../src/model/permission-entry';
 import type { RecordMetadata } from '../../src/model/record-metadata';
@@ -53,6 +55,33 @@ export class World {
       await createTestIdentity('admin.hospital-a', HOSPITAL_A, { role: 'admin' }),
       await createTestIdentity('admin.hospital-b', HOSPITAL_B, { role: 'admin' }),
       { maxHours: 4, minReasonLength: 20, maxReasonLength: 1000, minReasonWords: 3, ...policy },
+    );
+  }
+
+  /**
+   * A call as fabric-contract-api routes it: the contract's beforeTransaction first (clock,
+   * revoked signer), then the function.
+   */
+  guarded(
+    contract: EhrContract,
+    call: (ctx: Context) => Promise<string>,
+  ): (ctx: Context) => Promise<string> {
+    // The test network's clock stands in for the chaincode process's (EhrContract#clock).
+    (contract as unknown as { clock: ClockPolicy }).clock = {
+      toleranceMillis: 300_000,
+      nowMillis: () => this.net.nowMillis,
+    };
+    return async (ctx) => {
+      await contract.beforeTransaction(ctx);
+      return call(ctx);
+    };
+  }
+
+  /** The hospital's admin revokes a user, as Directory:revokeUser. */
+  revokeUser(user: RegisteredUser, admin = this.adminOf(user.user.mspId)): Promise<DirectoryUser> {
+    return this.net.submit<DirectoryUser>(
+      admin,
+      this.guarded(this.directory, (ctx) => this.directory.revokeUser(ctx, user.id)),
     );
   }
 

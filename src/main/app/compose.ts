@@ -26,7 +26,13 @@ export interface ComposeOptions {
   /** What the app is; the idle logoff comes from the machine policy unless given. */
   appInfo: Omit<AppInfo, 'idleLogoffSeconds'> & { idleLogoffSeconds?: number };
   /** Child-process scripts; built JavaScript in the app, TypeScript via tsx in tests. */
-  childScripts: { pkcs11Probe: ChildScript; cardService: ChildScript };
+  childScripts: {
+    pkcs11Probe: ChildScript;
+    cardService: ChildScript;
+    /** For the administrator's enrolment (keystore/init-token.child, card-slots.child). */
+    initToken?: ChildScript;
+    cardSlots?: ChildScript;
+  };
   /** Replaces the session source (the E2E harness shows each role's shell this way). */
   session?: SessionSource;
   logError?: (channel: string, error: unknown) => void;
@@ -92,8 +98,12 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       }),
     forgetAtSignOut: appInfo.kiosk,
   });
+  const { initToken, cardSlots, cardService } = options.childScripts;
   const handlers = createHandlerTable({
     appInfo,
+    pkcs11Modules,
+    adminScripts: initToken && cardSlots ? { initToken, cardSlots, cardService } : undefined,
+    env,
     settings,
     session,
     workspace,

@@ -5,6 +5,7 @@ import {
   listBreakGlassNotices,
   listMyBreakGlass,
 } from '../break-glass/list';
+import { listUsers } from '../admin/list-users';
 import { listCaregivers } from '../directory/caregivers';
 import { getAccessHistory } from '../history/access-history';
 import { listMyGrants, listSharedWithMe } from '../permissions/list';
@@ -31,5 +32,7 @@ export function fetcherFor(ws: Workspace, view: ViewName, scope: string): Fetch<
       if (services.user.role === 'admin') return () => listBreakGlassForReview(services, directory);
       if (services.user.role === 'patient') return () => listBreakGlassNotices(services, directory);
       return () => listMyBreakGlass(services);
+    case 'users':
+      return () => listUsers(services);
   }
 }

@@ -11,6 +11,7 @@ export const VIEW_NAMES = [
   'caregivers',
   // The admin's review list, the patient's notices, the caregiver's sessions in force.
   'break-glass',
+  'users',
 ] as const;
 export type ViewName = (typeof VIEW_NAMES)[number];
 

@@ -44,6 +44,7 @@ export async function getAccessHistory(
         recordId: null,
         breakGlass: e.breakGlass,
         review: reviewOf(e.kind === 'break-glass' ? reviews.get(e.seq) : null),
+        caregiverRevoked: e.kind === 'revoke' && e.cause === 'caregiver-revoked',
       })),
       ...disclosures.map(async (d): Promise<HistoryItem> => ({
         id: d.accessId,
@@ -59,6 +60,7 @@ export async function getAccessHistory(
         recordId: d.recordId,
         breakGlass: d.breakGlass,
         review: null,
+        caregiverRevoked: false,
       })),
     ]);
     return items.sort((a, b) => b.at.localeCompare(a.at) || b.id.localeCompare(a.id));

@@ -9,12 +9,18 @@ import type { SessionSource } from '../session/session';
 import type { SettingsStore } from '../settings/store';
 import type { HandlerTable } from './dispatch';
 import { breakGlassHandlers } from './handlers/break-glass';
+import type { AdminScripts } from '../admin/admin-deps';
+import type { Pkcs11ModulePolicy } from '../settings/pkcs11-modules';
+import { adminHandlers } from './handlers/admin';
 import { ledgerHandlers } from './handlers/ledger';
 import { sessionHandlers } from './handlers/session';
 import { settingsHandlers } from './handlers/settings';
 
 export interface HandlerDeps {
   appInfo: AppInfo;
+  pkcs11Modules: Pkcs11ModulePolicy;
+  adminScripts?: AdminScripts | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
   settings: SettingsStore;
   session: SessionSource;
   workspace: UserWorkspace;
@@ -25,8 +31,9 @@ export interface HandlerDeps {
 export function createHandlerTable(deps: HandlerDeps): HandlerTable {
   return {
     ...settingsHandlers(deps),
-    ...sessionHandlers(deps.session),
+    ...sessionHandlers(deps.session, deps.workspace),
     ...ledgerHandlers(deps.workspace, deps.operations, deps.views),
     ...breakGlassHandlers(deps.workspace, deps.views),
+    ...adminHandlers(deps),
   };
 }

@@ -1,5 +1,6 @@
-// Child-process entry: initialises one token (see init-token.ts), answers its serial, exits.
+// Child-process entry: initialises one token (see init-token.ts), answers its serial or why
+// it was refused, exits.
 import { serveChildTask } from '../offload/child-task';
-import { initialiseToken } from './init-token';
+import { initialiseTokenOutcome } from './init-token';
 
-serveChildTask(initialiseToken);
+serveChildTask(initialiseTokenOutcome);

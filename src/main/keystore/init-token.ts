@@ -12,6 +12,8 @@ export interface InitTokenRequest {
   label: string;
   soPin: string;
   userPin: string;
+  /** Re-initialise (wipe) this initialised token; absent: the first blank one. */
+  serial?: string;
 }
 
 export interface InitializedToken {
@@ -19,8 +21,38 @@ export interface InitializedToken {
   label: string;
 }
 
+/**
+ * Why a token was not initialised, as data: the child-process boundary carries only a
+ * message, and the administrator's screen must tell a wrong SO PIN from a missing card.
+ */
+export type InitTokenRefusal =
+  'no-blank-card' | 'card-not-found' | 'wrong-so-pin' | 'so-pin-locked';
+
+export type InitTokenOutcome = InitializedToken | { refused: InitTokenRefusal; detail: string };
+
 const CKF_TOKEN_INITIALIZED = 0x400;
 const trim = (text: string) => text.replace(/\0/g, '').trim();
+const pkcs11Code = (error: unknown) =>
+  error instanceof Error ? (error.message.split(/[\s:]/)[0] ?? '') : '';
+
+/** Like initialiseToken, but a refusal the person can act on is answered, not thrown. */
+export function initialiseTokenOutcome(request: InitTokenRequest): InitTokenOutcome {
+  try {
+    return initialiseToken(request);
+  } catch (error) {
+    if (error instanceof CardError && error.code === 'CARD_NOT_PRESENT') {
+      return {
+        refused: request.serial ? 'card-not-found' : 'no-blank-card',
+        detail: error.message,
+      };
+    }
+    const code = pkcs11Code(error);
+    if (code === 'CKR_PIN_INCORRECT' || code === 'CKR_PIN_INVALID' || code === 'CKR_PIN_LEN_RANGE')
+      return { refused: 'wrong-so-pin', detail: code };
+    if (code === 'CKR_PIN_LOCKED') return { refused: 'so-pin-locked', detail: code };
+    throw error;
+  }
+}
 
 export function initialiseToken(request: InitTokenRequest): InitializedToken {
   if (Buffer.byteLength(request.label, 'utf8') > 32) {
@@ -30,19 +62,40 @@ export function initialiseToken(request: InitTokenRequest): InitializedToken {
   pkcs11.load(request.modulePath);
   pkcs11.C_Initialize();
   try {
-    const free = pkcs11
-      .C_GetSlotList(true)
-      .find((slot) => (pkcs11.C_GetTokenInfo(slot).flags & CKF_TOKEN_INITIALIZED) === 0);
-    if (!free) {
-      throw new CardError('CARD_NOT_PRESENT', 'There is no blank card in the reader.');
+    const slots = pkcs11.C_GetSlotList(true);
+    const target = slots.find((slot) => {
+      const info = pkcs11.C_GetTokenInfo(slot);
+      const initialised = (info.flags & CKF_TOKEN_INITIALIZED) !== 0;
+      return request.serial === undefined
+        ? !initialised
+        : initialised && trim(info.serialNumber) === request.serial;
+    });
+    if (!target) {
+      throw new CardError(
+        'CARD_NOT_PRESENT',
+        request.serial === undefined
+          ? 'There is no blank card in the reader.'
+          : `Card ${request.serial} is not in the reader.`,
+      );
     }
-    pkcs11.C_InitToken(free, request.soPin, request.label.padEnd(32, ' '));
+    // Re-initialising keeps the token's serial; a blank one gets its serial now.
+    const before = new Set(
+      slots
+        .filter((s) => (pkcs11.C_GetTokenInfo(s).flags & CKF_TOKEN_INITIALIZED) !== 0)
+        .map((s) => trim(pkcs11.C_GetTokenInfo(s).serialNumber)),
+    );
+    if (request.serial !== undefined) before.delete(request.serial);
+    pkcs11.C_InitToken(target, request.soPin, request.label.padEnd(32, ' '));
     // Some modules (SoftHSM2) move an initialised token to a new slot id: find it again.
     const slot =
       pkcs11.C_GetSlotList(true).find((s) => {
         const info = pkcs11.C_GetTokenInfo(s);
-        return (info.flags & CKF_TOKEN_INITIALIZED) !== 0 && trim(info.label) === request.label;
-      }) ?? free;
+        return (
+          (info.flags & CKF_TOKEN_INITIALIZED) !== 0 &&
+          trim(info.label) === request.label &&
+          !before.has(trim(info.serialNumber))
+        );
+      }) ?? target;
     const session = pkcs11.C_OpenSession(
       slot,
       pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION,

@@ -11,9 +11,10 @@ import { CardError } from './errors';
 import { enrollAtFabricCa, type FabricCaEndpoint } from './fabric-ca';
 
 export interface ProvisionRequest {
-  /** Enrolment id and secret from the CA registration (fabric-ca-client register). */
+  /** Enrolment id and secret from the CA registration, or the registration itself, made
+   *  once the keys are on the card (so a card that cannot make keys registers nothing). */
   enrollmentId: string;
-  secret: string;
+  secret: string | (() => Promise<string>);
   ca: FabricCaEndpoint;
 }
 
@@ -32,20 +33,26 @@ export interface CardIdentity {
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
 
+/** The steps provisionCard reports as it goes. */
+export type ProvisionStep = 'keys' | 'register' | 'enrol' | 'certificate';
+
 export async function provisionCard(
   card: CardClient,
   request: ProvisionRequest,
+  onStep: (step: ProvisionStep) => void = () => undefined,
 ): Promise<CardIdentity> {
+  onStep('keys');
   const keys = await card.call('generateKeys', undefined);
   const csr = await buildCsr(request.enrollmentId, Buffer.from(keys.signing), async (digest) =>
     Buffer.from(await card.call('signDigest', { digest })),
   );
-  const { certificatePem } = await enrollAtFabricCa(
-    request.ca,
-    request.enrollmentId,
-    request.secret,
-    csr,
-  );
+  let secret = request.secret;
+  if (typeof secret === 'function') {
+    onStep('register');
+    secret = await secret();
+  }
+  onStep('enrol');
+  const { certificatePem } = await enrollAtFabricCa(request.ca, request.enrollmentId, secret, csr);
   const der = pemToDer(certificatePem);
   const facts = certificateFacts(der);
   if (!sameBytes(facts.publicPoint, keys.signing)) {
@@ -57,6 +64,7 @@ export async function provisionCard(
   const subjectDer = Buffer.from(
     AsnConvert.serialize(AsnConvert.parse(der, Certificate).tbsCertificate.subject),
   );
+  onStep('certificate');
   await card.call('writeCertificate', { der, subjectDer });
   return readCardIdentity(card);
 }

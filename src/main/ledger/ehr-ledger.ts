@@ -87,6 +87,14 @@ export class EhrLedger {
     return this.evaluate<DirectoryUser>('Directory:getUser', [userId]);
   }
 
+  revokeUser(userId: string) {
+    return this.submit<DirectoryUser>('Directory:revokeUser', [userId]);
+  }
+
+  listUsers(mspId: string) {
+    return this.evaluate<DirectoryUser[]>('Directory:listUsers', [mspId]);
+  }
+
   listCaregivers(mspId = '') {
     return this.evaluate<DirectoryUser[]>('Directory:listCaregivers', [mspId]);
   }

@@ -115,7 +115,7 @@ export async function checkSetting(
   const syntax = checkSettingSyntax(key, value);
   if (syntax) return { valid: false, message: syntax };
   if (value.length === 0) return { valid: true };
-  if (key === 'peerTlsCaPath') {
+  if (key === 'peerTlsCaPath' || key === 'caTlsCaPath') {
     if (!CERTIFICATE_FILE.test(value)) {
       return {
         valid: false,

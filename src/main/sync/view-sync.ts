@@ -58,7 +58,17 @@ export function touchedViews(
 ): Touched[] {
   const about = (patientId: string) =>
     event.patientTag !== null && patientTag(patientId) === event.patientTag;
-  if (event.type === 'UserRegistered') return cached.filter((v) => v.view === 'caregivers');
+  const directoryViews = (v: Touched) => v.view === 'caregivers' || v.view === 'users';
+  if (event.type === 'UserRegistered') return cached.filter(directoryViews);
+  if (event.type === 'UserRevoked') {
+    // Names nobody, yet ends every grant the revoked caregiver held: any patient's grants and
+    // history, and any caregiver's shared-with-me and records, may have changed.
+    const mine = (v: Touched) =>
+      user.role === 'patient'
+        ? PATIENT_VIEWS.has(v.view)
+        : v.view === 'shared' || v.view === 'records';
+    return cached.filter((v) => directoryViews(v) || mine(v));
+  }
   if (user.role === 'patient') {
     return about(user.id) ? cached.filter((v) => PATIENT_VIEWS.has(v.view)) : [];
   }

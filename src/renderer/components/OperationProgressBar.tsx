@@ -2,6 +2,7 @@
 // fed by the `operationProgress` event for that operation id only.
 import { useEffect, useState } from 'react';
 import type { OperationProgress } from '../../shared/ipc/contract';
+import { ENROLMENT_STEP_LABELS } from '../../shared/ipc/slices/admin';
 import { ehr } from '../ehr';
 import { formatBytes, formatRate } from '../views/format';
 
@@ -11,6 +12,7 @@ const STAGE_LABELS: Record<OperationProgress['stage'], string> = {
   decrypt: 'Verifying and decrypting',
   upload: 'Uploading',
   keys: 'Sharing the keys',
+  ...ENROLMENT_STEP_LABELS,
 };
 
 /** The latest progress event of `operationId` (null until the first arrives). */

@@ -23,8 +23,12 @@ function details(item: HistoryItem): string {
   switch (item.kind) {
     case 'grant':
       return `${formatWindow(item.validFrom, item.validTo)} · ${rightsLabel(item.read, item.write)}`;
-    case 'revoke':
-      return item.validTo ? `Access ended ${formatDateTime(item.validTo)}` : '';
+    case 'revoke': {
+      const ended = item.validTo ? `Access ended ${formatDateTime(item.validTo)}` : '';
+      return item.caregiverRevoked
+        ? [ended, 'the caregiver’s hospital revoked the account'].filter(Boolean).join(' · ')
+        : ended;
+    }
     case 'break-glass':
       return [
         item.reason ? `Reason: ${item.reason}` : 'No reason recorded',
@@ -83,7 +87,7 @@ export function AccessHistoryView({ emptyTitle, emptyText }: Props) {
                   <time dateTime={item.at}>{formatDateTime(item.at)}</time>
                 </td>
                 <th scope="row">
-                  {WHAT[item.kind]}
+                  {item.caregiverRevoked ? 'Account revoked' : WHAT[item.kind]}
                   {item.breakGlass && item.kind !== 'break-glass' && (
                     <span className="tag">Emergency access</span>
                   )}

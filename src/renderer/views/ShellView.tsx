@@ -15,6 +15,7 @@ import { PatientRecordsView } from './PatientRecordsView';
 import { ROLE_SECTIONS, type Section, type SectionViewId } from './roleSections';
 import { SharedWithMeView } from './SharedWithMeView';
 import { SharingView } from './SharingView';
+import { EnrolView } from './EnrolView';
 import { UsersView } from './UsersView';
 import './ledger.css';
 import { addOpened, type ViewerLoad } from './viewerLoad';
@@ -131,6 +132,7 @@ const SECTION_VIEWS: Record<SectionViewId, (props: SectionViewProps) => React.Re
     />
   ),
   users: ({ section }) => <UsersView {...emptyOf(section)} />,
+  enrol: ({ section }) => <EnrolView {...emptyOf(section)} />,
   'rt-review': ({ section, viewerLoad }) => (
     <ReviewView {...emptyOf(section)} incoming={viewerLoad} />
   ),

@@ -9,6 +9,7 @@ export type SectionViewId =
   | 'access-history'
   | 'shared-with-me'
   | 'users'
+  | 'enrol'
   | 'rt-review'
   | 'rt-dose-history'
   | 'break-glass-open'
@@ -107,9 +108,17 @@ export const ROLE_SECTIONS: Record<Role, Section[]> = {
       label: 'Users',
       emptyTitle: 'No users to show',
       emptyText:
-        'Caregivers registered in the ledger’s directory, with their departments and hospitals, are listed here.',
+        'This hospital’s patients (by pseudonym), caregivers and administrators in the ledger’s directory are listed here, with their role, department, when they were enrolled and whether they are revoked.',
       view: 'users',
     },
     BREAK_GLASS_REVIEW,
+    {
+      id: 'enrol',
+      label: 'Enrol a card',
+      emptyTitle: 'No card in the reader',
+      emptyText:
+        'Insert a blank card, or a card to enrol again, then refresh. Your own card is never offered.',
+      view: 'enrol',
+    },
   ],
 };

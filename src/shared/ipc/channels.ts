@@ -26,6 +26,10 @@ export const CHANNEL_NAMES = [
   'reviewBreakGlass',
   'listBreakGlassNotices',
   'acknowledgeBreakGlass',
+  'listEnrolmentCards',
+  'enrolCard',
+  'listUsers',
+  'revokeUser',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { CHANNEL_NAMES, type ChannelName, type EventName } from './channels';
 import { breakGlassContract } from './slices/break-glass';
+import { adminContract } from './slices/admin';
 import { directoryContract } from './slices/directory';
 import { historyContract } from './slices/history';
 import { permissionsContract } from './slices/permissions';
@@ -26,6 +27,14 @@ export type {
 } from './slices/records';
 export type { HistoryItem } from './slices/history';
 export type { BreakGlassPolicy, BreakGlassView, BreakGlassSessionView } from './slices/break-glass';
+export type {
+  AdminUserView,
+  EnrolmentCardView,
+  EnrolmentStep,
+  EnrolResult,
+  RevokeUserResult,
+  UserList,
+} from './slices/admin';
 
 export interface EventPayloads {
   sessionChanged: Session;
@@ -41,6 +50,7 @@ export const contract = {
   ...recordsContract,
   ...historyContract,
   ...breakGlassContract,
+  ...adminContract,
 } as const satisfies Record<ChannelName, { args: z.ZodType; result: unknown }>;
 
 export type Contract = typeof contract;

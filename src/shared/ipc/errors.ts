@@ -32,6 +32,12 @@ export const ERROR_CODES = [
   'RECORD_ALTERED', // the stored bytes do not match the ledger's hash or fail their check
   'RECORD_NOT_SHARED', // no key on this card opens the record (e.g. after a revoke)
   'FILES_REFUSED', // picked files that cannot be added (unknown kind, unreadable)
+  'CA_UNAVAILABLE', // the hospital's Fabric CA did not answer (or is not trusted)
+  'CA_REFUSED', // the hospital's Fabric CA said no (rights, attributes, authentication)
+  'ENROLMENT_ID_TAKEN', // the CA already has an identity with this enrolment id
+  'CARD_HOLDS_KEYS', // the card to enrol already holds ACTION-EHR keys: confirm wiping it
+  'CARD_WRONG_SO_PIN', // the card's security officer PIN is wrong (or locked)
+  'ENROLMENT_INCOMPLETE', // a failed enrolment could not be undone entirely (what is left is named)
   'CANCELLED', // the person cancelled the operation
   'INTERNAL', // a bug: logged in full in the main process, summarised here
 ] as const;

@@ -23,6 +23,8 @@ export interface HistoryItem {
   breakGlass: boolean;
   /** Break-glass: the review by the caregiver's hospital, once there is one. */
   review: { reviewedAt: string; comment: string; reviewerMspId: string } | null;
+  /** A revoke the caregiver's hospital caused by revoking his account, not the patient. */
+  caregiverRevoked: boolean;
 }
 
 export const historyContract = {

@@ -26,7 +26,8 @@ export interface Snapshot<T> extends Freshness {
 }
 
 /** A view of the cache the renderer can be told to reload. */
-export type ViewName = 'records' | 'grants' | 'shared' | 'history' | 'caregivers' | 'break-glass';
+export type ViewName =
+  'records' | 'grants' | 'shared' | 'history' | 'caregivers' | 'break-glass' | 'users';
 
 export interface ViewChanged {
   view: ViewName;

@@ -1,5 +1,6 @@
 // Records: list, open (download, verify, decrypt in memory), add, and long-work control.
 import { z } from 'zod';
+import type { EnrolmentStep } from './admin';
 import type { Category, RecordAccessBasis } from '../../ledger';
 import { operationId, patientId, recordId, type Freshness, type PersonView } from './ids';
 import { returns } from './returns';
@@ -38,7 +39,7 @@ export interface AddedRecord {
 /** Progress of a long operation, pushed as the `operationProgress` event. */
 export interface OperationProgress {
   operationId: string;
-  stage: 'ledger' | 'download' | 'decrypt' | 'upload' | 'keys';
+  stage: 'ledger' | 'download' | 'decrypt' | 'upload' | 'keys' | EnrolmentStep;
   bytesDone: number;
   bytesTotal: number | null;
   bytesPerSecond: number;

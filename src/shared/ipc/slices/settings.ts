@@ -41,6 +41,8 @@ export const settingsContract = {
             storageRegion: optionalSetting,
             pkcs11ModulePath: optionalSetting,
             pacsUrl: optionalSetting,
+            caUrl: optionalSetting,
+            caTlsCaPath: optionalSetting,
           } satisfies Record<SettingKey, z.ZodType>)
           .strict(),
       })
