@@ -1,6 +1,15 @@
 // Electron entry: wiring only. Policy lives in window/security.ts, services in
 // app/compose.ts, the IPC handlers in ipc/handlers.ts; none of those import Electron.
-import { BrowserWindow, Menu, app, ipcMain, protocol, session, utilityProcess } from 'electron';
+import {
+  BrowserWindow,
+  Menu,
+  app,
+  ipcMain,
+  powerMonitor,
+  protocol,
+  session,
+  utilityProcess,
+} from 'electron';
 import { join } from 'node:path';
 import { composeApp, type ComposedApp } from './app/compose';
 import { denyAllPermissions, hardenApp } from './electron/harden';
@@ -89,6 +98,11 @@ async function start(): Promise<void> {
     );
   }
   mainWindow = createMainWindow();
+  // HIPAA automatic logoff on staff machines too: nobody finds a signed-in session behind a
+  // locked screen or after a suspend.
+  const lock = () => void composed?.lock();
+  powerMonitor.on('lock-screen', lock);
+  powerMonitor.on('suspend', lock);
 
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow();

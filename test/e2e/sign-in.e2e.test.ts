@@ -119,6 +119,21 @@ describe('smart-card sign-in in Chromium', () => {
     await page.getByRole('navigation', { name: 'Patient navigation' }).waitFor({ timeout: 15_000 });
   });
 
+  it('locks when the screen locks or the computer goes to sleep', async () => {
+    const { page } = shell;
+    // What the Electron entry calls on powerMonitor's lock-screen and suspend.
+    await app.lock();
+    await page
+      .getByRole('heading', { name: 'Sign in with your smart card' })
+      .waitFor({ timeout: 10_000 });
+    expect(await page.getByRole('status').first().textContent()).toMatch(
+      /locked when the screen locked or the computer went to sleep/,
+    );
+    await page.getByLabel('Card PIN').fill(PIN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Patient navigation' }).waitFor({ timeout: 15_000 });
+  });
+
   it('locks the moment the card is pulled out', async () => {
     const { page } = shell;
     tokens.deleteToken(serial);

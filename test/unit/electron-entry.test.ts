@@ -58,8 +58,10 @@ function makeFakeElectron(appDir: string, packaged: boolean) {
     show() {}
   }
   const utilityProcess = utilityProcessDouble();
+  const powerMonitor = new EventEmitter();
   const electron = {
     utilityProcess,
+    powerMonitor,
     app: {
       isPackaged: packaged,
       whenReady: () => recorded.ready,
@@ -247,6 +249,14 @@ describe('Electron entry', () => {
       expect(loaded.electron.utilityProcess.forks.map((f) => f.path)).toEqual([
         join(loaded.home.path, 'dist', 'main', 'pkcs11-probe.child.cjs'),
       ]);
+    });
+
+    it('locks the session when the screen locks or the machine suspends', () => {
+      const { powerMonitor } = loaded.electron;
+      expect(powerMonitor.listenerCount('lock-screen')).toBe(1);
+      expect(powerMonitor.listenerCount('suspend')).toBe(1);
+      // Nobody is signed in here: locking is harmless (the sign-in E2E shows a real lock).
+      expect(() => powerMonitor.emit('suspend')).not.toThrow();
     });
 
     it('keeps the menu and developer tools for staff workstations', () => {

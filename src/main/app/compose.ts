@@ -54,6 +54,8 @@ export interface ComposedApp {
   workspace: UserWorkspace;
   /** The signed-in users' cached views. */
   views: CachedViews;
+  /** Signs out now: the screen locked or the machine is going to sleep (Electron's powerMonitor). */
+  lock(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -121,6 +123,9 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     events,
     workspace,
     views,
+    async lock() {
+      if (session.current().state === 'signed-in') await session.signOut('locked');
+    },
     async close() {
       workspace.close();
       await session.close();

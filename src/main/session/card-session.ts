@@ -22,8 +22,15 @@ export interface CardSessionDeps {
 }
 
 export const INSERT_CARD = 'Insert your smart card and enter its PIN.';
+export const LOCKED_SIGNED_OUT =
+  'The workstation locked when the screen locked or the computer went to sleep.';
 export const IDLE_SIGNED_OUT =
   'You were signed out because the workstation was not used for a while, so nobody else sees your records.';
+const SIGN_OUT_REASONS: Record<SignOutCause | 'asked', string> = {
+  asked: 'You signed out.',
+  idle: IDLE_SIGNED_OUT,
+  locked: LOCKED_SIGNED_OUT,
+};
 export const CARD_REMOVED_REASON =
   'Your card was removed, so the workstation locked. Insert it and sign in again.';
 
@@ -176,9 +183,7 @@ export class CardSession implements SessionSource {
     if (this.client && this.state.state === 'signed-in') {
       await this.client.call('signOut', undefined).catch(() => undefined);
     }
-    return this.setState(
-      signedOut((because === 'idle' ? IDLE_SIGNED_OUT : 'You signed out.') + ' ' + INSERT_CARD),
-    );
+    return this.setState(signedOut(`${SIGN_OUT_REASONS[because ?? 'asked']} ${INSERT_CARD}`));
   }
 
   async close(): Promise<void> {

@@ -28,7 +28,8 @@ export interface SessionSource {
   close(): Promise<void>;
 }
 
-export type SignOutCause = 'idle';
+/** idle: the UI's automatic logoff; locked: the screen locked or the machine slept. */
+export type SignOutCause = 'idle' | 'locked';
 
 export function signedOut(reason: string): Session {
   return { state: 'signed-out', reason };
