@@ -17,6 +17,10 @@ const slug = (text: string) =>
 
 /** Waits until no part of the screen says it is busy. */
 export async function settle(page: Page, timeout = 60_000): Promise<void> {
+  // Two frames first: a click's loading state is on screen only after React's next render.
+  await page.evaluate(
+    () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
+  );
   await page.waitForFunction(
     () => document.querySelectorAll('[aria-busy="true"]').length === 0,
     null,

@@ -16,7 +16,7 @@ interface Props {
 export function SectionStatus({ query, emptyTitle, emptyText, failedLead }: Props) {
   if (query.state === 'loading')
     return (
-      <p className="muted" role="status">
+      <p className="muted" role="status" aria-busy="true">
         Reading the ledger…
       </p>
     );

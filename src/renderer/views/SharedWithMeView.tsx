@@ -220,7 +220,7 @@ export function PatientRecords({
         <ErrorBanner lead="The records could not be read." message={query.error.message} />
       )}
       {query.state === 'loading' && !shown && (
-        <p className="muted" role="status">
+        <p className="muted" role="status" aria-busy="true">
           Reading the ledger…
         </p>
       )}
