@@ -4,7 +4,7 @@ import { SOP_CLASS } from '../dictionary';
 import { RtError } from '../errors';
 import { dot, nearlyEqual, norm, planeNormal, type PlaneGeometry, type Vec3 } from '../geometry';
 import { openDicom } from './open';
-import { decodeSamples, uncompressedPixelBytes } from './pixels';
+import { readPixelSamples, type CodecSet } from './pixels';
 import type { DicomReader } from './reader';
 
 export interface ImageSlice extends PlaneGeometry {
@@ -60,7 +60,11 @@ export function readPlaneGeometry(reader: DicomReader): PlaneGeometry {
   return { position, rowDirection, columnDirection, rowSpacing, columnSpacing, rows, columns };
 }
 
-export function parseImageReader(reader: DicomReader, transferSyntaxUid: string): ImageSlice {
+export function parseImageReader(
+  reader: DicomReader,
+  transferSyntaxUid: string,
+  codecs?: CodecSet,
+): ImageSlice {
   const plane = readPlaneGeometry(reader);
   const bitsAllocated = reader.requireNumber('BitsAllocated');
   if (bitsAllocated !== 8 && bitsAllocated !== 16)
@@ -73,13 +77,20 @@ export function parseImageReader(reader: DicomReader, transferSyntaxUid: string)
   if (samplesPerPixel !== 1)
     throw reader.fail('UNSUPPORTED', 'SamplesPerPixel', 'only single-sample (greyscale) images');
   const signed = (reader.number('PixelRepresentation') ?? 0) === 1;
-  const bytes = uncompressedPixelBytes(
+  // A multi-frame CT/MR would otherwise give its first frame only.
+  const frames = reader.number('NumberOfFrames') ?? 1;
+  if (frames !== 1)
+    throw reader.fail(
+      'UNSUPPORTED',
+      'NumberOfFrames',
+      `a multi-frame image (${frames} frames) is not read; only single-frame CT and MR slices`,
+    );
+  const pixels = readPixelSamples(
     reader,
     transferSyntaxUid,
-    plane.rows * plane.columns,
-    bitsAllocated,
-  );
-  const pixels = decodeSamples(bytes, bitsAllocated, signed) as ImageSlice['pixels'];
+    { rows: plane.rows, columns: plane.columns, frames: 1, bitsAllocated, signed },
+    codecs,
+  ) as ImageSlice['pixels'];
   const slope = reader.number('RescaleSlope') ?? 1;
   if (slope === 0) throw reader.fail('BAD_VALUE', 'RescaleSlope', 'must not be zero');
   return {
@@ -102,12 +113,12 @@ export function parseImageReader(reader: DicomReader, transferSyntaxUid: string)
   };
 }
 
-export function parseImage(bytes: Uint8Array, file: string): ImageSlice {
+export function parseImage(bytes: Uint8Array, file: string, codecs?: CodecSet): ImageSlice {
   const { reader, transferSyntaxUid } = openDicom(bytes, file);
   const sopClass = reader.requireString('SOPClassUID');
   if (sopClass !== SOP_CLASS.ctImage && sopClass !== SOP_CLASS.mrImage)
     throw reader.fail('WRONG_OBJECT', 'SOPClassUID', `${sopClass} is not a CT or MR image`);
-  return parseImageReader(reader, transferSyntaxUid);
+  return parseImageReader(reader, transferSyntaxUid, codecs);
 }
 
 export interface ImageSeries {
