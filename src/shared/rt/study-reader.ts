@@ -84,9 +84,18 @@ async function loadCodecs(ids: Iterable<CodecId>, load: CodecLoader): Promise<Co
   return codecs;
 }
 
-/** Inflates and loads codecs as the files need, then parses them (see loadStudy). */
-export async function readStudy(files: readonly StudyFile[], load: CodecLoader): Promise<Study> {
+/** Inflates the deflated files and loads the codecs the files need, ready for the parse. */
+export async function prepareStudyFiles(
+  files: readonly StudyFile[],
+  load: CodecLoader,
+): Promise<{ files: StudyFile[]; codecs: CodecSet }> {
   const needed = new Set<CodecId>();
   const prepared = await Promise.all(files.map((file) => prepareFile(file, needed)));
-  return loadStudy(prepared, await loadCodecs(needed, load));
+  return { files: prepared, codecs: await loadCodecs(needed, load) };
+}
+
+/** Inflates and loads codecs as the files need, then parses them (see loadStudy). */
+export async function readStudy(files: readonly StudyFile[], load: CodecLoader): Promise<Study> {
+  const prepared = await prepareStudyFiles(files, load);
+  return loadStudy(prepared.files, prepared.codecs);
 }
