@@ -3,7 +3,7 @@
 // tolerance for lossy JPEG 2000. Syntaxes we do not read fail naming the syntax.
 // The tools are Debian packages (dcmtk, libgdcm-tools); without them this file skips.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import type { WorkerResponse } from '../../src/renderer/viewer/protocol';
 import { createRtWorkerHandler } from '../../src/renderer/viewer/rtWorkerHandler';
 import { createCodecLoader } from '../../src/shared/rt/codecs/load';
 import { readStudy } from '../../src/shared/rt/study-reader';
+import { synthesizeCourse } from '../../src/shared/rt/synth/course';
 import { TOOLS, VARIANTS, missingTools, readBytes, run, writeCtSlice } from './codec-fixtures';
 
 const missing = missingTools();
@@ -139,5 +140,23 @@ describe.skipIf(missing.length > 0)('transfer syntaxes written by dcmtk and GDCM
     const slices = loaded.course.imageSeries[0]?.slices ?? [];
     expect(slices.map((s) => s.file)).toEqual(files.map((f) => f.name));
     slices.forEach((slice, k) => expect(slice.pixels).toEqual(originals[k]?.stored));
+  });
+
+  it('a multi-frame RT Dose compressed frame by frame gives every frame’s dose unchanged', async () => {
+    const course = synthesizeCourse({ matrix: 32, slices: 12, seed: 'codec-dose' });
+    const rd = course.files.find((f) => f.name === 'RD.dcm');
+    if (!rd) throw new Error('no dose');
+    const plainFile = join(dir, 'rd-plain.dcm');
+    writeFileSync(plainFile, rd.bytes);
+    const plain = (await readStudy([{ name: 'RD.dcm', bytes: rd.bytes }], load)).doses[0];
+    expect(plain?.frames).toBeGreaterThan(3);
+    for (const variant of VARIANTS.filter((v) => !v.lossy)) {
+      const out = join(dir, `rd-${variant.uid}.dcm`);
+      variant.make(plainFile, out);
+      const study = await readStudy([{ name: 'RD.dcm', bytes: readBytes(out) }], load);
+      expect(study.errors, variant.name).toEqual([]);
+      expect(study.doses[0]?.frames, variant.name).toBe(plain?.frames);
+      expect(study.doses[0]?.dose, variant.name).toEqual(plain?.dose);
+    }
   });
 });

@@ -139,8 +139,18 @@ export async function inspectFiles(
     report.error = failure ? { code: failure.code, message: failure.message } : null;
     report.readable = !failure;
     report.skipped = study.skipped[0]?.reason ?? null;
-    const slice = study.imageSeries[0]?.slices[0];
-    if (slice) report.pixels = await pixelStatistics(slice.pixels, slice.rows, slice.columns);
+    // Every frame of a multi-frame image, in stored order (as its PixelData holds them).
+    const slices = study.imageSeries
+      .flatMap((series) => series.slices)
+      .sort((a, b) => (a.frameNumber ?? 1) - (b.frameNumber ?? 1));
+    const first = slices[0];
+    if (first) {
+      const all = new (first.pixels.constructor as Int16ArrayConstructor)(
+        slices.length * first.pixels.length,
+      );
+      slices.forEach((slice, k) => all.set(slice.pixels, k * first.pixels.length));
+      report.pixels = await pixelStatistics(all, first.rows, first.columns);
+    }
     reports.push(report);
   }
   return reports;

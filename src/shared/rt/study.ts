@@ -10,6 +10,7 @@ import {
   type ImageSeries,
   type ImageSlice,
 } from './parse/image';
+import { isEnhancedImage, parseEnhancedImageReader } from './parse/enhanced-image';
 import { openDicom } from './parse/open';
 import type { CodecSet } from './parse/pixels';
 import { parseDoseReader, type DoseGrid } from './parse/rtdose';
@@ -86,6 +87,12 @@ export function loadStudy(files: readonly StudyFile[], codecs?: CodecSet): Study
         const series = slicesBySeries.get(slice.seriesInstanceUid) ?? [];
         series.push(slice);
         slicesBySeries.set(slice.seriesInstanceUid, series);
+      } else if (isEnhancedImage(sopClass)) {
+        const frames = parseEnhancedImageReader(reader, transferSyntaxUid, codecs);
+        const first = frames[0] as ImageSlice;
+        const series = slicesBySeries.get(first.seriesInstanceUid) ?? [];
+        series.push(...frames);
+        slicesBySeries.set(first.seriesInstanceUid, series);
       } else if (sopClass === SOP_CLASS.rtStructureSet)
         study.structureSets.push(parseStructureSetReader(reader));
       else if (sopClass === SOP_CLASS.rtPlan) study.plans.push(parsePlanReader(reader));
