@@ -14,6 +14,8 @@ export interface Damage {
   damaged: Map<Element, string>;
   /** One sentence per finding, naming the element and where it sits. */
   warnings: string[];
+  /** Not damage, but worth a warning too (lossy-compressed pixels). */
+  notices?: string[];
 }
 
 const DELIMITERS = new Set(['xfffee00d', 'xfffee0dd']);

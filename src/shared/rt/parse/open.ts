@@ -8,7 +8,7 @@ import { KNOWN_VRS, TRANSFER_SYNTAX, describeTag } from '../dictionary';
 import { RtError } from '../errors';
 import { findDamage } from './damage';
 import { DicomReader } from './reader';
-import { describeTransferSyntax } from './transfer-syntax';
+import { describeTransferSyntax, transferSyntax } from './transfer-syntax';
 
 export interface OpenedDicom {
   reader: DicomReader;
@@ -125,8 +125,14 @@ export function openDicom(bytes: Uint8Array, file: string, options: OpenOptions 
       file,
       describeTag('TransferSyntaxUID'),
     );
+  const damage = findDamage(dataSet);
+  const syntax = transferSyntax(transferSyntaxUid);
+  if (syntax.pixels?.kind === 'encapsulated' && syntax.pixels.lossy && dataSet.elements.x7fe00010)
+    damage.notices = [
+      `pixel data is lossy-compressed (${describeTransferSyntax(transferSyntaxUid)}): values differ from the original acquisition`,
+    ];
   return {
-    reader: new DicomReader(dataSet, file, '', findDamage(dataSet)),
+    reader: new DicomReader(dataSet, file, '', damage),
     transferSyntaxUid,
     part10,
   };
