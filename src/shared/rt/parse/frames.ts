@@ -3,6 +3,7 @@
 // fragment per frame (or, for JPEG, frames found by their markers); anything else is
 // refused rather than guessed, so no frame is ever cut or merged silently.
 
+import { isRtError } from '../errors';
 import { dicomParser, type Element } from './dicom-parser';
 import type { DicomReader } from './reader';
 
@@ -41,7 +42,7 @@ export function encapsulatedFrames(
       asBytes(dicomParser.readEncapsulatedImageFrame(dataSet, element, index, table)),
     );
   } catch (error) {
-    if (error instanceof Error && error.name === 'RtError') throw error;
+    if (isRtError(error)) throw error;
     throw reader.fail(
       'BAD_VALUE',
       'PixelData',
