@@ -42,6 +42,8 @@ async function main(): Promise<void> {
     external: ['electron'],
     logLevel: 'warning',
   });
+  // The WebAssembly codecs stay in node_modules for the CLI: their Emscripten glue loads
+  // its .wasm from beside itself, which bundling would move away from.
   await build({
     entryPoints: { 'ehr-rt': 'src/cli/ehr-rt.ts' },
     outdir: 'dist/cli',
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    external: ['@cornerstonejs/codec-charls', '@cornerstonejs/codec-openjpeg'],
     logLevel: 'warning',
   });
   await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' });

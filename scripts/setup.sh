@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEBIAN_PACKAGES=(chromium xvfb softhsm2 opensc openssl fonts-dejavu-core python3 make g++
-  dicom3tools python3-pydicom)
+  dicom3tools python3-pydicom dcmtk libgdcm-tools)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do

@@ -11,12 +11,19 @@ import { computeStructureSetDvhs, summarizeDvh } from '../shared/rt/dvh';
 import { isRtError } from '../shared/rt/errors';
 import { buildDoseHistory } from '../shared/rt/history';
 import type { DoseGrid } from '../shared/rt/parse/rtdose';
-import { loadStudy, type Study, type StudyFile } from '../shared/rt/study';
+import { createCodecLoader } from '../shared/rt/codecs/load';
+import { inspectFiles } from '../shared/rt/inspect';
+import type { Study, StudyFile } from '../shared/rt/study';
+import { readStudy as readStudyFiles } from '../shared/rt/study-reader';
 import { synthesizeCourse } from '../shared/rt/synth/course';
 
 const USAGE = `usage:
   ehr-rt dvh <folder> [--json]       DVH statistics of every ROI against the course's dose
   ehr-rt history <folder> [--json]   prescribed, planned and delivered fractions and dose
+  ehr-rt inspect <folder> [--json]   per file: object, transfer syntax, errors, warnings and,
+                                     for images, min/max/mean and SHA-256 of the decoded
+                                     stored values (little-endian, as an uncompressed copy's
+                                     PixelData), to compare with another tool's decoding
   ehr-rt synth <out-folder> [--matrix N] [--slices N] [--seed TEXT]
                                      write a synthetic course (CT, RTSTRUCT, RTPLAN, RTDOSE,
                                      RT Beams Treatment Records)
@@ -38,13 +45,21 @@ function listFiles(folder: string): string[] {
   });
 }
 
-function readStudy(folder: string): Study {
-  const files: StudyFile[] = listFiles(folder).map((path) => ({
-    name: relative(folder, path),
-    bytes: new Uint8Array(readFileSync(path)),
-  }));
+// In Node the codecs' Emscripten glue finds its .wasm beside itself in node_modules (the
+// codec packages stay external to the CLI bundle for that reason; see scripts/build.ts).
+const loadCodec = createCodecLoader();
+
+function readFiles(folder: string): StudyFile[] {
+  const files: StudyFile[] = listFiles(folder)
+    .sort()
+    .map((path) => ({ name: relative(folder, path), bytes: new Uint8Array(readFileSync(path)) }));
   if (files.length === 0) throw new InputError(`no files in ${folder}`);
-  const study = loadStudy(files);
+  return files;
+}
+
+async function readStudy(folder: string): Promise<Study> {
+  const files = readFiles(folder);
+  const study = await readStudyFiles(files, loadCodec);
   // Unreadable files do not stop the command, but the user must hear about them.
   for (const error of study.errors) console.error(`warning: ${error.message} [${error.code}]`);
   for (const warning of study.warnings) console.error(`warning: ${warning}`);
@@ -69,8 +84,8 @@ function pickDose(study: Study, frameOfReferenceUid: string): DoseGrid {
   return dose;
 }
 
-function dvhCommand(folder: string, json: boolean): void {
-  const study = readStudy(folder);
+async function dvhCommand(folder: string, json: boolean): Promise<void> {
+  const study = await readStudy(folder);
   const structureSet = study.structureSets[0];
   if (!structureSet) throw new InputError('no readable RTSTRUCT in the folder');
   const dose = pickDose(study, structureSet.frameOfReferenceUid);
@@ -113,8 +128,8 @@ function refuseIncompleteHistory(study: Study): void {
     );
 }
 
-function historyCommand(folder: string, json: boolean): void {
-  const study = readStudy(folder);
+async function historyCommand(folder: string, json: boolean): Promise<void> {
+  const study = await readStudy(folder);
   refuseIncompleteHistory(study);
   if (study.plans.length === 0 && study.treatmentRecords.length === 0)
     throw new InputError('no readable RTPLAN or RT treatment record in the folder');
@@ -162,6 +177,24 @@ function historyCommand(folder: string, json: boolean): void {
   }
 }
 
+async function inspectCommand(folder: string, json: boolean): Promise<void> {
+  const files = await inspectFiles(readFiles(folder), loadCodec);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ files })}\n`);
+    return;
+  }
+  for (const f of files) {
+    const what = `${f.object ?? f.sop_class_uid ?? 'not DICOM'}, ${f.transfer_syntax ?? '-'}`;
+    const pixels = f.pixels
+      ? `  min ${f.pixels.min} max ${f.pixels.max} mean ${round(f.pixels.mean)} sha256 ${f.pixels.sha256}`
+      : '';
+    console.log(`${f.file}: ${what}${pixels}`);
+    if (f.error) console.log(`  error: ${f.error.message} [${f.error.code}]`);
+    if (f.skipped) console.log(`  skipped: ${f.skipped}`);
+    for (const warning of f.warnings) console.log(`  warning: ${warning}`);
+  }
+}
+
 function positiveInteger(flag: string, text: string | undefined): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1)
@@ -196,7 +229,7 @@ function parseArguments(argv: readonly string[]) {
   return { positional, flags };
 }
 
-function main(argv: readonly string[]): number {
+async function main(argv: readonly string[]): Promise<number> {
   try {
     const { positional, flags } = parseArguments(argv);
     if (flags.has('--help') || flags.has('-h')) {
@@ -207,8 +240,9 @@ function main(argv: readonly string[]): number {
     if (!command || !folder || extra.length > 0)
       throw new UsageError('expected a command and a folder');
     const json = flags.has('--json');
-    if (command === 'dvh') dvhCommand(folder, json);
-    else if (command === 'history') historyCommand(folder, json);
+    if (command === 'dvh') await dvhCommand(folder, json);
+    else if (command === 'history') await historyCommand(folder, json);
+    else if (command === 'inspect') await inspectCommand(folder, json);
     else if (command === 'synth') synthCommand(folder, flags);
     else throw new UsageError(`unknown command ${command}`);
     return 0;
@@ -228,4 +262,6 @@ function main(argv: readonly string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

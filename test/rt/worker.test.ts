@@ -11,8 +11,8 @@ function worker() {
   const posted: WorkerResponse[] = [];
   const handle = createRtWorkerHandler((message) => posted.push(message));
   return {
-    send(request: WorkerRequest): WorkerResponse {
-      handle(request);
+    async send(request: WorkerRequest): Promise<WorkerResponse> {
+      await handle(request);
       const last = posted.filter((m) => m.kind !== 'progress').at(-1);
       if (!last) throw new Error('the worker answered nothing');
       return last;
@@ -20,24 +20,28 @@ function worker() {
   };
 }
 
-function load(rt: ReturnType<typeof worker>, course: SyntheticCourse, replace = {}): CourseData {
+async function load(
+  rt: ReturnType<typeof worker>,
+  course: SyntheticCourse,
+  replace = {},
+): Promise<CourseData> {
   const files = course.files.map((f) => ({
     name: f.name,
     buffer: ((replace as Record<string, Uint8Array>)[f.name] ?? f.bytes).slice().buffer,
   }));
-  const answer = rt.send({ kind: 'load', id: 1, courseId: 1, files });
+  const answer = await rt.send({ kind: 'load', id: 1, courseId: 1, files });
   if (answer.kind !== 'loaded') throw new Error(`load answered ${answer.kind}`);
   return answer.course;
 }
 
 describe('the viewer worker with hostile files', () => {
-  it('lists the refused dose by attribute and carries the plan’s warning to the UI', () => {
+  it('lists the refused dose by attribute and carries the plan’s warning to the UI', async () => {
     const course = hostileCourse(
       { 'RD.dcm': (ds) => ({ ...ds, DoseGridScaling: '1e30' }) },
       { implicitVr: ['RP.dcm'] },
     );
     const damagedPlan = withLength(fileOf(course, 'RP.dcm'), 'ApprovalStatus', 0xffffffff);
-    const loaded = load(worker(), course, { 'RP.dcm': damagedPlan });
+    const loaded = await load(worker(), course, { 'RP.dcm': damagedPlan });
     expect(loaded.doses).toHaveLength(0);
     expect(loaded.errors).toEqual([
       expect.objectContaining({ file: 'RD.dcm', tag: '(3004,000E) DoseGridScaling' }),
@@ -48,16 +52,16 @@ describe('the viewer worker with hostile files', () => {
     );
   });
 
-  it('answers a DVH beyond the work bound with a clear problem per ROI', () => {
+  it('answers a DVH beyond the work bound with a clear problem per ROI', async () => {
     // In-plane coordinates ×70: still within the patient space (< 10 m), but over a billion
     // lattice steps for the body.
     const course = hostileCourse({
       'RS.dcm': editContours((points) => points.map((v, i) => (i % 3 === 2 ? v : v * 70))),
     });
     const rt = worker();
-    const loaded = load(rt, course);
+    const loaded = await load(rt, course);
     expect(loaded.errors).toEqual([]);
-    const answer = rt.send({
+    const answer = await rt.send({
       kind: 'dvh',
       id: 2,
       courseId: 1,

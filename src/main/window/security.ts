@@ -11,10 +11,12 @@ export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 /**
  * Only the workstation's own bundled files may run or be fetched; no inline script or
  * style, no eval, no remote origin, no plugins, no framing, no form posts.
+ * 'wasm-unsafe-eval' lets the viewer's worker compile the bundled WebAssembly image codecs
+ * (JPEG-LS, JPEG 2000); it allows WebAssembly compilation only, never JavaScript eval.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "font-src 'self'",

@@ -7,7 +7,9 @@ import { computeDvh } from '../../shared/rt/dvh';
 import { isRtError } from '../../shared/rt/errors';
 import { buildDoseHistory } from '../../shared/rt/history';
 import type { Roi, StructureSet } from '../../shared/rt/parse/rtstruct';
-import { loadStudy, type Study } from '../../shared/rt/study';
+import { createCodecLoader, type CodecLoader } from '../../shared/rt/codecs/load';
+import type { Study } from '../../shared/rt/study';
+import { readStudy } from '../../shared/rt/study-reader';
 import { sumDoseGrids } from '../../shared/rt/sum';
 import type { CourseData, RoiDvhResult, WorkerRequest, WorkerResponse } from './protocol';
 
@@ -40,8 +42,17 @@ function roiDvh(roi: Roi, study: { doses: Study['doses'] }, doseIndex: number): 
   }
 }
 
-/** A handler for worker requests; each answer (or a 'failed' one) goes to `post`. */
-export function createRtWorkerHandler(post: PostResponse): (request: WorkerRequest) => void {
+/**
+ * A handler for worker requests; each answer (or a 'failed' one) goes to `post`. Requests
+ * run one after another in arrival order (a load is asynchronous while it inflates and
+ * loads codecs), so a DVH asked right after a load finds its course. The promise settles
+ * when that request's answer has been posted.
+ */
+export function createRtWorkerHandler(
+  post: PostResponse,
+  /** Loads pixel codecs; the worker passes where the bundler put the .wasm files. */
+  loadCodec: CodecLoader = createCodecLoader(),
+): (request: WorkerRequest) => Promise<void> {
   const courses = new Map<number, Study & { label: string }>();
 
   function dvhs(
@@ -59,13 +70,14 @@ export function createRtWorkerHandler(post: PostResponse): (request: WorkerReque
     return results;
   }
 
-  function handle(request: WorkerRequest): void {
+  async function handle(request: WorkerRequest): Promise<void> {
     const { id } = request;
     switch (request.kind) {
       case 'load': {
         post({ kind: 'progress', id, done: 0, total: 1, what: 'Parsing DICOM' });
-        const study = loadStudy(
+        const study = await readStudy(
           request.files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.buffer) })),
+          loadCodec,
         );
         const label = courseLabel(study, request.courseId);
         courses.set(request.courseId, { ...study, label });
@@ -146,9 +158,9 @@ export function createRtWorkerHandler(post: PostResponse): (request: WorkerReque
     }
   }
 
-  return (request) => {
+  async function answer(request: WorkerRequest): Promise<void> {
     try {
-      handle(request);
+      await handle(request);
     } catch (error) {
       post(
         isRtError(error)
@@ -156,5 +168,11 @@ export function createRtWorkerHandler(post: PostResponse): (request: WorkerReque
           : { kind: 'failed', id: request.id, code: 'INTERNAL', message: String(error) },
       );
     }
+  }
+
+  let queue = Promise.resolve();
+  return (request) => {
+    queue = queue.then(() => answer(request));
+    return queue;
   };
 }

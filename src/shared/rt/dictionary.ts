@@ -96,6 +96,8 @@ export const DICTIONARY = {
   FrameOfReferenceUID: [0x00200052, 'UI'],
   PositionReferenceIndicator: [0x00201040, 'LO'],
   SliceLocation: [0x00201041, 'DS'],
+  PlanePositionSequence: [0x00209113, 'SQ'],
+  PlaneOrientationSequence: [0x00209116, 'SQ'],
 
   SamplesPerPixel: [0x00280002, 'US'],
   PhotometricInterpretation: [0x00280004, 'CS'],
@@ -113,6 +115,9 @@ export const DICTIONARY = {
   RescaleIntercept: [0x00281052, 'DS'],
   RescaleSlope: [0x00281053, 'DS'],
   RescaleType: [0x00281054, 'LO'],
+  PixelMeasuresSequence: [0x00289110, 'SQ'],
+  FrameVOILUTSequence: [0x00289132, 'SQ'],
+  PixelValueTransformationSequence: [0x00289145, 'SQ'],
 
   DoseUnits: [0x30040002, 'CS'],
   DoseType: [0x30040004, 'CS'],
@@ -239,6 +244,8 @@ export const DICTIONARY = {
 
   ApprovalStatus: [0x300e0002, 'CS'],
 
+  SharedFunctionalGroupsSequence: [0x52009229, 'SQ'],
+  PerFrameFunctionalGroupsSequence: [0x52009230, 'SQ'],
   PixelData: [0x7fe00010, 'OW'],
 } as const satisfies Record<string, readonly [number, Vr]>;
 
@@ -284,6 +291,10 @@ export function describeTag(keyword: Keyword): string {
 export const SOP_CLASS = {
   ctImage: '1.2.840.10008.5.1.4.1.1.2',
   mrImage: '1.2.840.10008.5.1.4.1.1.4',
+  enhancedCtImage: '1.2.840.10008.5.1.4.1.1.2.1',
+  legacyEnhancedCtImage: '1.2.840.10008.5.1.4.1.1.2.2',
+  enhancedMrImage: '1.2.840.10008.5.1.4.1.1.4.1',
+  legacyEnhancedMrImage: '1.2.840.10008.5.1.4.1.1.4.4',
   rtDose: '1.2.840.10008.5.1.4.1.1.481.2',
   rtStructureSet: '1.2.840.10008.5.1.4.1.1.481.3',
   rtBeamsTreatmentRecord: '1.2.840.10008.5.1.4.1.1.481.4',

@@ -10,7 +10,9 @@ import {
   type ImageSeries,
   type ImageSlice,
 } from './parse/image';
+import { isEnhancedImage, parseEnhancedImageReader } from './parse/enhanced-image';
 import { openDicom } from './parse/open';
+import type { CodecSet } from './parse/pixels';
 import { parseDoseReader, type DoseGrid } from './parse/rtdose';
 import { parsePlanReader, type RtPlan } from './parse/rtplan';
 import { parseStructureSetReader, type StructureSet } from './parse/rtstruct';
@@ -19,6 +21,8 @@ import { parseTreatmentRecordReader, type TreatmentRecord } from './parse/treatm
 export interface StudyFile {
   name: string;
   bytes: Uint8Array;
+  /** What study-reader.ts did before the parse: inflated the bytes, or found why not. */
+  prepared?: { inflated?: boolean; error?: RtError };
 }
 
 export interface FileError {
@@ -53,7 +57,11 @@ function toFileError(error: unknown, file: string, sopClassUid?: string): FileEr
   return sopClassUid === undefined ? found : { ...found, sopClassUid };
 }
 
-export function loadStudy(files: readonly StudyFile[]): Study {
+/**
+ * Parses every file. Compressed pixel data needs its codec in `codecs` and a deflated file
+ * its inflated data set: `readStudy` (study-reader.ts) prepares both.
+ */
+export function loadStudy(files: readonly StudyFile[], codecs?: CodecSet): Study {
   const study: Study = {
     imageSeries: [],
     structureSets: [],
@@ -66,23 +74,30 @@ export function loadStudy(files: readonly StudyFile[]): Study {
   };
   const slicesBySeries = new Map<string, ImageSlice[]>();
 
-  for (const { name, bytes } of files) {
+  for (const { name, bytes, prepared } of files) {
     let sopClass: string | undefined;
     try {
-      const { reader, transferSyntaxUid } = openDicom(bytes, name);
+      if (prepared?.error) throw prepared.error;
+      const { reader, transferSyntaxUid } = openDicom(bytes, name, prepared);
       // Damage is reported whether or not the object survives it.
       study.warnings.push(...reader.warnings.map((warning) => `${name}: ${warning}`));
       sopClass = reader.requireString('SOPClassUID');
       if (sopClass === SOP_CLASS.ctImage || sopClass === SOP_CLASS.mrImage) {
-        const slice = parseImageReader(reader, transferSyntaxUid);
+        const slice = parseImageReader(reader, transferSyntaxUid, codecs);
         const series = slicesBySeries.get(slice.seriesInstanceUid) ?? [];
         series.push(slice);
         slicesBySeries.set(slice.seriesInstanceUid, series);
+      } else if (isEnhancedImage(sopClass)) {
+        const frames = parseEnhancedImageReader(reader, transferSyntaxUid, codecs);
+        const first = frames[0] as ImageSlice;
+        const series = slicesBySeries.get(first.seriesInstanceUid) ?? [];
+        series.push(...frames);
+        slicesBySeries.set(first.seriesInstanceUid, series);
       } else if (sopClass === SOP_CLASS.rtStructureSet)
         study.structureSets.push(parseStructureSetReader(reader));
       else if (sopClass === SOP_CLASS.rtPlan) study.plans.push(parsePlanReader(reader));
       else if (sopClass === SOP_CLASS.rtDose)
-        study.doses.push(parseDoseReader(reader, transferSyntaxUid));
+        study.doses.push(parseDoseReader(reader, transferSyntaxUid, codecs));
       else if (sopClass === SOP_CLASS.rtBeamsTreatmentRecord)
         study.treatmentRecords.push(parseTreatmentRecordReader(reader));
       else study.skipped.push({ file: name, reason: `SOP class ${sopClass} is not reviewed` });

@@ -14,7 +14,11 @@ export interface Damage {
   damaged: Map<Element, string>;
   /** One sentence per finding, naming the element and where it sits. */
   warnings: string[];
+  /** Not damage, but worth a warning too (lossy-compressed pixels). */
+  notices?: string[];
 }
+
+const DELIMITERS = new Set(['xfffee00d', 'xfffee0dd']);
 
 function describe(key: string): string {
   const hex = key.slice(1).toUpperCase();
@@ -66,6 +70,9 @@ function elementFault(element: Element, end: number): string | undefined {
 function inspect(dataSet: DataSet, path: string, end: number, out: Damage): boolean {
   const elements = Object.values(dataSet.elements)
     .filter((e) => !e.tag.startsWith('x0002')) // the file meta group is read apart
+    // dicom-parser leaves an undefined-length item's delimiter (FFFE,E00D) among its
+    // elements when the item holds an undefined-length sequence (GDCM writes these).
+    .filter((e) => !DELIMITERS.has(e.tag))
     .sort((a, b) => a.dataOffset - b.dataOffset);
   const where = path ? ` in ${path}` : '';
   const fileEnd = dataSet.byteArray.length;

@@ -4,7 +4,7 @@ import { SOP_CLASS } from '../dictionary';
 import { RtError } from '../errors';
 import { dot, nearlyEqual, norm, planeNormal, type PlaneGeometry, type Vec3 } from '../geometry';
 import { openDicom } from './open';
-import { decodeSamples, uncompressedPixelBytes } from './pixels';
+import { readPixelSamples, type CodecSet } from './pixels';
 import type { DicomReader } from './reader';
 
 export interface ImageSlice extends PlaneGeometry {
@@ -25,6 +25,8 @@ export interface ImageSlice extends PlaneGeometry {
   pixels: Int8Array | Uint8Array | Int16Array | Uint16Array;
   /** Damage found while reading: content that may be missing from this slice. */
   warnings: string[];
+  /** For a frame of a multi-frame (enhanced) image: its number, from 1. */
+  frameNumber?: number;
 }
 
 function unitVector(reader: DicomReader, values: number[], which: string): Vec3 {
@@ -38,21 +40,34 @@ function unitVector(reader: DicomReader, values: number[], which: string): Vec3 
   return v;
 }
 
+/** Where each part of a plane's geometry is read (an enhanced image's frame macros). */
+export interface GeometrySources {
+  position: DicomReader;
+  orientation: DicomReader;
+  spacing: DicomReader;
+}
+
 /** Geometry of a plane (image or dose frame), validated. */
-export function readPlaneGeometry(reader: DicomReader): PlaneGeometry {
-  const position = reader.requireNumbers('ImagePositionPatient', 3) as unknown as Vec3;
-  const orientation = reader.requireNumbers('ImageOrientationPatient', 6);
-  const rowDirection = unitVector(reader, orientation.slice(0, 3), 'row');
-  const columnDirection = unitVector(reader, orientation.slice(3, 6), 'column');
+export function readPlaneGeometry(
+  reader: DicomReader,
+  from: GeometrySources = { position: reader, orientation: reader, spacing: reader },
+): PlaneGeometry {
+  const position = from.position.requireNumbers('ImagePositionPatient', 3) as unknown as Vec3;
+  const orientation = from.orientation.requireNumbers('ImageOrientationPatient', 6);
+  const rowDirection = unitVector(from.orientation, orientation.slice(0, 3), 'row');
+  const columnDirection = unitVector(from.orientation, orientation.slice(3, 6), 'column');
   if (Math.abs(dot(rowDirection, columnDirection)) > 1e-3)
-    throw reader.fail(
+    throw from.orientation.fail(
       'BAD_VALUE',
       'ImageOrientationPatient',
       'row and column directions are not orthogonal',
     );
-  const [rowSpacing, columnSpacing] = reader.requireNumbers('PixelSpacing', 2) as [number, number];
+  const [rowSpacing, columnSpacing] = from.spacing.requireNumbers('PixelSpacing', 2) as [
+    number,
+    number,
+  ];
   if (!(rowSpacing > 0) || !(columnSpacing > 0))
-    throw reader.fail('BAD_VALUE', 'PixelSpacing', 'spacing must be positive');
+    throw from.spacing.fail('BAD_VALUE', 'PixelSpacing', 'spacing must be positive');
   const rows = reader.requireNumber('Rows');
   const columns = reader.requireNumber('Columns');
   if (rows < 1) throw reader.fail('BAD_VALUE', 'Rows', 'must be at least 1');
@@ -60,8 +75,8 @@ export function readPlaneGeometry(reader: DicomReader): PlaneGeometry {
   return { position, rowDirection, columnDirection, rowSpacing, columnSpacing, rows, columns };
 }
 
-export function parseImageReader(reader: DicomReader, transferSyntaxUid: string): ImageSlice {
-  const plane = readPlaneGeometry(reader);
+/** Greyscale, 8 or 16 bits: all the viewer and the codecs handle. */
+export function readSampleFormat(reader: DicomReader): { bitsAllocated: 8 | 16; signed: boolean } {
   const bitsAllocated = reader.requireNumber('BitsAllocated');
   if (bitsAllocated !== 8 && bitsAllocated !== 16)
     throw reader.fail(
@@ -72,14 +87,31 @@ export function parseImageReader(reader: DicomReader, transferSyntaxUid: string)
   const samplesPerPixel = reader.number('SamplesPerPixel') ?? 1;
   if (samplesPerPixel !== 1)
     throw reader.fail('UNSUPPORTED', 'SamplesPerPixel', 'only single-sample (greyscale) images');
-  const signed = (reader.number('PixelRepresentation') ?? 0) === 1;
-  const bytes = uncompressedPixelBytes(
+  return { bitsAllocated, signed: (reader.number('PixelRepresentation') ?? 0) === 1 };
+}
+
+export function parseImageReader(
+  reader: DicomReader,
+  transferSyntaxUid: string,
+  codecs?: CodecSet,
+): ImageSlice {
+  const plane = readPlaneGeometry(reader);
+  const { bitsAllocated, signed } = readSampleFormat(reader);
+  // A multi-frame CT/MR would otherwise give its first frame only. (Enhanced CT/MR, whose
+  // frames each say where they are, is read by enhanced-image.ts.)
+  const frames = reader.number('NumberOfFrames') ?? 1;
+  if (frames !== 1)
+    throw reader.fail(
+      'UNSUPPORTED',
+      'NumberOfFrames',
+      `a multi-frame CT/MR Image (${frames} frames) has no position per frame and is not read; only single-frame slices or Enhanced CT/MR`,
+    );
+  const pixels = readPixelSamples(
     reader,
     transferSyntaxUid,
-    plane.rows * plane.columns,
-    bitsAllocated,
-  );
-  const pixels = decodeSamples(bytes, bitsAllocated, signed) as ImageSlice['pixels'];
+    { rows: plane.rows, columns: plane.columns, frames: 1, bitsAllocated, signed },
+    codecs,
+  ) as ImageSlice['pixels'];
   const slope = reader.number('RescaleSlope') ?? 1;
   if (slope === 0) throw reader.fail('BAD_VALUE', 'RescaleSlope', 'must not be zero');
   return {
@@ -102,12 +134,12 @@ export function parseImageReader(reader: DicomReader, transferSyntaxUid: string)
   };
 }
 
-export function parseImage(bytes: Uint8Array, file: string): ImageSlice {
+export function parseImage(bytes: Uint8Array, file: string, codecs?: CodecSet): ImageSlice {
   const { reader, transferSyntaxUid } = openDicom(bytes, file);
   const sopClass = reader.requireString('SOPClassUID');
   if (sopClass !== SOP_CLASS.ctImage && sopClass !== SOP_CLASS.mrImage)
     throw reader.fail('WRONG_OBJECT', 'SOPClassUID', `${sopClass} is not a CT or MR image`);
-  return parseImageReader(reader, transferSyntaxUid);
+  return parseImageReader(reader, transferSyntaxUid, codecs);
 }
 
 export interface ImageSeries {

@@ -8,6 +8,7 @@ import { KNOWN_VRS, TRANSFER_SYNTAX, describeTag } from '../dictionary';
 import { RtError } from '../errors';
 import { findDamage } from './damage';
 import { DicomReader } from './reader';
+import { describeTransferSyntax, transferSyntax } from './transfer-syntax';
 
 export interface OpenedDicom {
   reader: DicomReader;
@@ -61,18 +62,38 @@ function guessBareSyntax(bytes: Uint8Array, file: string): string {
   return KNOWN_VRS.has(vr) ? TRANSFER_SYNTAX.explicitLittle : TRANSFER_SYNTAX.implicitLittle;
 }
 
-export function openDicom(bytes: Uint8Array, file: string): OpenedDicom {
+export interface OpenOptions {
+  /**
+   * These bytes are a deflated file already inflated by study-reader.ts (bounded, before
+   * this synchronous parse), its meta header relabelled Explicit VR Little Endian; the
+   * syntax reported stays Deflated. dicom-parser's own inflater is never used: it has no
+   * bound on what a small hostile stream expands to (and its offsets are off by the
+   * meta header in the version we use).
+   */
+  inflated?: boolean;
+}
+
+export function openDicom(bytes: Uint8Array, file: string, options: OpenOptions = {}): OpenedDicom {
   const part10 = hasPart10Prefix(bytes);
   if (!part10 && bytes.length >= 128 && bytes.length < 132)
     throw new RtError('TRUNCATED', 'file ends inside the preamble', file);
   const bareSyntax = part10 ? undefined : guessBareSyntax(bytes, file);
   let dataSet: DataSet;
   try {
-    dataSet = dicomParser.parseDicom(
-      bytes,
-      bareSyntax ? { TransferSyntaxUID: bareSyntax } : undefined,
-    );
+    dataSet = dicomParser.parseDicom(bytes, {
+      ...(bareSyntax ? { TransferSyntaxUID: bareSyntax } : {}),
+      inflater: () => {
+        throw new RtError(
+          'UNSUPPORTED',
+          `${describeTransferSyntax(TRANSFER_SYNTAX.deflatedExplicitLittle)}: the data set was not inflated before parsing`,
+          file,
+        );
+      },
+    } as Parameters<typeof dicomParser.parseDicom>[1]);
   } catch (error) {
+    if (error instanceof RtError) throw error;
+    const inner = (error as { exception?: unknown } | undefined)?.exception;
+    if (inner instanceof RtError) throw inner;
     throw classify(parserMessage(error), file);
   }
   // dicom-parser accepts a last element whose value runs past the end of the bytes, and
@@ -85,9 +106,11 @@ export function openDicom(bytes: Uint8Array, file: string): OpenedDicom {
     if (element.dataOffset + element.length + delimiter > bytes.length)
       throw new RtError('TRUNCATED', `file ends inside ${formatParserTag(element.tag)}`, file);
   }
-  const transferSyntaxUid = part10
-    ? (dataSet.string('x00020010') ?? '').replace(/\0/g, '').trim()
-    : (bareSyntax as string);
+  const transferSyntaxUid = options.inflated
+    ? TRANSFER_SYNTAX.deflatedExplicitLittle
+    : part10
+      ? (dataSet.string('x00020010') ?? '').replace(/\0/g, '').trim()
+      : (bareSyntax as string);
   if (part10 && transferSyntaxUid === '')
     throw new RtError(
       'MISSING_TAG',
@@ -95,8 +118,6 @@ export function openDicom(bytes: Uint8Array, file: string): OpenedDicom {
       file,
       describeTag('TransferSyntaxUID'),
     );
-  if (transferSyntaxUid === TRANSFER_SYNTAX.deflatedExplicitLittle)
-    throw new RtError('UNSUPPORTED', 'deflated transfer syntax is not supported', file);
   if (!/^\d+(\.\d+)*$/.test(transferSyntaxUid))
     throw new RtError(
       'BAD_VALUE',
@@ -104,8 +125,14 @@ export function openDicom(bytes: Uint8Array, file: string): OpenedDicom {
       file,
       describeTag('TransferSyntaxUID'),
     );
+  const damage = findDamage(dataSet);
+  const syntax = transferSyntax(transferSyntaxUid);
+  if (syntax.pixels?.kind === 'encapsulated' && syntax.pixels.lossy && dataSet.elements.x7fe00010)
+    damage.notices = [
+      `pixel data is lossy-compressed (${describeTransferSyntax(transferSyntaxUid)}): values differ from the original acquisition`,
+    ];
   return {
-    reader: new DicomReader(dataSet, file, '', findDamage(dataSet)),
+    reader: new DicomReader(dataSet, file, '', damage),
     transferSyntaxUid,
     part10,
   };

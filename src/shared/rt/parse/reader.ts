@@ -35,7 +35,7 @@ export class DicomReader {
 
   /** Warnings about the whole file: damage that made content unreadable. */
   get warnings(): string[] {
-    return [...this.damage.warnings];
+    return [...this.damage.warnings, ...(this.damage.notices ?? [])];
   }
 
   fail(code: RtErrorCode, keyword: Keyword | undefined, message: string): RtError {

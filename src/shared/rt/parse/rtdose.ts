@@ -7,7 +7,7 @@ import type { PlaneGeometry } from '../geometry';
 import { readPlaneGeometry } from './image';
 import { MAX_DOSE_GY, MAX_GRID_SAMPLES } from './limits';
 import { openDicom } from './open';
-import { decodeSamples, uncompressedPixelBytes } from './pixels';
+import { readPixelSamples, type CodecSet } from './pixels';
 import type { DicomReader } from './reader';
 
 export interface DoseGrid extends PlaneGeometry {
@@ -58,7 +58,11 @@ function frameOffsets(reader: DicomReader, frames: number): number[] {
   return relative;
 }
 
-export function parseDoseReader(reader: DicomReader, transferSyntaxUid: string): DoseGrid {
+export function parseDoseReader(
+  reader: DicomReader,
+  transferSyntaxUid: string,
+  codecs?: CodecSet,
+): DoseGrid {
   const plane = readPlaneGeometry(reader);
   const units = reader.requireString('DoseUnits');
   const frames = reader.number('NumberOfFrames') ?? 1;
@@ -79,8 +83,12 @@ export function parseDoseReader(reader: DicomReader, transferSyntaxUid: string):
       'NumberOfFrames',
       `a grid of ${plane.rows} × ${plane.columns} × ${frames} samples is too large (at most ${MAX_GRID_SAMPLES})`,
     );
-  const bytes = uncompressedPixelBytes(reader, transferSyntaxUid, count, bitsAllocated);
-  const stored = decodeSamples(bytes, bitsAllocated, signed);
+  const stored = readPixelSamples(
+    reader,
+    transferSyntaxUid,
+    { rows: plane.rows, columns: plane.columns, frames, bitsAllocated, signed },
+    codecs,
+  );
   const dose = new Float32Array(count);
   let maxDose = 0;
   for (let i = 0; i < count; i++) {
@@ -116,10 +124,10 @@ export function parseDoseReader(reader: DicomReader, transferSyntaxUid: string):
   };
 }
 
-export function parseDose(bytes: Uint8Array, file: string): DoseGrid {
+export function parseDose(bytes: Uint8Array, file: string, codecs?: CodecSet): DoseGrid {
   const { reader, transferSyntaxUid } = openDicom(bytes, file);
   const sopClass = reader.requireString('SOPClassUID');
   if (sopClass !== SOP_CLASS.rtDose)
     throw reader.fail('WRONG_OBJECT', 'SOPClassUID', `${sopClass} is not an RT Dose`);
-  return parseDoseReader(reader, transferSyntaxUid);
+  return parseDoseReader(reader, transferSyntaxUid, codecs);
 }
