@@ -4,7 +4,7 @@ import { useCallback } from 'react';
 import type { HistoryItem } from '../../shared/ipc/contract';
 import { ehr } from '../ehr';
 import { categoryLabel, formatDateTime, formatWindow, rightsLabel, shortId } from './format';
-import { FreshnessNote, RefreshButton, SectionStatus } from './SectionStatus';
+import { LedgerView } from './SectionStatus';
 import { useLedger } from './useLedger';
 
 interface Props {
@@ -53,66 +53,58 @@ export function AccessHistoryView({ emptyTitle, emptyText }: Props) {
   const { query, shown, reload } = useLedger(read, ['history']);
   const items = newestFirst(shown?.items ?? []);
   return (
-    <div className="ledger-view">
-      <div className="view-actions">
-        <RefreshButton busy={query.state === 'loading'} onClick={reload} />
-      </div>
-      <FreshnessNote of={shown} />
-      {items.length === 0 ? (
-        <SectionStatus
-          query={query}
-          emptyTitle={emptyTitle}
-          emptyText={emptyText}
-          failedLead="Your access history could not be read."
-        />
-      ) : (
-        <table className="data-table" aria-label="Access history">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">What</th>
-              <th scope="col">Who</th>
-              <th scope="col">Records</th>
-              <th scope="col">Details</th>
+    <LedgerView
+      query={query}
+      shown={shown}
+      reload={reload}
+      empty={items.length === 0}
+      emptyTitle={emptyTitle}
+      emptyText={emptyText}
+      failedLead="Your access history could not be read."
+    >
+      <table className="data-table" aria-label="Access history">
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">What</th>
+            <th scope="col">Who</th>
+            <th scope="col">Records</th>
+            <th scope="col">Details</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((item) => (
+            <tr
+              key={item.id}
+              className={item.breakGlass ? 'break-glass' : undefined}
+              data-kind={item.kind}
+            >
+              <td>
+                <time dateTime={item.at}>{formatDateTime(item.at)}</time>
+              </td>
+              <th scope="row">
+                {item.caregiverRevoked ? 'Account revoked' : WHAT[item.kind]}
+                {item.breakGlass && item.kind !== 'break-glass' && (
+                  <span className="tag">Emergency access</span>
+                )}
+              </th>
+              <td>
+                {item.caregiver.displayName}
+                <span className="muted">
+                  {' '}
+                  ·{' '}
+                  {[item.caregiver.department, item.caregiver.mspId].filter(Boolean).join(' · ') ||
+                    'unknown hospital'}
+                </span>
+              </td>
+              <td>
+                {item.category || item.kind === 'break-glass' ? categoryLabel(item.category) : '—'}
+              </td>
+              <td>{details(item) || '—'}</td>
             </tr>
-          </thead>
-          <tbody>
-            {items.map((item) => (
-              <tr
-                key={item.id}
-                className={item.breakGlass ? 'break-glass' : undefined}
-                data-kind={item.kind}
-              >
-                <td>
-                  <time dateTime={item.at}>{formatDateTime(item.at)}</time>
-                </td>
-                <th scope="row">
-                  {item.caregiverRevoked ? 'Account revoked' : WHAT[item.kind]}
-                  {item.breakGlass && item.kind !== 'break-glass' && (
-                    <span className="tag">Emergency access</span>
-                  )}
-                </th>
-                <td>
-                  {item.caregiver.displayName}
-                  <span className="muted">
-                    {' '}
-                    ·{' '}
-                    {[item.caregiver.department, item.caregiver.mspId]
-                      .filter(Boolean)
-                      .join(' · ') || 'unknown hospital'}
-                  </span>
-                </td>
-                <td>
-                  {item.category || item.kind === 'break-glass'
-                    ? categoryLabel(item.category)
-                    : '—'}
-                </td>
-                <td>{details(item) || '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </div>
+          ))}
+        </tbody>
+      </table>
+    </LedgerView>
   );
 }

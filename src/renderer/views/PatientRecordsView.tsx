@@ -3,7 +3,7 @@
 import { useCallback } from 'react';
 import { ehr } from '../ehr';
 import { RecordsTable } from './RecordsTable';
-import { FreshnessNote, RefreshButton, SectionStatus } from './SectionStatus';
+import { LedgerView } from './SectionStatus';
 import { useLedger } from './useLedger';
 
 interface Props {
@@ -16,21 +16,16 @@ export function PatientRecordsView({ emptyTitle, emptyText }: Props) {
   const { query, shown, reload } = useLedger(read, ['records']);
   const records = shown?.records ?? [];
   return (
-    <div className="ledger-view">
-      <div className="view-actions">
-        <RefreshButton busy={query.state === 'loading'} onClick={reload} />
-      </div>
-      <FreshnessNote of={shown} />
-      {records.length === 0 ? (
-        <SectionStatus
-          query={query}
-          emptyTitle={emptyTitle}
-          emptyText={emptyText}
-          failedLead="Your records could not be read."
-        />
-      ) : (
-        <RecordsTable label="My records" records={records} />
-      )}
-    </div>
+    <LedgerView
+      query={query}
+      shown={shown}
+      reload={reload}
+      empty={records.length === 0}
+      emptyTitle={emptyTitle}
+      emptyText={emptyText}
+      failedLead="Your records could not be read."
+    >
+      <RecordsTable label="My records" records={records} />
+    </LedgerView>
   );
 }

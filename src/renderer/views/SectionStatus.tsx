@@ -55,3 +55,38 @@ export function RefreshButton({
     </button>
   );
 }
+
+interface LedgerViewProps {
+  query: Query<unknown>;
+  shown: Freshness | null;
+  reload: () => void;
+  /** True when there is nothing to list: the reading, failure or empty state shows instead. */
+  empty: boolean;
+  emptyTitle: string;
+  emptyText: string;
+  failedLead: string;
+  children: React.ReactNode;
+}
+
+/** The frame of a ledger screen: refresh, the freshness note, then its rows or its status. */
+export function LedgerView(props: LedgerViewProps) {
+  const { query, shown, reload } = props;
+  return (
+    <div className="ledger-view">
+      <div className="view-actions">
+        <RefreshButton busy={query.state === 'loading'} onClick={reload} />
+      </div>
+      <FreshnessNote of={shown} />
+      {props.empty ? (
+        <SectionStatus
+          query={query}
+          emptyTitle={props.emptyTitle}
+          emptyText={props.emptyText}
+          failedLead={props.failedLead}
+        />
+      ) : (
+        props.children
+      )}
+    </div>
+  );
+}

@@ -7,7 +7,7 @@ import { CATEGORY_LABELS } from '../../../shared/ledger';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { ehr } from '../../ehr';
 import { formatDateTime, personPlace, shortId } from '../format';
-import { FreshnessNote, RefreshButton, SectionStatus } from '../SectionStatus';
+import { LedgerView } from '../SectionStatus';
 import { settle, useLedger } from '../useLedger';
 
 interface Props {
@@ -21,98 +21,93 @@ export function BreakGlassReviewView({ emptyTitle, emptyText }: Props) {
   const sessions = shown?.items ?? [];
   const [reviewing, setReviewing] = useState<string | null>(null);
   return (
-    <div className="ledger-view">
-      <div className="view-actions">
-        <RefreshButton busy={query.state === 'loading'} onClick={reload} />
-      </div>
-      <FreshnessNote of={shown} />
-      {sessions.length === 0 ? (
-        <SectionStatus
-          query={query}
-          emptyTitle={emptyTitle}
-          emptyText={emptyText}
-          failedLead="The emergency-access sessions could not be read."
-        />
-      ) : (
-        <table className="data-table" aria-label="Emergency access sessions">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">Patient</th>
-              <th scope="col">Reason</th>
-              <th scope="col">Opened</th>
-              <th scope="col">Review</th>
-            </tr>
-          </thead>
-          <tbody>
-            {sessions.map((s) => {
-              const key = `${s.patientId}:${s.seq}`;
-              return (
-                <tr key={key} className="break-glass" data-session={key}>
-                  <td>
-                    <time dateTime={s.validFrom}>{formatDateTime(s.validFrom)}</time>
-                    <span className="muted">
-                      {' '}
-                      {s.inForce
-                        ? `· open until ${formatDateTime(s.validTo)}`
-                        : `· ended ${formatDateTime(s.validTo)}`}
-                    </span>
-                  </td>
-                  <th scope="row">
-                    {s.caregiver.displayName}
-                    <span className="muted"> · {personPlace(s.caregiver)}</span>
-                  </th>
-                  <td title={s.patientId}>
-                    <code>{shortId(s.patientId)}</code>
-                  </td>
-                  <td>{s.reason}</td>
-                  <td>
-                    {s.openings.length === 0 ? (
-                      'Nothing opened'
-                    ) : (
-                      <ul className="plain-list">
-                        {s.openings.map((o) => (
-                          <li key={o.accessId}>
-                            {CATEGORY_LABELS[o.category]}{' '}
-                            <span className="muted">{formatDateTime(o.accessedAt)}</span>
-                            {s.review && o.accessedAt > s.review.reviewedAt && (
-                              <span className="tag">after the review</span>
-                            )}
-                          </li>
-                        ))}
-                      </ul>
-                    )}
-                  </td>
-                  <td>
-                    {s.review ? (
-                      <p>
-                        Reviewed {formatDateTime(s.review.reviewedAt)}
-                        {s.review.reviewer ? ` by ${s.review.reviewer}` : ''}:{' '}
-                        <span className="reason">{s.review.comment}</span>
-                      </p>
-                    ) : reviewing === key ? (
-                      <ReviewForm
-                        session={s}
-                        onDone={() => {
-                          setReviewing(null);
-                          reload();
-                        }}
-                        onCancel={() => setReviewing(null)}
-                      />
-                    ) : (
-                      <button type="button" onClick={() => setReviewing(key)}>
-                        Mark reviewed…
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
-    </div>
+    <LedgerView
+      query={query}
+      shown={shown}
+      reload={reload}
+      empty={sessions.length === 0}
+      emptyTitle={emptyTitle}
+      emptyText={emptyText}
+      failedLead="The emergency-access sessions could not be read."
+    >
+      <table className="data-table" aria-label="Emergency access sessions">
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Who</th>
+            <th scope="col">Patient</th>
+            <th scope="col">Reason</th>
+            <th scope="col">Opened</th>
+            <th scope="col">Review</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sessions.map((s) => {
+            const key = `${s.patientId}:${s.seq}`;
+            return (
+              <tr key={key} className="break-glass" data-session={key}>
+                <td>
+                  <time dateTime={s.validFrom}>{formatDateTime(s.validFrom)}</time>
+                  <span className="muted">
+                    {' '}
+                    {s.inForce
+                      ? `· open until ${formatDateTime(s.validTo)}`
+                      : `· ended ${formatDateTime(s.validTo)}`}
+                  </span>
+                </td>
+                <th scope="row">
+                  {s.caregiver.displayName}
+                  <span className="muted"> · {personPlace(s.caregiver)}</span>
+                </th>
+                <td title={s.patientId}>
+                  <code>{shortId(s.patientId)}</code>
+                </td>
+                <td>{s.reason}</td>
+                <td>
+                  {s.openings.length === 0 ? (
+                    'Nothing opened'
+                  ) : (
+                    <ul className="plain-list">
+                      {s.openings.map((o) => (
+                        <li key={o.accessId}>
+                          {CATEGORY_LABELS[o.category]}{' '}
+                          <span className="muted">{formatDateTime(o.accessedAt)}</span>
+                          {s.review && o.accessedAt > s.review.reviewedAt && (
+                            <span className="tag">after the review</span>
+                          )}
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </td>
+                <td>
+                  {s.review ? (
+                    <p>
+                      Reviewed {formatDateTime(s.review.reviewedAt)}
+                      {s.review.reviewer ? ` by ${s.review.reviewer}` : ''}:{' '}
+                      <span className="reason">{s.review.comment}</span>
+                    </p>
+                  ) : reviewing === key ? (
+                    <ReviewForm
+                      session={s}
+                      onDone={() => {
+                        setReviewing(null);
+                        reload();
+                      }}
+                      onCancel={() => setReviewing(null)}
+                    />
+                  ) : (
+                    <button type="button" onClick={() => setReviewing(key)}>
+                      Mark reviewed…
+                    </button>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </LedgerView>
   );
 }
 
