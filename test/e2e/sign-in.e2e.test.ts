@@ -78,9 +78,16 @@ describe('smart-card sign-in in Chromium', () => {
     await shell.screenshot('e2e', 'sign-in-wrong-pin');
   });
 
-  it('signs the card holder in to the patient shell', async () => {
+  it('signs the card holder in to the patient shell, the PIN typed on the kiosk’s pad', async () => {
     const { page } = shell;
-    await page.getByLabel('Card PIN').fill(PIN);
+    const pad = page.getByRole('group', { name: 'PIN pad' });
+    // A slip corrected with the delete key, as a patient at the touch screen would.
+    for (const key of [...PIN.slice(0, 3), '7'])
+      await pad.getByRole('button', { name: key, exact: true }).click();
+    await pad.getByRole('button', { name: 'Delete last digit' }).click();
+    for (const key of PIN.slice(3))
+      await pad.getByRole('button', { name: key, exact: true }).click();
+    expect(await page.getByLabel('Card PIN').inputValue()).toBe(PIN);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('navigation', { name: 'Patient navigation' }).waitFor({ timeout: 15_000 });
     expect(await page.getByLabel('Signed in as').textContent()).toBe(

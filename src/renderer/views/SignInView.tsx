@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { CardSummary, Session } from '../../shared/ipc/contract';
 import { ehr } from '../ehr';
+import { PinPad } from '../components/PinPad';
 
 interface Props {
   reason: string;
@@ -62,7 +63,10 @@ export function SignInView({ reason, kiosk, onOpenSettings, onSignedIn }: Props)
 
   return (
     <main className="centered">
-      <section className="card sign-in" aria-labelledby="sign-in-title">
+      <section
+        className={kiosk ? 'card sign-in kiosk' : 'card sign-in'}
+        aria-labelledby="sign-in-title"
+      >
         <p className="brand">ACTION-EHR</p>
         <h1 id="sign-in-title">Sign in with your smart card</h1>
         <p>
@@ -122,6 +126,14 @@ export function SignInView({ reason, kiosk, onOpenSettings, onSignedIn }: Props)
           >
             {error ?? ''}
           </p>
+          {kiosk && (
+            <PinPad
+              disabled={cards.length === 0 || busy}
+              onDigit={(digit) => setPin((p) => (p.length < 64 ? p + digit : p))}
+              onBackspace={() => setPin((p) => p.slice(0, -1))}
+              onClear={() => setPin('')}
+            />
+          )}
           <button type="submit" disabled={!ready}>
             {busy ? 'Checking with your card…' : 'Sign in'}
           </button>
