@@ -14,19 +14,25 @@ export function PinPad({ disabled, onDigit, onBackspace, onClear }: Props) {
   return (
     <div className="pin-pad" role="group" aria-label="PIN pad">
       {DIGITS.map((d) => (
-        <button key={d} type="button" disabled={disabled} onClick={() => onDigit(d)}>
+        <button
+          key={d}
+          type="button"
+          className="pin-key"
+          disabled={disabled}
+          onClick={() => onDigit(d)}
+        >
           {d}
         </button>
       ))}
-      <button type="button" className="secondary" disabled={disabled} onClick={onClear}>
+      <button type="button" className="pin-key secondary" disabled={disabled} onClick={onClear}>
         Clear
       </button>
-      <button type="button" disabled={disabled} onClick={() => onDigit('0')}>
+      <button type="button" className="pin-key" disabled={disabled} onClick={() => onDigit('0')}>
         0
       </button>
       <button
         type="button"
-        className="secondary"
+        className="pin-key secondary"
         disabled={disabled}
         aria-label="Delete last digit"
         onClick={onBackspace}
