@@ -4,11 +4,11 @@
 // HospitalA's kiosk; she signs in at her own workstation and sees what the patient shares;
 // the administrator revokes her, her next ledger call is refused, and the patient's access
 // history says her hospital revoked her account.
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowserShell, type BrowserShell } from '../harness/browser-shell';
 import { ledgerSkipReason } from '../support/ledger-network';
-import { PIN, startRecordWorld, type RecordWorld } from '../support/record-world';
+import { startRecordWorld, type RecordWorld } from '../support/record-world';
+import { section, signIn } from '../support/ui-steps';
 import { SO_PIN } from '../support/softhsm';
 import { minioMissingReason } from '../storage/helpers';
 
@@ -16,17 +16,6 @@ const skip = ledgerSkipReason() ?? minioMissingReason();
 if (skip) console.log(`Administrator story E2E skipped: ${skip}.`);
 
 const NEW_PIN = '161803';
-
-async function signIn(page: Page, cardLabel: string, pin = PIN) {
-  await page.getByLabel('Card', { exact: true }).waitFor({ timeout: 30_000 });
-  await page.getByLabel('Card', { exact: true }).selectOption({ label: cardLabel });
-  await page.getByLabel('Card PIN').fill(pin);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 30_000 });
-}
-
-const section = (page: Page, name: string) =>
-  page.getByRole('navigation').getByRole('button', { name, exact: true }).click();
 
 describe.skipIf(Boolean(skip))('the administrator’s story through the UI', () => {
   let world: RecordWorld;

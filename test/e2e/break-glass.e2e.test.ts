@@ -4,34 +4,18 @@
 // with the page's test clock, not by waiting); every record is flagged and his opening is
 // on the ledger as an emergency one; the patient is told at sign-in and sees it in red in his
 // access history; HospitalB's administrator reviews it, and the patient sees the review.
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeCourse } from '../../src/shared/rt/synth/course';
 import { openBrowserShell, type BrowserShell } from '../harness/browser-shell';
 import { ledgerSkipReason } from '../support/ledger-network';
-import { PIN, startRecordWorld, type RecordWorld } from '../support/record-world';
+import { startRecordWorld, type RecordWorld } from '../support/record-world';
+import { section, signIn, signOut } from '../support/ui-steps';
 import { minioMissingReason } from '../storage/helpers';
 
 const skip = ledgerSkipReason() ?? minioMissingReason();
 if (skip) console.log(`Break-glass E2E skipped: ${skip}.`);
 
 const REASON = 'Unconscious patient in the emergency department, prior radiotherapy dose needed';
-
-async function signIn(page: Page, cardLabel: string) {
-  await page.getByLabel('Card', { exact: true }).waitFor({ timeout: 30_000 });
-  await page.getByLabel('Card', { exact: true }).selectOption({ label: cardLabel });
-  await page.getByLabel('Card PIN').fill(PIN);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 30_000 });
-}
-
-async function signOut(page: Page) {
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.getByLabel('Card PIN').waitFor({ timeout: 30_000 });
-}
-
-const section = (page: Page, name: string) =>
-  page.getByRole('navigation').getByRole('button', { name, exact: true }).click();
 
 describe.skipIf(Boolean(skip))('break-glass through the UI', () => {
   let world: RecordWorld;

@@ -11,28 +11,13 @@ import { synthesizeCourse } from '../../src/shared/rt/synth/course';
 import { courseShown } from '../../scripts/demo/tour';
 import { openBrowserShell, type BrowserShell } from '../harness/browser-shell';
 import { ledgerSkipReason } from '../support/ledger-network';
-import { PIN, startRecordWorld, type RecordWorld } from '../support/record-world';
+import { startRecordWorld, type RecordWorld } from '../support/record-world';
+import { section, signIn, signOut } from '../support/ui-steps';
 import { minioMissingReason } from '../storage/helpers';
 import { tempDir } from '../support/tmp';
 
 const skip = ledgerSkipReason() ?? minioMissingReason();
 if (skip) console.log(`Record story E2E skipped: ${skip}.`);
-
-async function signIn(page: Page, cardLabel: string) {
-  await page.getByLabel('Card', { exact: true }).waitFor({ timeout: 30_000 });
-  await page.getByLabel('Card', { exact: true }).selectOption({ label: cardLabel });
-  await page.getByLabel('Card PIN').fill(PIN);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 30_000 });
-}
-
-async function signOut(page: Page) {
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.getByLabel('Card PIN').waitFor({ timeout: 30_000 });
-}
-
-const section = (page: Page, name: string) =>
-  page.getByRole('navigation').getByRole('button', { name, exact: true }).click();
 
 async function grant(page: Page, caregiver: string, categories: string[], write: boolean) {
   await section(page, 'Who may see what');

@@ -15,7 +15,7 @@ import { Pkcs11ModulePolicy } from '../../src/main/settings/pkcs11-modules';
 import { childScriptsFromSource } from '../support/child-scripts';
 import { ledgerSkipReason } from '../support/ledger-network';
 import {
-  CallFailed,
+  failure,
   startRecordWorld,
   type RecordWorld,
   type Workstation,
@@ -27,15 +27,6 @@ const skip = ledgerSkipReason() ?? minioMissingReason();
 if (skip) console.log(`Administrator tests skipped: ${skip}.`);
 
 const NEW_PIN = '271828';
-
-async function failure(promise: Promise<unknown>): Promise<CallFailed> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CallFailed);
-  return error as CallFailed;
-}
 
 describe.skipIf(Boolean(skip))('the administrator on the real network', () => {
   let world: RecordWorld;

@@ -10,6 +10,7 @@ import { synthesizeCourse } from '../../src/shared/rt/synth/course';
 import { ledgerSkipReason } from '../support/ledger-network';
 import {
   CallFailed,
+  failure,
   startRecordWorld,
   type RecordWorld,
   type Workstation,
@@ -20,15 +21,6 @@ const skip = ledgerSkipReason() ?? minioMissingReason();
 if (skip) console.log(`Break-glass tests skipped: ${skip}.`);
 
 const REASON = 'Unconscious patient in the emergency department, prior radiotherapy dose needed';
-
-async function failure(promise: Promise<unknown>): Promise<CallFailed> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CallFailed);
-  return error as CallFailed;
-}
 
 describe.skipIf(Boolean(skip))('break-glass on the real network', () => {
   let world: RecordWorld;

@@ -12,6 +12,7 @@ import { ViewCache } from '../../src/main/cache/view-cache';
 import { ledgerSkipReason } from '../support/ledger-network';
 import {
   CallFailed,
+  failure,
   startRecordWorld,
   type RecordWorld,
   type Workstation,
@@ -34,15 +35,6 @@ const readGrant = (caregiverId: string, categories: Category[], validTo: string)
   read: true,
   write: false,
 });
-
-async function failure(promise: Promise<unknown>): Promise<CallFailed> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CallFailed);
-  return error as CallFailed;
-}
 
 let current: RecordWorld | null = null;
 const worldRef = () => current!;

@@ -53,6 +53,18 @@ export interface Person {
 }
 
 /** A call's failure as the renderer receives it. */
+/** Awaits a call that must fail with a user-facing error, and returns that error. */
+export async function failure(promise: Promise<unknown>): Promise<CallFailed> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof CallFailed)) {
+    throw new Error(`expected the call to fail with a coded error; it gave ${String(error)}`);
+  }
+  return error;
+}
+
 export class CallFailed extends Error {
   constructor(readonly error: IpcError) {
     super(`${error.code}: ${error.message}`);
