@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowserShell, type BrowserShell } from '../harness/browser-shell';
 import { ledgerSkipReason } from '../support/ledger-network';
 import { startRecordWorld, type RecordWorld } from '../support/record-world';
-import { section, signIn } from '../support/ui-steps';
+import { section, signIn, smallTouchTargets } from '../support/ui-steps';
 import { SO_PIN } from '../support/softhsm';
 import { minioMissingReason } from '../storage/helpers';
 
@@ -25,9 +25,10 @@ describe.skipIf(Boolean(skip))('the administrator’s story through the UI', () 
 
   beforeAll(async () => {
     world = await startRecordWorld();
-    const [A, B] = world.workstations;
+    const B = world.workstations[1];
+    const kioskA = await world.openWorkstation(0, { kiosk: true });
     [shellA, shellB] = await Promise.all([
-      openBrowserShell({ dispatch: A.app.dispatch, events: A.app.events }),
+      openBrowserShell({ dispatch: kioskA.app.dispatch, events: kioskA.app.events }),
       openBrowserShell({ dispatch: B.app.dispatch, events: B.app.events }),
     ]);
   }, 300_000);
@@ -75,6 +76,9 @@ describe.skipIf(Boolean(skip))('the administrator’s story through the UI', () 
     await page.getByLabel('Search by name, department or hospital').fill('Novak');
     await page.getByRole('radio', { name: /Dr Nora Novak/ }).check();
     await page.getByRole('checkbox', { name: 'Dose' }).check();
+    // At the kiosk every control of the form is a target a finger can hit.
+    expect(await smallTouchTargets(page)).toEqual([]);
+    await shellA.screenshot('e2e', 'admin-kiosk-grant-form');
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('button', { name: 'Confirm' }).click();
     await page.getByText('Granted. It is on the ledger.').waitFor({ timeout: 60_000 });
@@ -119,6 +123,7 @@ describe.skipIf(Boolean(skip))('the administrator’s story through the UI', () 
     const ended = patient.getByRole('row', { name: /Account revoked.*Dr Nora Novak/ });
     await ended.waitFor({ timeout: 30_000 });
     expect(await ended.textContent()).toMatch(/hospital revoked the account/);
+    expect(await smallTouchTargets(patient)).toEqual([]);
     await shellA.screenshot('e2e', 'admin-4-patient-history');
   }, 120_000);
 });

@@ -50,7 +50,8 @@ export function ShellView({ user, kiosk, onOpenSettings, onSignOut }: Props) {
     if (viewer) choose(viewer.id);
   };
   return (
-    <div className="shell">
+    // On a kiosk every control is sized for a finger (styles.css, "Kiosk shell").
+    <div className={kiosk ? 'shell kiosk' : 'shell'}>
       <header className="topbar">
         <span className="brand">ACTION-EHR</span>
         <span className="who" aria-label="Signed in as">
