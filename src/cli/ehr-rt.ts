@@ -7,12 +7,13 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { SOP_CLASS } from '../shared/rt/dictionary';
-import { computeStructureSetDvhs, summarizeDvh } from '../shared/rt/dvh';
+import { summarizeDvh } from '../shared/rt/dvh';
 import { isRtError } from '../shared/rt/errors';
 import { buildDoseHistory } from '../shared/rt/history';
 import type { DoseGrid } from '../shared/rt/parse/rtdose';
 import { createCodecLoader } from '../shared/rt/codecs/load';
 import { inspectFiles } from '../shared/rt/inspect';
+import { computeRoiDvh, OUTSIDE_GRID_CONVENTION, outsideGridPercent } from '../shared/rt/roi-dvh';
 import type { Study, StudyFile } from '../shared/rt/study';
 import { readStudy as readStudyFiles } from '../shared/rt/study-reader';
 import { synthesizeCourse } from '../shared/rt/synth/course';
@@ -27,7 +28,12 @@ const USAGE = `usage:
   ehr-rt synth <out-folder> [--matrix N] [--slices N] [--seed TEXT]
                                      write a synthetic course (CT, RTSTRUCT, RTPLAN, RTDOSE,
                                      RT Beams Treatment Records)
-ROIs without closed contours (points, open contours) get null statistics.`;
+dvh: a structure that cannot be used (no closed contours, contours not axial, fewer than
+  3 points) gets null statistics and its reason in "problem", the others are computed.
+  For a structure partly outside the dose grid, the ${OUTSIDE_GRID_CONVENTION};
+  "outside_grid_percent" says how much of it that is, and a warning goes to stderr.
+Warnings on stderr also name optional references a file was read without (an RTDOSE's
+  plan reference without its UID, a structure set naming no image series).`;
 
 class UsageError extends Error {}
 class InputError extends Error {}
@@ -89,10 +95,16 @@ async function dvhCommand(folder: string, json: boolean): Promise<void> {
   const structureSet = study.structureSets[0];
   if (!structureSet) throw new InputError('no readable RTSTRUCT in the folder');
   const dose = pickDose(study, structureSet.frameOfReferenceUid);
-  const structures = computeStructureSetDvhs(structureSet, dose).map(({ roi, dvh }) => {
+  // Each structure fails alone (its reason on stderr and as "problem"); the rest are computed.
+  const outcomes = structureSet.rois.map((roi) => computeRoiDvh(roi, dose));
+  for (const o of outcomes) {
+    if (o.problem) console.error(`warning: ${o.problem} [no DVH]`);
+    for (const w of o.warnings) console.error(`warning: ROI "${o.roiName}": ${w}`);
+  }
+  const structures = outcomes.map(({ roiName, dvh, problem, warnings }) => {
     const s = dvh ? summarizeDvh(dvh) : undefined;
     return {
-      name: roi.name,
+      name: roiName,
       volume_cc: round(s?.volumeCc, 3),
       min_gy: round(s?.minGy),
       mean_gy: round(s?.meanGy),
@@ -101,6 +113,9 @@ async function dvhCommand(folder: string, json: boolean): Promise<void> {
       d95_gy: round(s?.d95Gy),
       d50_gy: round(s?.d50Gy),
       d2_gy: round(s?.d2Gy),
+      outside_grid_percent: dvh ? round(outsideGridPercent(dvh), 2) : null,
+      problem: problem ?? null,
+      warnings,
     };
   });
   if (json) {

@@ -51,6 +51,28 @@ export function editContours(edit: (points: number[]) => (number | string)[]): E
   });
 }
 
+/** The ROI contour sequence with `edit` applied to the ROI numbered `roiNumber`. */
+export function editRoi(roiNumber: number, edit: (roi: DicomDataset) => DicomDataset): Edit {
+  return (dataset) => ({
+    ...dataset,
+    ROIContourSequence: (dataset.ROIContourSequence as DicomDataset[]).map((roi) =>
+      roi.ReferencedROINumber === roiNumber ? edit(roi) : roi,
+    ),
+  });
+}
+
+/** ROI 3 (the spinal cord) drawn in sagittal planes: x and z of every point swapped. */
+export const sagittal = editRoi(3, (roi) => ({
+  ...roi,
+  ContourSequence: (roi.ContourSequence as DicomDataset[]).map((contour) => {
+    const p = [...(contour.ContourData as readonly number[])];
+    return {
+      ...contour,
+      ContourData: p.map((v, i) => (i % 3 === 0 ? p[i + 2]! : i % 3 === 2 ? p[i - 2]! : v)),
+    };
+  }),
+}));
+
 function parse(bytes: Uint8Array): DataSet {
   return dicomParser.parseDicom(bytes);
 }

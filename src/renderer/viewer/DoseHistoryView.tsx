@@ -180,6 +180,7 @@ export function DoseHistoryView({ emptyTitle, emptyText, incoming }: Props) {
         color: roi?.color,
         dvh: d.dvh,
         problem: d.problem,
+        warnings: d.warnings,
       };
     }) ?? [];
 

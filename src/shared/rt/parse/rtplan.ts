@@ -136,11 +136,9 @@ function checkReferencedBeams(reader: DicomReader, groups: FractionGroup[], beam
 /** The structure set a patient-based plan was made on (required for PATIENT geometry). */
 function referencedStructureSet(reader: DicomReader): string | undefined {
   const geometry = reader.requireString('RTPlanGeometry');
-  const items =
-    geometry === 'PATIENT'
-      ? reader.requireItems('ReferencedStructureSetSequence')
-      : reader.items('ReferencedStructureSetSequence');
-  return items[0]?.requireString('ReferencedSOPInstanceUID');
+  // A cut sequence is damage and fails the plan; an item without its UID is only noted.
+  if (geometry === 'PATIENT') reader.requireItems('ReferencedStructureSetSequence');
+  return reader.referencedUids('ReferencedStructureSetSequence', 'ReferencedSOPInstanceUID')[0];
 }
 
 export function parsePlanReader(reader: DicomReader): RtPlan {
