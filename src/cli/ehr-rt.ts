@@ -20,7 +20,9 @@ import { synthesizeCourse } from '../shared/rt/synth/course';
 
 const USAGE = `usage:
   ehr-rt dvh <folder> [--json]       DVH statistics of every ROI against the course's dose
-  ehr-rt history <folder> [--json]   prescribed, planned and delivered fractions and dose
+  ehr-rt history <folder> [--json]   prescribed, planned and delivered fractions and dose,
+                                     per course and per fraction group (fractions, MU per
+                                     beam, prescription); the course totals count all groups
   ehr-rt inspect <folder> [--json]   per file: object, transfer syntax, errors, warnings and,
                                      for images, min/max/mean and SHA-256 of the decoded
                                      stored values (little-endian, as an uncompressed copy's
@@ -157,6 +159,22 @@ async function historyCommand(folder: string, json: boolean): Promise<void> {
     fractions_planned: course.fractionsPlanned,
     dose_per_fraction_gy: round(course.dosePerFractionGy),
     planned_mu_per_fraction: round(course.plannedMetersetPerFraction, 2),
+    // Each fraction group (a sequential boost is a second one); the totals above count all.
+    fraction_groups: course.fractionGroups.map((g) => ({
+      number: g.number,
+      description: g.description ?? null,
+      prescribed_gy: round(g.prescribedDoseGy),
+      fractions_planned: g.fractionsPlanned,
+      dose_per_fraction_gy: round(g.dosePerFractionGy),
+      planned_mu_per_fraction: round(g.plannedMetersetPerFraction, 2),
+      beams: g.beams.map((b) => ({
+        number: b.beamNumber,
+        name: b.beamName ?? null,
+        mu_per_fraction: round(b.metersetPerFraction, 2),
+      })),
+      fractions_delivered: g.fractionsDelivered,
+      delivered_gy: round(g.deliveredDoseGy),
+    })),
     fractions_delivered: course.fractionsDelivered,
     missed_sessions: course.missedSessions,
     partial_sessions: course.partialSessions,
@@ -165,6 +183,7 @@ async function historyCommand(folder: string, json: boolean): Promise<void> {
     warnings: planWarnings.get(course.planUid) ?? [],
     sessions: course.sessions.map((s) => ({
       date: s.date ?? null,
+      fraction_group: s.fractionGroupNumber,
       fraction: s.fractionNumber,
       status: s.status,
       planned_mu: round(s.plannedMeterset, 2),
@@ -185,9 +204,15 @@ async function historyCommand(folder: string, json: boolean): Promise<void> {
       `${c.plan_label}: ${c.prescribed_gy ?? '?'} Gy in ${c.fractions_planned} fractions; ` +
         `${c.fractions_delivered} delivered (${c.delivered_gy ?? '?'} Gy), ${c.missed_sessions} missed`,
     );
+    if (c.fraction_groups.length > 1)
+      for (const g of c.fraction_groups)
+        console.log(
+          `  group ${g.number}${g.description ? ` (${g.description})` : ''}: ${g.prescribed_gy ?? '?'} Gy in ${g.fractions_planned} fractions, ` +
+            `${g.planned_mu_per_fraction} MU per fraction (${g.beams.map((b) => `${b.name ?? b.number} ${b.mu_per_fraction ?? '?'}`).join(', ')}); ${g.fractions_delivered} delivered`,
+        );
     for (const s of c.sessions)
       console.log(
-        `  ${s.date ?? '????????'}  fraction ${s.fraction}  ${s.status}  ${s.delivered_mu}/${s.planned_mu} MU`,
+        `  ${s.date ?? '????????'}  ${c.fraction_groups.length > 1 ? `group ${s.fraction_group} ` : ''}fraction ${s.fraction}  ${s.status}  ${s.delivered_mu}/${s.planned_mu} MU`,
       );
   }
 }

@@ -7,7 +7,16 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { synthesizeCourse, type SyntheticCourse } from '../../src/shared/rt/synth/course';
 import { SOP_CLASS } from '../../src/shared/rt/dictionary';
-import { cutAfter, editContours, fileOf, hostileCourse, sagittal, withLength } from './hostile';
+import {
+  cutAfter,
+  editContours,
+  fileOf,
+  hostileCourse,
+  lastSessionIsBoost,
+  sagittal,
+  withBoost,
+  withLength,
+} from './hostile';
 
 const root = join(import.meta.dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'ehr-rt-cli-'));
@@ -227,6 +236,55 @@ describe('ehr-rt', () => {
       ),
     ]);
     expect(ehrRt('--help').stdout).toMatch(/volume outside the dose grid counts as receiving 0 Gy/);
+  });
+
+  it('history shows each fraction group and counts them all', () => {
+    const plain = hostileCourse({});
+    const last = plain.files.filter((f) => f.name.startsWith('RT_RECORD_')).at(-1)?.name ?? '';
+    const folder = courseFolder(
+      'fraction-groups',
+      hostileCourse({ 'RP.dcm': withBoost, [last]: lastSessionIsBoost }),
+    );
+    const history = ehrRt('history', folder, '--json');
+    expect(history.status, history.stderr).toBe(0);
+    const { courses } = JSON.parse(history.stdout) as {
+      courses: {
+        prescribed_gy: number;
+        fractions_planned: number;
+        fractions_delivered: number;
+        fraction_groups: {
+          number: number;
+          prescribed_gy: number;
+          fractions_planned: number;
+          fractions_delivered: number;
+          beams: { mu_per_fraction: number }[];
+        }[];
+        sessions: { fraction_group: number; fraction: number }[];
+      }[];
+    };
+    const [course] = courses;
+    expect(course).toMatchObject({
+      prescribed_gy: plain.prescriptionGy + 10,
+      fractions_planned: 35,
+      fractions_delivered: 5,
+    });
+    expect(
+      course?.fraction_groups.map((g) => [
+        g.number,
+        g.prescribed_gy,
+        g.fractions_planned,
+        g.fractions_delivered,
+      ]),
+    ).toEqual([
+      [1, plain.prescriptionGy, 30, 4],
+      [2, 10, 5, 1],
+    ]);
+    expect(course?.fraction_groups[1]?.beams.map((b) => b.mu_per_fraction)).toEqual(
+      plain.beams.map((b) => Math.round((b.meterset + 10) * 100) / 100),
+    );
+    expect(course?.sessions.at(-1)).toMatchObject({ fraction_group: 2, fraction: 1 });
+    const text = ehrRt('history', folder);
+    expect(text.stdout).toMatch(/group 2 \(Boost\): 10 Gy in 5 fractions/);
   });
 
   it('history shows the warning of a plan that lost optional content', () => {

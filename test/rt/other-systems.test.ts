@@ -9,10 +9,12 @@ import type { DicomDataset } from '../../src/shared/rt/dicom-writer';
 import { SOP_CLASS } from '../../src/shared/rt/dictionary';
 import type { WorkerResponse } from '../../src/renderer/viewer/protocol';
 import { createRtWorkerHandler } from '../../src/renderer/viewer/rtWorkerHandler';
+import { buildDoseHistory } from '../../src/shared/rt/history';
+import { groupPrescribedDoseGy, prescribedDoseGy } from '../../src/shared/rt/parse/rtplan';
 import { loadStudy } from '../../src/shared/rt/study';
 import { computeRoiDvh } from '../../src/shared/rt/roi-dvh';
 import type { SyntheticCourse } from '../../src/shared/rt/synth/course';
-import { editRoi, hostileCourse, sagittal } from './hostile';
+import { editRoi, hostileCourse, lastSessionIsBoost, sagittal, withBoost } from './hostile';
 
 async function viaWorker(course: SyntheticCourse) {
   const posted: WorkerResponse[] = [];
@@ -200,5 +202,59 @@ describe('a structure partly outside the dose grid', () => {
     expect(part.warnings).toEqual([
       `${percent}% of its volume (${dvh.outsideGridCc.toFixed(2)} cc) lies outside the dose grid; volume outside the dose grid counts as receiving 0 Gy`,
     ]);
+  });
+});
+
+describe('a plan with several fraction groups', () => {
+  it('reads each group’s fractions, MU and prescription and counts them all in the history', () => {
+    const plain = hostileCourse({});
+    const lastRecord = plain.files.filter((f) => f.name.startsWith('RT_RECORD_')).at(-1)!.name;
+    const course = hostileCourse({ 'RP.dcm': withBoost, [lastRecord]: lastSessionIsBoost });
+    const study = loadStudy(course.files);
+    expect(study.errors).toEqual([]);
+    const plan = study.plans[0]!;
+    expect(plan.fractionGroups.map((g) => [g.number, g.description, g.fractionsPlanned])).toEqual([
+      [1, 'Primary', 30],
+      [2, 'Boost', 5],
+    ]);
+    const plannedMu = course.beams.map((b) => b.meterset);
+    expect(plan.fractionGroups[1]?.beams.map((b) => b.meterset)).toEqual(
+      plannedMu.map((m) => m + 10),
+    );
+    expect(groupPrescribedDoseGy(plan, plan.fractionGroups[0]!)).toBe(course.prescriptionGy);
+    expect(groupPrescribedDoseGy(plan, plan.fractionGroups[1]!)).toBe(10);
+    expect(prescribedDoseGy(plan)).toBe(course.prescriptionGy + 10);
+
+    const [history] = buildDoseHistory(study.plans, study.treatmentRecords).courses;
+    const perFraction = course.prescriptionGy / course.fractions;
+    // Six sessions: fractions 1, 2, (missed), 3, 4 of the primary; fraction 1 of the boost.
+    expect(history).toMatchObject({
+      fractionsPlanned: 35,
+      prescribedDoseGy: course.prescriptionGy + 10,
+      fractionsDelivered: 5,
+      missedSessions: 1,
+      dosePerFractionGy: perFraction,
+    });
+    const [primary, boost] = history!.fractionGroups;
+    expect(primary).toMatchObject({ number: 1, fractionsPlanned: 30, fractionsDelivered: 4 });
+    expect(primary?.plannedMetersetPerFraction).toBeCloseTo(
+      plannedMu.reduce((a, b) => a + b),
+      6,
+    );
+    expect(boost).toMatchObject({
+      number: 2,
+      description: 'Boost',
+      fractionsPlanned: 5,
+      fractionsDelivered: 1,
+      prescribedDoseGy: 10,
+    });
+    expect(boost?.beams.map((b) => b.metersetPerFraction)).toEqual(plannedMu.map((m) => m + 10));
+    expect(boost?.deliveredDoseGy).toBeCloseTo(2, 6);
+    expect(history?.deliveredDoseGy).toBeCloseTo((primary?.deliveredDoseGy ?? NaN) + 2, 6);
+    expect(history?.sessions.at(-1)).toMatchObject({
+      fractionGroupNumber: 2,
+      fractionNumber: 1,
+      status: 'delivered',
+    });
   });
 });
