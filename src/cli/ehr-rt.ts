@@ -7,19 +7,22 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { SOP_CLASS } from '../shared/rt/dictionary';
-import { computeStructureSetDvhs, summarizeDvh } from '../shared/rt/dvh';
+import { summarizeDvh } from '../shared/rt/dvh';
 import { isRtError } from '../shared/rt/errors';
 import { buildDoseHistory } from '../shared/rt/history';
 import type { DoseGrid } from '../shared/rt/parse/rtdose';
 import { createCodecLoader } from '../shared/rt/codecs/load';
 import { inspectFiles } from '../shared/rt/inspect';
+import { computeRoiDvh, OUTSIDE_GRID_CONVENTION, outsideGridPercent } from '../shared/rt/roi-dvh';
 import type { Study, StudyFile } from '../shared/rt/study';
 import { readStudy as readStudyFiles } from '../shared/rt/study-reader';
 import { synthesizeCourse } from '../shared/rt/synth/course';
 
 const USAGE = `usage:
   ehr-rt dvh <folder> [--json]       DVH statistics of every ROI against the course's dose
-  ehr-rt history <folder> [--json]   prescribed, planned and delivered fractions and dose
+  ehr-rt history <folder> [--json]   prescribed, planned and delivered fractions and dose,
+                                     per course and per fraction group (fractions, MU per
+                                     beam, prescription); the course totals count all groups
   ehr-rt inspect <folder> [--json]   per file: object, transfer syntax, errors, warnings and,
                                      for images, min/max/mean and SHA-256 of the decoded
                                      stored values (little-endian, as an uncompressed copy's
@@ -27,7 +30,12 @@ const USAGE = `usage:
   ehr-rt synth <out-folder> [--matrix N] [--slices N] [--seed TEXT]
                                      write a synthetic course (CT, RTSTRUCT, RTPLAN, RTDOSE,
                                      RT Beams Treatment Records)
-ROIs without closed contours (points, open contours) get null statistics.`;
+dvh: a structure that cannot be used (no closed contours, contours not axial, fewer than
+  3 points) gets null statistics and its reason in "problem", the others are computed.
+  For a structure partly outside the dose grid, the ${OUTSIDE_GRID_CONVENTION};
+  "outside_grid_percent" says how much of it that is, and a warning goes to stderr.
+Warnings on stderr also name optional references a file was read without (an RTDOSE's
+  plan reference without its UID, a structure set naming no image series).`;
 
 class UsageError extends Error {}
 class InputError extends Error {}
@@ -89,10 +97,16 @@ async function dvhCommand(folder: string, json: boolean): Promise<void> {
   const structureSet = study.structureSets[0];
   if (!structureSet) throw new InputError('no readable RTSTRUCT in the folder');
   const dose = pickDose(study, structureSet.frameOfReferenceUid);
-  const structures = computeStructureSetDvhs(structureSet, dose).map(({ roi, dvh }) => {
+  // Each structure fails alone (its reason on stderr and as "problem"); the rest are computed.
+  const outcomes = structureSet.rois.map((roi) => computeRoiDvh(roi, dose));
+  for (const o of outcomes) {
+    if (o.problem) console.error(`warning: ${o.problem} [no DVH]`);
+    for (const w of o.warnings) console.error(`warning: ROI "${o.roiName}": ${w}`);
+  }
+  const structures = outcomes.map(({ roiName, dvh, problem, warnings }) => {
     const s = dvh ? summarizeDvh(dvh) : undefined;
     return {
-      name: roi.name,
+      name: roiName,
       volume_cc: round(s?.volumeCc, 3),
       min_gy: round(s?.minGy),
       mean_gy: round(s?.meanGy),
@@ -101,6 +115,9 @@ async function dvhCommand(folder: string, json: boolean): Promise<void> {
       d95_gy: round(s?.d95Gy),
       d50_gy: round(s?.d50Gy),
       d2_gy: round(s?.d2Gy),
+      outside_grid_percent: dvh ? round(outsideGridPercent(dvh), 2) : null,
+      problem: problem ?? null,
+      warnings,
     };
   });
   if (json) {
@@ -142,6 +159,22 @@ async function historyCommand(folder: string, json: boolean): Promise<void> {
     fractions_planned: course.fractionsPlanned,
     dose_per_fraction_gy: round(course.dosePerFractionGy),
     planned_mu_per_fraction: round(course.plannedMetersetPerFraction, 2),
+    // Each fraction group (a sequential boost is a second one); the totals above count all.
+    fraction_groups: course.fractionGroups.map((g) => ({
+      number: g.number,
+      description: g.description ?? null,
+      prescribed_gy: round(g.prescribedDoseGy),
+      fractions_planned: g.fractionsPlanned,
+      dose_per_fraction_gy: round(g.dosePerFractionGy),
+      planned_mu_per_fraction: round(g.plannedMetersetPerFraction, 2),
+      beams: g.beams.map((b) => ({
+        number: b.beamNumber,
+        name: b.beamName ?? null,
+        mu_per_fraction: round(b.metersetPerFraction, 2),
+      })),
+      fractions_delivered: g.fractionsDelivered,
+      delivered_gy: round(g.deliveredDoseGy),
+    })),
     fractions_delivered: course.fractionsDelivered,
     missed_sessions: course.missedSessions,
     partial_sessions: course.partialSessions,
@@ -150,6 +183,7 @@ async function historyCommand(folder: string, json: boolean): Promise<void> {
     warnings: planWarnings.get(course.planUid) ?? [],
     sessions: course.sessions.map((s) => ({
       date: s.date ?? null,
+      fraction_group: s.fractionGroupNumber,
       fraction: s.fractionNumber,
       status: s.status,
       planned_mu: round(s.plannedMeterset, 2),
@@ -170,9 +204,15 @@ async function historyCommand(folder: string, json: boolean): Promise<void> {
       `${c.plan_label}: ${c.prescribed_gy ?? '?'} Gy in ${c.fractions_planned} fractions; ` +
         `${c.fractions_delivered} delivered (${c.delivered_gy ?? '?'} Gy), ${c.missed_sessions} missed`,
     );
+    if (c.fraction_groups.length > 1)
+      for (const g of c.fraction_groups)
+        console.log(
+          `  group ${g.number}${g.description ? ` (${g.description})` : ''}: ${g.prescribed_gy ?? '?'} Gy in ${g.fractions_planned} fractions, ` +
+            `${g.planned_mu_per_fraction} MU per fraction (${g.beams.map((b) => `${b.name ?? b.number} ${b.mu_per_fraction ?? '?'}`).join(', ')}); ${g.fractions_delivered} delivered`,
+        );
     for (const s of c.sessions)
       console.log(
-        `  ${s.date ?? '????????'}  fraction ${s.fraction}  ${s.status}  ${s.delivered_mu}/${s.planned_mu} MU`,
+        `  ${s.date ?? '????????'}  ${c.fraction_groups.length > 1 ? `group ${s.fraction_group} ` : ''}fraction ${s.fraction}  ${s.status}  ${s.delivered_mu}/${s.planned_mu} MU`,
       );
   }
 }

@@ -6,7 +6,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { synthesizeCourse, type SyntheticCourse } from '../../src/shared/rt/synth/course';
-import { cutAfter, editContours, fileOf, hostileCourse, withLength } from './hostile';
+import { SOP_CLASS } from '../../src/shared/rt/dictionary';
+import {
+  cutAfter,
+  editContours,
+  fileOf,
+  hostileCourse,
+  lastSessionIsBoost,
+  sagittal,
+  withBoost,
+  withLength,
+} from './hostile';
 
 const root = join(import.meta.dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'ehr-rt-cli-'));
@@ -62,7 +72,11 @@ describe('ehr-rt', () => {
         'd95_gy',
         'd50_gy',
         'd2_gy',
+        'outside_grid_percent',
+        'problem',
+        'warnings',
       ]);
+      expect(s).toMatchObject({ outside_grid_percent: 0, problem: null, warnings: [] });
       expect(s.min_gy as number).toBeLessThanOrEqual(s.d98_gy as number);
       expect(s.d98_gy as number).toBeLessThanOrEqual(s.d2_gy as number);
       expect(s.d2_gy as number).toBeLessThanOrEqual(s.max_gy as number);
@@ -162,6 +176,115 @@ describe('ehr-rt', () => {
     expect(cut.stderr).toMatch(
       /RP\.dcm: \(300A,0070\) FractionGroupSequence: required sequence missing or empty/,
     );
+  });
+
+  it('dvh computes the usable structures, names the unusable one and the dose outside the grid', () => {
+    const folder = courseFolder(
+      'other-system',
+      hostileCourse({
+        'RS.dcm': sagittal,
+        'RD.dcm': (ds) => {
+          const [x, y, z] = ds.ImagePositionPatient as readonly number[];
+          return {
+            ...ds,
+            ImagePositionPatient: [(x as number) + 50, y as number, z as number],
+            ReferencedRTPlanSequence: [{ ReferencedSOPClassUID: SOP_CLASS.rtPlan }],
+          };
+        },
+      }),
+    );
+    const dvh = ehrRt('dvh', folder, '--json');
+    expect(dvh.status, dvh.stderr).toBe(0);
+    const { structures } = JSON.parse(dvh.stdout) as {
+      structures: {
+        name: string;
+        volume_cc: number | null;
+        outside_grid_percent: number | null;
+        problem: string | null;
+        warnings: string[];
+      }[];
+    };
+    const [body, ptv, cord] = structures;
+    expect(cord).toMatchObject({
+      name: 'SPINAL_CORD',
+      volume_cc: null,
+      problem: expect.stringMatching(/SPINAL_CORD.*not in an axial plane/),
+    });
+    expect(ptv?.volume_cc).toBeGreaterThan(0);
+    expect(body?.outside_grid_percent).toBeGreaterThan(5);
+    expect(body?.warnings).toEqual([
+      expect.stringMatching(
+        /outside the dose grid; volume outside the dose grid counts as receiving 0 Gy/,
+      ),
+    ]);
+    expect(dvh.stderr).toMatch(
+      /warning: ROI "SPINAL_CORD": contour is not in an axial plane.*\[no DVH\]/,
+    );
+    expect(dvh.stderr).toMatch(/warning: ROI "BODY": [\d.]+% of its volume/);
+    expect(dvh.stderr).toMatch(
+      /warning: RD\.dcm: .*ReferencedSOPInstanceUID in ReferencedRTPlanSequence\[1\]: empty or missing/,
+    );
+
+    const inspect = ehrRt('inspect', folder, '--json');
+    expect(inspect.status, inspect.stderr).toBe(0);
+    const { files } = JSON.parse(inspect.stdout) as {
+      files: { file: string; warnings: string[] }[];
+    };
+    expect(files.find((f) => f.file === 'RD.dcm')?.warnings).toEqual([
+      expect.stringMatching(
+        /ReferencedSOPInstanceUID.*empty or missing; read without this reference/,
+      ),
+    ]);
+    expect(ehrRt('--help').stdout).toMatch(/volume outside the dose grid counts as receiving 0 Gy/);
+  });
+
+  it('history shows each fraction group and counts them all', () => {
+    const plain = hostileCourse({});
+    const last = plain.files.filter((f) => f.name.startsWith('RT_RECORD_')).at(-1)?.name ?? '';
+    const folder = courseFolder(
+      'fraction-groups',
+      hostileCourse({ 'RP.dcm': withBoost, [last]: lastSessionIsBoost }),
+    );
+    const history = ehrRt('history', folder, '--json');
+    expect(history.status, history.stderr).toBe(0);
+    const { courses } = JSON.parse(history.stdout) as {
+      courses: {
+        prescribed_gy: number;
+        fractions_planned: number;
+        fractions_delivered: number;
+        fraction_groups: {
+          number: number;
+          prescribed_gy: number;
+          fractions_planned: number;
+          fractions_delivered: number;
+          beams: { mu_per_fraction: number }[];
+        }[];
+        sessions: { fraction_group: number; fraction: number }[];
+      }[];
+    };
+    const [course] = courses;
+    expect(course).toMatchObject({
+      prescribed_gy: plain.prescriptionGy + 10,
+      fractions_planned: 35,
+      fractions_delivered: 5,
+    });
+    expect(
+      course?.fraction_groups.map((g) => [
+        g.number,
+        g.prescribed_gy,
+        g.fractions_planned,
+        g.fractions_delivered,
+      ]),
+    ).toEqual([
+      [1, plain.prescriptionGy, 30, 4],
+      [2, 10, 5, 1],
+    ]);
+    expect(course?.fraction_groups[1]?.beams.map((b) => b.mu_per_fraction)).toEqual(
+      plain.beams.map((b) => Math.round((b.meterset + 10) * 100) / 100),
+    );
+    expect(course?.sessions.at(-1)).toMatchObject({ fraction_group: 2, fraction: 1 });
+    const text = ehrRt('history', folder);
+    expect(text.stdout).toMatch(/group 2 \(Boost\): 10 Gy in 5 fractions/);
   });
 
   it('history shows the warning of a plan that lost optional content', () => {

@@ -51,6 +51,76 @@ export function editContours(edit: (points: number[]) => (number | string)[]): E
   });
 }
 
+/** The ROI contour sequence with `edit` applied to the ROI numbered `roiNumber`. */
+export function editRoi(roiNumber: number, edit: (roi: DicomDataset) => DicomDataset): Edit {
+  return (dataset) => ({
+    ...dataset,
+    ROIContourSequence: (dataset.ROIContourSequence as DicomDataset[]).map((roi) =>
+      roi.ReferencedROINumber === roiNumber ? edit(roi) : roi,
+    ),
+  });
+}
+
+/** ROI 3 (the spinal cord) drawn in sagittal planes: x and z of every point swapped. */
+export const sagittal = editRoi(3, (roi) => ({
+  ...roi,
+  ContourSequence: (roi.ContourSequence as DicomDataset[]).map((contour) => {
+    const p = [...(contour.ContourData as readonly number[])];
+    return {
+      ...contour,
+      ContourData: p.map((v, i) => (i % 3 === 0 ? p[i + 2]! : i % 3 === 2 ? p[i - 2]! : v)),
+    };
+  }),
+}));
+
+/** The course's plan with a 5-fraction boost as a second fraction group (10 Gy, own MU). */
+export const withBoost: Edit = (ds) => {
+  const [group] = ds.FractionGroupSequence as DicomDataset[];
+  const [reference] = ds.DoseReferenceSequence as DicomDataset[];
+  return {
+    ...ds,
+    DoseReferenceSequence: [
+      reference!,
+      {
+        ...reference!,
+        DoseReferenceNumber: 2,
+        DoseReferenceDescription: 'Boost',
+        TargetPrescriptionDose: 10,
+      },
+    ],
+    FractionGroupSequence: [
+      {
+        ...group!,
+        FractionGroupDescription: 'Primary',
+        ReferencedDoseReferenceSequence: [{ ReferencedDoseReferenceNumber: 1 }],
+      },
+      {
+        ...group!,
+        FractionGroupNumber: 2,
+        FractionGroupDescription: 'Boost',
+        NumberOfFractionsPlanned: 5,
+        ReferencedDoseReferenceSequence: [{ ReferencedDoseReferenceNumber: 2 }],
+        ReferencedBeamSequence: (group!.ReferencedBeamSequence as DicomDataset[]).map((b) => ({
+          ...b,
+          BeamMeterset: (b.BeamMeterset as number) + 10,
+        })),
+      },
+    ],
+  };
+};
+
+/** The last session recorded as fraction 1 of the boost group, at the boost's MU. */
+export const lastSessionIsBoost: Edit = (ds) => ({
+  ...ds,
+  ReferencedFractionGroupNumber: 2,
+  TreatmentSessionBeamSequence: (ds.TreatmentSessionBeamSequence as DicomDataset[]).map((beam) => ({
+    ...beam,
+    CurrentFractionNumber: 1,
+    DeliveredPrimaryMeterset: (beam.SpecifiedPrimaryMeterset as number) + 10,
+    SpecifiedPrimaryMeterset: (beam.SpecifiedPrimaryMeterset as number) + 10,
+  })),
+});
+
 function parse(bytes: Uint8Array): DataSet {
   return dicomParser.parseDicom(bytes);
 }

@@ -22,6 +22,11 @@ if (missing.length > 0)
 
 const load = createCodecLoader();
 
+/** Runs a few lines of Python with pydicom (Debian python3-pydicom) to write an odd file. */
+function pydicom(code: string): void {
+  run('/usr/bin/python3', '-c', `import pydicom\n${code}`);
+}
+
 async function readSlice(file: string) {
   const study = await readStudy([{ name: file, bytes: readBytes(file) }], load);
   return { study, slice: study.imageSeries[0]?.slices[0] };
@@ -81,6 +86,70 @@ describe.skipIf(missing.length > 0)('transfer syntaxes written by dcmtk and GDCM
     expect(study.errors[0]?.message).toMatch(
       /unsupported transfer syntax JPEG Extended \(Process 2 & 4\) \(1\.2\.840\.10008\.1\.2\.4\.51\)/,
     );
+  });
+
+  it('JPEG Baseline and HTJ2K are refused by name, never read as garbage pixels', async () => {
+    const original = writeCtSlice(dir, 'orig-baseline');
+    const baseline = join(dir, 'baseline.dcm');
+    run(TOOLS.dcmcjpeg, '+eb', '+be', original.file, baseline);
+    // HTJ2K: no encoder on this machine, so a JPEG 2000 file relabelled (pydicom); it is
+    // refused by its syntax before any codestream is looked at.
+    const j2k = join(dir, 'htj2k-source.dcm');
+    run(TOOLS.gdcmconv, '--j2k', original.file, j2k);
+    const htj2k = join(dir, 'htj2k.dcm');
+    pydicom(
+      // pydicom 2.3 does not know the HTJ2K UID yet: register it so the file can be saved.
+      `pydicom.uid.UID_dictionary['1.2.840.10008.1.2.4.201'] = ('HTJ2K Lossless', 'Transfer Syntax', '', '', 'HTJ2KLossless')\n` +
+        `d = pydicom.dcmread(${JSON.stringify(j2k)})\n` +
+        `d.file_meta.TransferSyntaxUID = '1.2.840.10008.1.2.4.201'\n` +
+        `d.save_as(${JSON.stringify(htj2k)}, write_like_original=True)`,
+    );
+    for (const [file, named] of [
+      [
+        baseline,
+        /unsupported transfer syntax JPEG Baseline \(Process 1\) \(1\.2\.840\.10008\.1\.2\.4\.50\)/,
+      ],
+      [
+        htj2k,
+        /unsupported transfer syntax High-Throughput JPEG 2000 \(Lossless Only\) \(1\.2\.840\.10008\.1\.2\.4\.201\)/,
+      ],
+    ] as const) {
+      const { study } = await readSlice(file);
+      expect(study.imageSeries).toEqual([]);
+      expect(study.errors).toEqual([
+        expect.objectContaining({ code: 'UNSUPPORTED', message: expect.stringMatching(named) }),
+      ]);
+    }
+  });
+
+  it('colour images are refused by what they are, uncompressed or in a codec we read', async () => {
+    const original = writeCtSlice(dir, 'orig-colour');
+    const rgb = join(dir, 'rgb.dcm');
+    // The same CT slice as 8-bit RGB (another system's screenshot-like export).
+    pydicom(
+      `import array\nd = pydicom.dcmread(${JSON.stringify(original.file)})\n` +
+        `a = array.array('H', d.PixelData)\n` +
+        `d.SamplesPerPixel = 3; d.PhotometricInterpretation = 'RGB'; d.PlanarConfiguration = 0\n` +
+        `d.BitsAllocated = 8; d.BitsStored = 8; d.HighBit = 7; d.PixelRepresentation = 0\n` +
+        `d.PixelData = bytes(min(v >> 4, 255) for v in a for _ in range(3))\n` +
+        `d.save_as(${JSON.stringify(rgb)}, write_like_original=False)`,
+    );
+    const rle = join(dir, 'rgb-rle.dcm');
+    run(TOOLS.dcmcrle, rgb, rle);
+    const palette = join(dir, 'palette.dcm');
+    run(TOOLS.dcmconv, original.file, palette);
+    run(TOOLS.dcmodify, '-nb', '-m', '(0028,0004)=PALETTE COLOR', palette);
+    for (const [file, named] of [
+      [rgb, /\(0028,0002\) SamplesPerPixel: a colour image \(3 samples per pixel, RGB\)/],
+      [rle, /\(0028,0002\) SamplesPerPixel: a colour image \(3 samples per pixel, RGB\)/],
+      [palette, /\(0028,0004\) PhotometricInterpretation: PALETTE COLOR images are not read/],
+    ] as const) {
+      const { study } = await readSlice(file);
+      expect(study.imageSeries).toEqual([]);
+      expect(study.errors).toEqual([
+        expect.objectContaining({ code: 'UNSUPPORTED', message: expect.stringMatching(named) }),
+      ]);
+    }
   });
 
   it('a codestream that disagrees with Rows is an error naming the syntax, not a cut image', async () => {

@@ -2,7 +2,7 @@
 // files that could not be used (the rest of the course still loads) with the warnings of
 // those that loaded damaged, and the plan summary with its own file's warnings.
 import { useRef } from 'react';
-import { prescribedDoseGy, type RtPlan } from '../../shared/rt/parse/rtplan';
+import { groupPrescribedDoseGy, prescribedDoseGy, type RtPlan } from '../../shared/rt/parse/rtplan';
 import { dicomDate, gy, mu } from './format';
 import type { CourseData } from './protocol';
 
@@ -92,12 +92,54 @@ export function FileProblems({ course }: { course: CourseData }) {
   );
 }
 
+/** Prescription, fractions and MU per fraction group (a sequential boost is a second group). */
+function FractionGroupsTable({ plan }: { plan: RtPlan }) {
+  return (
+    <table className="rt-table" aria-label="Fraction groups">
+      <thead>
+        <tr>
+          <th scope="col">Fraction group</th>
+          <th scope="col">Fractions</th>
+          <th scope="col">Prescription</th>
+          <th scope="col">Dose / fx</th>
+          <th scope="col">MU / fx</th>
+        </tr>
+      </thead>
+      <tbody>
+        {plan.fractionGroups.map((group) => {
+          const dose = groupPrescribedDoseGy(plan, group);
+          return (
+            <tr key={group.number} data-fraction-group={group.number}>
+              <th scope="row">
+                {group.number}
+                {group.description ? ` ${group.description}` : ''}
+              </th>
+              <td>{group.fractionsPlanned}</td>
+              <td>{dose === undefined ? 'not given' : `${gy(dose, 1)} Gy`}</td>
+              <td>
+                {dose !== undefined && group.fractionsPlanned > 0
+                  ? `${gy(dose / group.fractionsPlanned)} Gy`
+                  : '—'}
+              </td>
+              <td>{mu(group.beams.reduce((sum, b) => sum + (b.meterset ?? 0), 0))}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
 export function PlanSummary({ plan }: { plan: RtPlan }) {
-  const group = plan.fractionGroups[0];
+  const groups = plan.fractionGroups;
+  const several = groups.length > 1;
   const prescribed = prescribedDoseGy(plan);
-  const fractions = group?.fractionsPlanned;
-  const meterset = new Map(group?.beams.map((b) => [b.beamNumber, b.meterset]) ?? []);
-  const totalMu = group?.beams.reduce((sum, b) => sum + (b.meterset ?? 0), 0);
+  // Every group's fractions count: the course is all of them.
+  const fractions = groups.reduce((sum, g) => sum + g.fractionsPlanned, 0);
+  const meterset = groups.map(
+    (group) => new Map(group.beams.map((b) => [b.beamNumber, b.meterset])),
+  );
+  const totalMu = groups.map((group) => group.beams.reduce((sum, b) => sum + (b.meterset ?? 0), 0));
   return (
     <section className="rt-panel rt-plan" aria-label="Plan summary">
       <h3>Plan {plan.label}</h3>
@@ -116,16 +158,24 @@ export function PlanSummary({ plan }: { plan: RtPlan }) {
         <dt>Prescription</dt>
         <dd data-testid="prescription">
           {prescribed === undefined ? 'not given' : `${gy(prescribed, 1)} Gy`}
+          {several && prescribed !== undefined && ` in ${groups.length} fraction groups`}
         </dd>
         <dt>Fractions</dt>
-        <dd data-testid="fractions">{fractions ?? '—'}</dd>
+        <dd data-testid="fractions">{groups.length > 0 ? fractions : '—'}</dd>
         <dt>Dose per fraction</dt>
-        <dd>{prescribed !== undefined && fractions ? `${gy(prescribed / fractions)} Gy` : '—'}</dd>
+        <dd>
+          {several
+            ? 'per fraction group, below'
+            : prescribed !== undefined && fractions
+              ? `${gy(prescribed / fractions)} Gy`
+              : '—'}
+        </dd>
         <dt>Plan date</dt>
         <dd>{dicomDate(plan.date)}</dd>
         <dt>Approval</dt>
         <dd>{plan.approvalStatus ?? '—'}</dd>
       </dl>
+      {several && <FractionGroupsTable plan={plan} />}
       <table className="rt-table" aria-label="Beams">
         <thead>
           <tr>
@@ -134,7 +184,11 @@ export function PlanSummary({ plan }: { plan: RtPlan }) {
             <th scope="col">Energy</th>
             <th scope="col">Gantry</th>
             <th scope="col">Machine</th>
-            <th scope="col">MU / fx</th>
+            {groups.map((group) => (
+              <th scope="col" key={group.number}>
+                {several ? `MU / fx, group ${group.number}` : 'MU / fx'}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
@@ -153,17 +207,21 @@ export function PlanSummary({ plan }: { plan: RtPlan }) {
               </td>
               <td>{beam.gantryAngle === undefined ? '—' : `${beam.gantryAngle}°`}</td>
               <td>{beam.treatmentMachine ?? '—'}</td>
-              <td>{mu(meterset.get(beam.number))}</td>
+              {meterset.map((byBeam, i) => (
+                <td key={groups[i]?.number}>{mu(byBeam.get(beam.number))}</td>
+              ))}
             </tr>
           ))}
         </tbody>
-        {totalMu !== undefined && (
+        {groups.length > 0 && (
           <tfoot>
             <tr>
               <th scope="row" colSpan={5}>
                 Total per fraction
               </th>
-              <td>{mu(totalMu)}</td>
+              {totalMu.map((total, i) => (
+                <td key={groups[i]?.number}>{mu(total)}</td>
+              ))}
             </tr>
           </tfoot>
         )}

@@ -2,12 +2,12 @@
 // treatment records say was delivered, session by session; and the summation of dose grids
 // across courses with the summed DVH — refused, with the reason, when the grids are not in
 // one frame of reference (no registration is guessed).
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { Fragment, useCallback, useEffect, useRef, useState } from 'react';
 import { EmptyState } from '../components/EmptyState';
 import type { IncomingFiles } from '../views/viewerLoad';
 import { CoursePicker, FileProblems, ProgressLine, type LoadProgress } from './CoursePanels';
 import { DvhPlot, DvhTable, type DvhRow } from './Dvh';
-import { gy, shortUid } from './format';
+import { gy, mu, shortUid } from './format';
 import { SessionTable } from './SessionTable';
 import type { CourseData, DoseRef, SumResult } from './protocol';
 import { RtClientError, rtClient, type Progress } from './rtClient';
@@ -180,6 +180,7 @@ export function DoseHistoryView({ emptyTitle, emptyText, incoming }: Props) {
         color: roi?.color,
         dvh: d.dvh,
         problem: d.problem,
+        warnings: d.warnings,
       };
     }) ?? [];
 
@@ -223,30 +224,56 @@ export function DoseHistoryView({ emptyTitle, emptyText, incoming }: Props) {
           </thead>
           <tbody>
             {allCourses.map(({ course, h }) => (
-              <tr key={`${course.id}-${h.planUid}`} data-course={h.planLabel}>
-                <th scope="row">{h.planLabel}</th>
-                <td>{gy(h.prescribedDoseGy, 1)}</td>
-                <td>{h.fractionsPlanned}</td>
-                <td>{gy(h.dosePerFractionGy)}</td>
-                <td>{h.fractionsDelivered}</td>
-                <td className={h.missedSessions > 0 ? 'rt-flag' : undefined}>{h.missedSessions}</td>
-                <td>{gy(h.deliveredDoseGy)}</td>
-                <td
-                  title={
-                    course.plans.find((p) => p.sopInstanceUid === h.planUid)?.frameOfReferenceUid
-                  }
-                >
-                  {shortUid(
-                    course.plans.find((p) => p.sopInstanceUid === h.planUid)?.frameOfReferenceUid ??
-                      '—',
-                  )}
-                </td>
-                <td>
-                  <button type="button" className="link" onClick={() => remove(course)}>
-                    Close
-                  </button>
-                </td>
-              </tr>
+              <Fragment key={`${course.id}-${h.planUid}`}>
+                <tr data-course={h.planLabel}>
+                  <th scope="row">{h.planLabel}</th>
+                  <td>{gy(h.prescribedDoseGy, 1)}</td>
+                  <td>{h.fractionsPlanned}</td>
+                  <td>{gy(h.dosePerFractionGy)}</td>
+                  <td>{h.fractionsDelivered}</td>
+                  <td className={h.missedSessions > 0 ? 'rt-flag' : undefined}>
+                    {h.missedSessions}
+                  </td>
+                  <td>{gy(h.deliveredDoseGy)}</td>
+                  <td
+                    title={
+                      course.plans.find((p) => p.sopInstanceUid === h.planUid)?.frameOfReferenceUid
+                    }
+                  >
+                    {shortUid(
+                      course.plans.find((p) => p.sopInstanceUid === h.planUid)
+                        ?.frameOfReferenceUid ?? '—',
+                    )}
+                  </td>
+                  <td>
+                    <button type="button" className="link" onClick={() => remove(course)}>
+                      Close
+                    </button>
+                  </td>
+                </tr>
+                {h.fractionGroups.length > 1 &&
+                  h.fractionGroups.map((g) => (
+                    <tr
+                      key={`${course.id}-${h.planUid}-${g.number}`}
+                      className="rt-subrow"
+                      data-fraction-group={`${h.planLabel} ${g.number}`}
+                    >
+                      <th scope="row">
+                        fraction group {g.number}
+                        {g.description ? ` ${g.description}` : ''}
+                      </th>
+                      <td>{gy(g.prescribedDoseGy, 1)}</td>
+                      <td>{g.fractionsPlanned}</td>
+                      <td>{gy(g.dosePerFractionGy)}</td>
+                      <td>{g.fractionsDelivered}</td>
+                      <td />
+                      <td>{gy(g.deliveredDoseGy)}</td>
+                      <td colSpan={2} className="muted">
+                        {mu(g.plannedMetersetPerFraction)} MU / fx
+                      </td>
+                    </tr>
+                  ))}
+              </Fragment>
             ))}
           </tbody>
         </table>

@@ -1,7 +1,7 @@
 // DVH plot (SVG, cumulative, volume in % against dose in Gy) and the statistics table:
 // D98, D95, D50, D2, mean, max, volume and a Vx the user chooses. Numbers come from
 // src/shared/rt/dvh.ts (computed in the worker; queries here are cheap lookups).
-import { useId } from 'react';
+import { Fragment, useId } from 'react';
 import { summarizeDvh, volumeAtDose, type Dvh } from '../../shared/rt/dvh';
 import { cc, gy } from './format';
 import { rgb } from './overlay';
@@ -12,6 +12,8 @@ export interface DvhRow {
   color?: readonly [number, number, number];
   dvh: Dvh | null;
   problem?: string;
+  /** Said under the row: contours left out, volume outside the dose grid. */
+  warnings?: readonly string[];
 }
 
 const W = 620;
@@ -158,33 +160,42 @@ export function DvhTable({
           const s = row.dvh ? summarizeDvh(row.dvh) : null;
           const v = row.dvh ? volumeAtDose(row.dvh, vx) : null;
           return (
-            <tr key={row.roiNumber} data-roi={row.name}>
-              <th scope="row">
-                <span className="rt-swatch" aria-hidden="true">
-                  <svg width="10" height="10" viewBox="0 0 10 10">
-                    <rect width="10" height="10" fill={rgb(row.color)} />
-                  </svg>
-                </span>
-                {row.name}
-              </th>
-              {s && v ? (
-                <>
-                  <td>{cc(s.volumeCc)}</td>
-                  <td>{gy(s.d98Gy)}</td>
-                  <td>{gy(s.d95Gy)}</td>
-                  <td>{gy(s.d50Gy)}</td>
-                  <td>{gy(s.d2Gy)}</td>
-                  <td>{gy(s.meanGy)}</td>
-                  <td>{gy(s.maxGy)}</td>
-                  <td>{v.percent.toFixed(1)}</td>
-                  <td>{cc(v.cc)}</td>
-                </>
-              ) : (
-                <td colSpan={9} className="muted">
-                  {row.problem ?? 'Computing…'}
-                </td>
+            <Fragment key={row.roiNumber}>
+              <tr data-roi={row.name}>
+                <th scope="row">
+                  <span className="rt-swatch" aria-hidden="true">
+                    <svg width="10" height="10" viewBox="0 0 10 10">
+                      <rect width="10" height="10" fill={rgb(row.color)} />
+                    </svg>
+                  </span>
+                  {row.name}
+                </th>
+                {s && v ? (
+                  <>
+                    <td>{cc(s.volumeCc)}</td>
+                    <td>{gy(s.d98Gy)}</td>
+                    <td>{gy(s.d95Gy)}</td>
+                    <td>{gy(s.d50Gy)}</td>
+                    <td>{gy(s.d2Gy)}</td>
+                    <td>{gy(s.meanGy)}</td>
+                    <td>{gy(s.maxGy)}</td>
+                    <td>{v.percent.toFixed(1)}</td>
+                    <td>{cc(v.cc)}</td>
+                  </>
+                ) : (
+                  <td colSpan={9} className="muted">
+                    {row.problem ?? 'Computing…'}
+                  </td>
+                )}
+              </tr>
+              {row.warnings && row.warnings.length > 0 && (
+                <tr className="rt-dvh-warning" data-roi-warning={row.name}>
+                  <td colSpan={10} role="note">
+                    ⚠ {row.name}: {row.warnings.join('; ')}
+                  </td>
+                </tr>
               )}
-            </tr>
+            </Fragment>
           );
         })}
       </tbody>

@@ -214,6 +214,7 @@ export function ReviewView({ emptyTitle, emptyText, incoming }: Props) {
         color: roi.color,
         dvh: result?.dvh ?? null,
         problem: result?.problem ?? (dose ? undefined : 'no dose grid'),
+        warnings: result?.warnings,
       };
     });
   const unsupported = course.errors.filter((e) => /transfer syntax/i.test(e.message));

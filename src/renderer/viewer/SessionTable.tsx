@@ -4,6 +4,7 @@ import type { CourseHistory } from '../../shared/rt/history';
 import { dicomDate, dicomTime, gy, mu } from './format';
 
 export function SessionTable({ history }: { history: CourseHistory }) {
+  const several = history.fractionGroups.length > 1;
   return (
     <section className="rt-panel" aria-label={`Sessions of ${history.planLabel}`}>
       <h3>
@@ -33,10 +34,17 @@ export function SessionTable({ history }: { history: CourseHistory }) {
           </thead>
           <tbody>
             {history.sessions.map((s) => (
-              <tr key={`${s.file}-${s.fractionNumber}`} data-status={s.status}>
+              <tr
+                key={`${s.file}-${s.fractionGroupNumber}-${s.fractionNumber}`}
+                data-status={s.status}
+              >
                 <td>{dicomDate(s.date)}</td>
                 <td>{dicomTime(s.time)}</td>
-                <td>{s.fractionNumber}</td>
+                <td>
+                  {several
+                    ? `${s.fractionNumber} (group ${s.fractionGroupNumber})`
+                    : s.fractionNumber}
+                </td>
                 <td className={s.status === 'delivered' ? 'rt-ok' : 'rt-flag'}>{s.status}</td>
                 <td>{mu(s.plannedMeterset)}</td>
                 <td>{mu(s.deliveredMeterset)}</td>

@@ -1,13 +1,13 @@
 // Messages between the viewer (UI thread) and its worker (rt.worker.ts). The worker parses
 // the course, computes DVHs and sums dose grids; the UI thread only draws. Typed arrays
 // travel by structured clone (CT pixels are transferred, not copied).
-import type { Dvh } from '../../shared/rt/dvh';
 import type { RtErrorCode } from '../../shared/rt/errors';
 import type { DoseHistory } from '../../shared/rt/history';
 import type { ImageSeries } from '../../shared/rt/parse/image';
 import type { DoseGrid } from '../../shared/rt/parse/rtdose';
 import type { RtPlan } from '../../shared/rt/parse/rtplan';
 import type { StructureSet } from '../../shared/rt/parse/rtstruct';
+import type { RoiDvhOutcome } from '../../shared/rt/roi-dvh';
 import type { FileError } from '../../shared/rt/study';
 import type { SummationProvenance } from '../../shared/rt/sum';
 
@@ -31,13 +31,8 @@ export interface CourseData {
   skipped: { file: string; reason: string }[];
 }
 
-export interface RoiDvhResult {
-  roiNumber: number;
-  roiName: string;
-  dvh: Dvh | null;
-  /** Why there is no DVH (no closed contours, not axial, …). */
-  problem?: string;
-}
+/** A structure's DVH, or why it has none (no closed contours, not axial, …). */
+export type RoiDvhResult = RoiDvhOutcome;
 
 export interface DoseRef {
   courseId: number;

@@ -3,10 +3,10 @@
 // here so DVH and summation requests only name them; CT pixels are handed over to the UI
 // (transferred), dose grids and contours are copied (the UI draws them too). No DOM and no
 // `self` here: rt.worker.ts wires it to the worker, tests drive it in Node.
-import { computeDvh } from '../../shared/rt/dvh';
 import { isRtError } from '../../shared/rt/errors';
 import { buildDoseHistory } from '../../shared/rt/history';
 import type { Roi, StructureSet } from '../../shared/rt/parse/rtstruct';
+import { computeRoiDvh } from '../../shared/rt/roi-dvh';
 import { createCodecLoader, type CodecLoader } from '../../shared/rt/codecs/load';
 import type { Study } from '../../shared/rt/study';
 import { readStudy } from '../../shared/rt/study-reader';
@@ -27,19 +27,15 @@ function courseLabel(study: Study, courseId: number): string {
 
 function roiDvh(roi: Roi, study: { doses: Study['doses'] }, doseIndex: number): RoiDvhResult {
   const grid = study.doses[doseIndex];
-  const base = { roiNumber: roi.number, roiName: roi.name };
-  if (!grid) return { ...base, dvh: null, problem: 'no dose grid' };
-  if (!roi.contours.some((c) => c.geometricType === 'CLOSED_PLANAR'))
-    return { ...base, dvh: null, problem: 'no closed contours' };
-  try {
-    return { ...base, dvh: computeDvh(roi, grid) };
-  } catch (error) {
+  if (!grid)
     return {
-      ...base,
+      roiNumber: roi.number,
+      roiName: roi.name,
       dvh: null,
-      problem: isRtError(error) ? error.message : `DVH failed (${String(error)})`,
+      problem: 'no dose grid',
+      warnings: [],
     };
-  }
+  return computeRoiDvh(roi, grid);
 }
 
 /**

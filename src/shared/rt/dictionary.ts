@@ -185,6 +185,7 @@ export const DICTIONARY = {
   TargetPrescriptionDose: [0x300a0026, 'DS'],
   FractionGroupSequence: [0x300a0070, 'SQ'],
   FractionGroupNumber: [0x300a0071, 'IS'],
+  FractionGroupDescription: [0x300a0072, 'LO'],
   NumberOfFractionsPlanned: [0x300a0078, 'IS'],
   NumberOfBeams: [0x300a0080, 'IS'],
   BeamDose: [0x300a0084, 'DS'],

@@ -1,7 +1,8 @@
 // Dose at any patient point by trilinear interpolation between the eight surrounding grid
 // samples (bilinear in-plane, linear between frames, which may be unevenly spaced). Points
-// outside the hull of the grid's sample centres get 0 Gy: a planning system computes dose
-// only where it placed the grid, so we do not extrapolate.
+// outside the hull of the grid's sample centres get 0 Gy (or `outside`, for a caller that
+// must tell them apart): a planning system computes dose only where it placed the grid, so
+// we do not extrapolate.
 
 import { planeNormal, type Vec3 } from './geometry';
 import type { DoseGrid } from './parse/rtdose';
@@ -10,7 +11,7 @@ export type DoseSampler = (x: number, y: number, z: number) => number;
 
 const EDGE = 1e-6;
 
-export function createDoseSampler(grid: DoseGrid): DoseSampler {
+export function createDoseSampler(grid: DoseGrid, outside = 0): DoseSampler {
   const { columns, rows, frames, dose } = grid;
   const [px, py, pz] = grid.position;
   const normal: Vec3 = planeNormal(grid);
@@ -57,7 +58,7 @@ export function createDoseSampler(grid: DoseGrid): DoseSampler {
     const dz = z - pz;
     const c = (dx * rx + dy * ry + dz * rz) * invColumn;
     const r = (dx * cx + dy * cy + dz * cz) * invRow;
-    if (c < -EDGE || r < -EDGE || c > columns - 1 + EDGE || r > rows - 1 + EDGE) return 0;
+    if (c < -EDGE || r < -EDGE || c > columns - 1 + EDGE || r > rows - 1 + EDGE) return outside;
     const cc = Math.min(Math.max(c, 0), columns - 1);
     const rr = Math.min(Math.max(r, 0), rows - 1);
     const c0 = Math.min(Math.floor(cc), columns - 1);
@@ -66,11 +67,11 @@ export function createDoseSampler(grid: DoseGrid): DoseSampler {
     const fr = rr - r0;
     const w = (dx * nx + dy * ny + dz * nz) * sign;
     if (frames === 1) {
-      return Math.abs(w) <= singleFrameHalfThickness ? bilinear(0, c0, r0, fc, fr) : 0;
+      return Math.abs(w) <= singleFrameHalfThickness ? bilinear(0, c0, r0, fc, fr) : outside;
     }
     const first = offsets[0] as number;
     const last = offsets[frames - 1] as number;
-    if (w < first - EDGE || w > last + EDGE) return 0;
+    if (w < first - EDGE || w > last + EDGE) return outside;
     const k = frameBelow(Math.min(Math.max(w, first), last));
     const w0 = offsets[k] as number;
     const w1 = offsets[k + 1] as number;

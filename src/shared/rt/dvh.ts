@@ -11,7 +11,10 @@
 //   the plane with the even–odd rule, so an inner contour is a hole and nested islands work.
 //   The lattice is shifted from plane to plane by a low-discrepancy (golden-ratio) offset so
 //   that sampling steps do not line up across planes and pile up in the histogram.
-// - Dose interpolation: trilinear on the dose grid (see dose-sampler.ts); 0 Gy outside it.
+// - Dose interpolation: trilinear on the dose grid (see dose-sampler.ts). Outside the grid:
+//   the volume there counts as receiving 0 Gy (it stays in the volume, the mean and the
+//   histogram, since the planning system computed no dose there), and `outsideGridCc` says
+//   how much of the structure that is, so the viewer and the CLI can warn.
 // - Statistics: min, max and mean come from the samples themselves; Dx and Vx come from a
 //   fine histogram (default bin 0.01 Gy) with linear interpolation inside a bin.
 // - Work bound: the lattice and the histogram are sized before any sampling, and a DVH that
@@ -48,6 +51,8 @@ export interface Dvh {
   samples: number;
   planes: number;
   resolutionMm: number;
+  /** Volume (cc) of the structure outside the dose grid, counted as 0 Gy. */
+  outsideGridCc: number;
 }
 
 export interface DvhSummary {
@@ -246,11 +251,13 @@ export function computeDvh(roi: Roi, grid: DoseGrid, options: DvhOptions = {}): 
   // Interpolated dose never exceeds the grid's largest sample, so this many bins suffice.
   const binCount = Math.floor(grid.maxDose / binWidth) + 1;
   checkWork(roi, planes, res, binCount, binWidth);
-  const sampler = createDoseSampler(grid);
+  // NaN marks a point outside the grid: it counts as 0 Gy, and its volume is reported.
+  const sampler = createDoseSampler(grid, NaN);
 
   const histogram = new Float64Array(binCount);
   const lastBin = binCount - 1;
   let volumeMm3 = 0;
+  let outsideMm3 = 0;
   let doseVolume = 0;
   let minDose = Infinity;
   let maxDose = -Infinity;
@@ -259,7 +266,11 @@ export function computeDvh(roi: Roi, grid: DoseGrid, options: DvhOptions = {}): 
     const weight = res * res * plane.thickness;
     const z = plane.z;
     forEachInsidePoint(plane.polygons, res, latticeOffset(index), (x, y) => {
-      const dose = sampler(x, y, z);
+      let dose = sampler(x, y, z);
+      if (Number.isNaN(dose)) {
+        outsideMm3 += weight;
+        dose = 0;
+      }
       // Clamped so float rounding at the top (or a negative sample) stays in the table.
       const bin = Math.min(Math.max(Math.floor(dose / binWidth), 0), lastBin);
       histogram[bin] = (histogram[bin] as number) + weight;
@@ -291,6 +302,7 @@ export function computeDvh(roi: Roi, grid: DoseGrid, options: DvhOptions = {}): 
     samples,
     planes: planes.length,
     resolutionMm: res,
+    outsideGridCc: outsideMm3 / 1000,
   };
 }
 

@@ -1,10 +1,18 @@
 // Dose history per course: what was prescribed and what the treatment records say was
 // delivered, session by session. A course here is one RT Plan; records are matched to it
-// through their Referenced RT Plan Sequence. Delivered dose is estimated from meterset:
-// each beam contributes its planned dose per fraction scaled by delivered / planned MU
-// (weights from Beam Dose when the plan gives it, else from planned MU).
+// through their Referenced RT Plan Sequence, and to one of its fraction groups through
+// ReferencedFractionGroupNumber (a plan may hold several: a sequential boost, say; each
+// group has its own fractions, MU and prescription, and the course counts them all).
+// Delivered dose is estimated from meterset: each beam contributes its planned dose per
+// fraction scaled by delivered / planned MU (weights from Beam Dose when the plan gives
+// it, else from planned MU).
 
-import { prescribedDoseGy, type RtPlan } from './parse/rtplan';
+import {
+  groupPrescribedDoseGy,
+  prescribedDoseGy,
+  type FractionGroup,
+  type RtPlan,
+} from './parse/rtplan';
 import type { TreatmentRecord } from './parse/treatment-record';
 
 export type SessionStatus = 'delivered' | 'partial' | 'missed';
@@ -26,6 +34,8 @@ export interface SessionHistory {
   /** YYYYMMDD and HHMMSS as recorded. */
   date?: string;
   time?: string;
+  /** The plan's fraction group the session delivered (fraction numbers count per group). */
+  fractionGroupNumber: number;
   fractionNumber: number;
   status: SessionStatus;
   plannedMeterset: number;
@@ -35,16 +45,33 @@ export interface SessionHistory {
   beams: SessionBeam[];
 }
 
+export interface FractionGroupHistory {
+  number: number;
+  description?: string;
+  fractionsPlanned: number;
+  prescribedDoseGy?: number;
+  dosePerFractionGy?: number;
+  plannedMetersetPerFraction: number;
+  beams: { beamNumber: number; beamName?: string; metersetPerFraction?: number }[];
+  fractionsDelivered: number;
+  deliveredDoseGy?: number;
+}
+
 export interface CourseHistory {
   planUid: string;
   planLabel: string;
   planFile: string;
+  /** Sum over the fraction groups (see prescribedDoseGy). */
   prescribedDoseGy?: number;
+  /** All fraction groups together. */
   fractionsPlanned: number;
+  /** Undefined when the groups' doses per fraction differ. */
   dosePerFractionGy?: number;
-  plannedMetersetPerFraction: number;
+  /** Undefined when the groups' meterset per fraction differ. */
+  plannedMetersetPerFraction?: number;
+  fractionGroups: FractionGroupHistory[];
   sessions: SessionHistory[];
-  /** Distinct fractions whose delivered meterset reached the plan. */
+  /** Distinct fractions (per group) whose delivered meterset reached the plan, all groups. */
   fractionsDelivered: number;
   missedSessions: number;
   partialSessions: number;
@@ -60,9 +87,14 @@ export interface DoseHistory {
   totalDeliveredDoseGy: number;
 }
 
+/** The group a record delivered: the one it names, else (a plan of one group) that one. */
+function groupOf(record: TreatmentRecord, plan: RtPlan): FractionGroup | undefined {
+  const named = plan.fractionGroups.find((g) => g.number === record.referencedFractionGroupNumber);
+  return named ?? plan.fractionGroups[0];
+}
+
 function sessionFromRecord(record: TreatmentRecord, plan: RtPlan): SessionHistory[] {
-  const groupNumber = record.referencedFractionGroupNumber;
-  const group = plan.fractionGroups.find((g) => g.number === groupNumber) ?? plan.fractionGroups[0];
+  const group = groupOf(record, plan);
   const plannedBeams = group?.beams ?? [];
   const totalPlannedMu = plannedBeams.reduce((sum, b) => sum + (b.meterset ?? 0), 0);
   const totalBeamDose = plannedBeams.reduce((sum, b) => sum + (b.beamDoseGy ?? 0), 0);
@@ -105,6 +137,7 @@ function sessionFromRecord(record: TreatmentRecord, plan: RtPlan): SessionHistor
       file: record.file,
       date: record.treatmentDate,
       time: record.treatmentTime,
+      fractionGroupNumber: group?.number ?? 0,
       fractionNumber,
       status,
       plannedMeterset: totalPlannedMu,
@@ -113,6 +146,40 @@ function sessionFromRecord(record: TreatmentRecord, plan: RtPlan): SessionHistor
       beams: sessionBeams,
     };
   });
+}
+
+function groupHistory(
+  plan: RtPlan,
+  group: FractionGroup,
+  sessions: readonly SessionHistory[],
+): FractionGroupHistory {
+  const fractionsPlanned = group.fractionsPlanned;
+  const prescribed = groupPrescribedDoseGy(plan, group);
+  const dosePerFraction =
+    prescribed !== undefined && fractionsPlanned > 0 ? prescribed / fractionsPlanned : undefined;
+  const perFraction = new Map<number, number>();
+  for (const s of sessions)
+    perFraction.set(
+      s.fractionNumber,
+      (perFraction.get(s.fractionNumber) ?? 0) + s.fractionEquivalent,
+    );
+  const equivalents = sessions.reduce((sum, s) => sum + s.fractionEquivalent, 0);
+  const names = new Map(plan.beams.map((beam) => [beam.number, beam.name]));
+  return {
+    number: group.number,
+    description: group.description,
+    fractionsPlanned,
+    prescribedDoseGy: prescribed,
+    dosePerFractionGy: dosePerFraction,
+    plannedMetersetPerFraction: group.beams.reduce((s, b) => s + (b.meterset ?? 0), 0),
+    beams: group.beams.map((b) => ({
+      beamNumber: b.beamNumber,
+      beamName: names.get(b.beamNumber) || undefined,
+      metersetPerFraction: b.meterset,
+    })),
+    fractionsDelivered: [...perFraction.values()].filter((e) => e >= COMPLETE).length,
+    deliveredDoseGy: dosePerFraction === undefined ? undefined : dosePerFraction * equivalents,
+  };
 }
 
 export function buildDoseHistory(
@@ -134,38 +201,40 @@ export function buildDoseHistory(
   }
 
   const courses = plans.map((plan): CourseHistory => {
-    const group = plan.fractionGroups[0];
-    const fractionsPlanned = group?.fractionsPlanned ?? 0;
-    const prescribed = prescribedDoseGy(plan);
-    const dosePerFraction =
-      prescribed !== undefined && fractionsPlanned > 0 ? prescribed / fractionsPlanned : undefined;
     const sessions = (recordsByPlan.get(plan.sopInstanceUid) ?? [])
       .flatMap((record) => sessionFromRecord(record, plan))
       .sort(
         (a, b) =>
           `${a.date ?? ''}${a.time ?? ''}`.localeCompare(`${b.date ?? ''}${b.time ?? ''}`) ||
+          a.fractionGroupNumber - b.fractionGroupNumber ||
           a.fractionNumber - b.fractionNumber,
       );
-    const perFraction = new Map<number, number>();
-    for (const s of sessions)
-      perFraction.set(
-        s.fractionNumber,
-        (perFraction.get(s.fractionNumber) ?? 0) + s.fractionEquivalent,
-      );
-    const equivalents = sessions.reduce((sum, s) => sum + s.fractionEquivalent, 0);
+    const groups = plan.fractionGroups.map((group) =>
+      groupHistory(
+        plan,
+        group,
+        sessions.filter((s) => s.fractionGroupNumber === group.number),
+      ),
+    );
+    const same = <T>(values: T[]): T | undefined =>
+      values.length > 0 && values.every((v) => v === values[0]) ? values[0] : undefined;
+    const delivered = groups.map((g) => g.deliveredDoseGy);
     return {
       planUid: plan.sopInstanceUid,
       planLabel: plan.label,
       planFile: plan.file,
-      prescribedDoseGy: prescribed,
-      fractionsPlanned,
-      dosePerFractionGy: dosePerFraction,
-      plannedMetersetPerFraction: (group?.beams ?? []).reduce((s, b) => s + (b.meterset ?? 0), 0),
+      prescribedDoseGy: prescribedDoseGy(plan),
+      fractionsPlanned: groups.reduce((sum, g) => sum + g.fractionsPlanned, 0),
+      dosePerFractionGy: same(groups.map((g) => g.dosePerFractionGy)),
+      plannedMetersetPerFraction: same(groups.map((g) => g.plannedMetersetPerFraction)),
+      fractionGroups: groups,
       sessions,
-      fractionsDelivered: [...perFraction.values()].filter((e) => e >= COMPLETE).length,
+      fractionsDelivered: groups.reduce((sum, g) => sum + g.fractionsDelivered, 0),
       missedSessions: sessions.filter((s) => s.status === 'missed').length,
       partialSessions: sessions.filter((s) => s.status === 'partial').length,
-      deliveredDoseGy: dosePerFraction === undefined ? undefined : dosePerFraction * equivalents,
+      deliveredDoseGy: delivered.every((d) => d !== undefined)
+        ? delivered.reduce((sum: number, d) => sum + (d as number), 0)
+        : undefined,
     };
   });
   return {

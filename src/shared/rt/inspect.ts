@@ -120,7 +120,8 @@ export async function inspectFiles(
     try {
       if (file.prepared?.error) throw file.prepared.error;
       const { reader, transferSyntaxUid } = openDicom(file.bytes, file.name, file.prepared);
-      // Damage found in the file itself (a course's cross-references are not its business).
+      // Damage found in the file itself (a course's cross-references are not its business:
+      // a reference to a file not given is not reported here).
       report.warnings = reader.warnings;
       report.transfer_syntax_uid = transferSyntaxUid;
       report.transfer_syntax = transferSyntax(transferSyntaxUid).name;
@@ -139,6 +140,14 @@ export async function inspectFiles(
     report.error = failure ? { code: failure.code, message: failure.message } : null;
     report.readable = !failure;
     report.skipped = study.skipped[0]?.reason ?? null;
+    // And what the parse read the object without (an empty optional reference).
+    const parsed = [
+      ...study.doses,
+      ...study.structureSets,
+      ...study.plans,
+      ...study.treatmentRecords,
+    ];
+    report.warnings = [...new Set([...report.warnings, ...parsed.flatMap((o) => o.warnings)])];
     // Every frame of a multi-frame image, in stored order (as its PixelData holds them).
     const slices = study.imageSeries
       .flatMap((series) => series.slices)

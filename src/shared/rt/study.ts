@@ -12,6 +12,7 @@ import {
 } from './parse/image';
 import { isEnhancedImage, parseEnhancedImageReader } from './parse/enhanced-image';
 import { openDicom } from './parse/open';
+import type { DicomReader } from './parse/reader';
 import type { CodecSet } from './parse/pixels';
 import { parseDoseReader, type DoseGrid } from './parse/rtdose';
 import { parsePlanReader, type RtPlan } from './parse/rtplan';
@@ -80,27 +81,13 @@ export function loadStudy(files: readonly StudyFile[], codecs?: CodecSet): Study
       if (prepared?.error) throw prepared.error;
       const { reader, transferSyntaxUid } = openDicom(bytes, name, prepared);
       // Damage is reported whether or not the object survives it.
-      study.warnings.push(...reader.warnings.map((warning) => `${name}: ${warning}`));
+      const damage = reader.warnings;
+      study.warnings.push(...damage.map((warning) => `${name}: ${warning}`));
       sopClass = reader.requireString('SOPClassUID');
-      if (sopClass === SOP_CLASS.ctImage || sopClass === SOP_CLASS.mrImage) {
-        const slice = parseImageReader(reader, transferSyntaxUid, codecs);
-        const series = slicesBySeries.get(slice.seriesInstanceUid) ?? [];
-        series.push(slice);
-        slicesBySeries.set(slice.seriesInstanceUid, series);
-      } else if (isEnhancedImage(sopClass)) {
-        const frames = parseEnhancedImageReader(reader, transferSyntaxUid, codecs);
-        const first = frames[0] as ImageSlice;
-        const series = slicesBySeries.get(first.seriesInstanceUid) ?? [];
-        series.push(...frames);
-        slicesBySeries.set(first.seriesInstanceUid, series);
-      } else if (sopClass === SOP_CLASS.rtStructureSet)
-        study.structureSets.push(parseStructureSetReader(reader));
-      else if (sopClass === SOP_CLASS.rtPlan) study.plans.push(parsePlanReader(reader));
-      else if (sopClass === SOP_CLASS.rtDose)
-        study.doses.push(parseDoseReader(reader, transferSyntaxUid, codecs));
-      else if (sopClass === SOP_CLASS.rtBeamsTreatmentRecord)
-        study.treatmentRecords.push(parseTreatmentRecordReader(reader));
-      else study.skipped.push({ file: name, reason: `SOP class ${sopClass} is not reviewed` });
+      parseObject(study, slicesBySeries, reader, transferSyntaxUid, sopClass, codecs);
+      // What the object was read without (an empty cross-reference) is known only now.
+      const notes = reader.warnings.slice(damage.length);
+      study.warnings.push(...notes.map((warning) => `${name}: ${warning}`));
     } catch (error) {
       study.errors.push(toFileError(error, name, sopClass));
     }
@@ -115,6 +102,35 @@ export function loadStudy(files: readonly StudyFile[], codecs?: CodecSet): Study
   }
   study.warnings.push(...crossReferenceWarnings(study));
   return study;
+}
+
+function parseObject(
+  study: Study,
+  slicesBySeries: Map<string, ImageSlice[]>,
+  reader: DicomReader,
+  transferSyntaxUid: string,
+  sopClass: string,
+  codecs: CodecSet | undefined,
+): void {
+  if (sopClass === SOP_CLASS.ctImage || sopClass === SOP_CLASS.mrImage) {
+    const slice = parseImageReader(reader, transferSyntaxUid, codecs);
+    const series = slicesBySeries.get(slice.seriesInstanceUid) ?? [];
+    series.push(slice);
+    slicesBySeries.set(slice.seriesInstanceUid, series);
+  } else if (isEnhancedImage(sopClass)) {
+    const frames = parseEnhancedImageReader(reader, transferSyntaxUid, codecs);
+    const first = frames[0] as ImageSlice;
+    const series = slicesBySeries.get(first.seriesInstanceUid) ?? [];
+    series.push(...frames);
+    slicesBySeries.set(first.seriesInstanceUid, series);
+  } else if (sopClass === SOP_CLASS.rtStructureSet)
+    study.structureSets.push(parseStructureSetReader(reader));
+  else if (sopClass === SOP_CLASS.rtPlan) study.plans.push(parsePlanReader(reader));
+  else if (sopClass === SOP_CLASS.rtDose)
+    study.doses.push(parseDoseReader(reader, transferSyntaxUid, codecs));
+  else if (sopClass === SOP_CLASS.rtBeamsTreatmentRecord)
+    study.treatmentRecords.push(parseTreatmentRecordReader(reader));
+  else study.skipped.push({ file: reader.file, reason: `SOP class ${sopClass} is not reviewed` });
 }
 
 function crossReferenceWarnings(study: Study): string[] {

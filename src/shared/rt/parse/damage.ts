@@ -16,6 +16,8 @@ export interface Damage {
   warnings: string[];
   /** Not damage, but worth a warning too (lossy-compressed pixels). */
   notices?: string[];
+  /** Optional content the parse did without (an empty cross-reference): DicomReader.note. */
+  notes?: string[];
 }
 
 const DELIMITERS = new Set(['xfffee00d', 'xfffee0dd']);

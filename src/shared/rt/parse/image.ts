@@ -84,9 +84,21 @@ export function readSampleFormat(reader: DicomReader): { bitsAllocated: 8 | 16; 
       'BitsAllocated',
       `${bitsAllocated}-bit images are not supported`,
     );
+  // Checked before any pixel is decoded: a colour image read as greyscale is garbage.
   const samplesPerPixel = reader.number('SamplesPerPixel') ?? 1;
+  const photometric = reader.string('PhotometricInterpretation');
   if (samplesPerPixel !== 1)
-    throw reader.fail('UNSUPPORTED', 'SamplesPerPixel', 'only single-sample (greyscale) images');
+    throw reader.fail(
+      'UNSUPPORTED',
+      'SamplesPerPixel',
+      `a colour image (${samplesPerPixel} samples per pixel${photometric ? `, ${photometric}` : ''}): only greyscale (MONOCHROME1/MONOCHROME2) images are read`,
+    );
+  if (photometric !== undefined && photometric !== 'MONOCHROME1' && photometric !== 'MONOCHROME2')
+    throw reader.fail(
+      'UNSUPPORTED',
+      'PhotometricInterpretation',
+      `${photometric} images are not read: only greyscale (MONOCHROME1/MONOCHROME2)`,
+    );
   return { bitsAllocated, signed: (reader.number('PixelRepresentation') ?? 0) === 1 };
 }
 

@@ -21,8 +21,6 @@ const UID = /^\d+(\.\d+)*$/;
 // systems write it); anything else is a garbled value.
 const CODE_STRING = /^[A-Za-z0-9 _\\]*$/;
 
-const UNDAMAGED: Damage = { damaged: new Map(), warnings: [] };
-
 export class DicomReader {
   constructor(
     readonly dataSet: DataSet,
@@ -30,19 +28,39 @@ export class DicomReader {
     /** Where this data set sits, e.g. "BeamSequence[2] > ControlPointSequence[1]". */
     readonly path = '',
     /** What open found damaged in the whole file, shared by every nested reader. */
-    private readonly damage: Damage = UNDAMAGED,
+    private readonly damage: Damage = { damaged: new Map(), warnings: [] },
   ) {}
 
-  /** Warnings about the whole file: damage that made content unreadable. */
+  /**
+   * Warnings about the whole file: damage that made content unreadable, notices from the
+   * open, and optional content the parse had to do without (see `note`).
+   */
   get warnings(): string[] {
-    return [...this.damage.warnings, ...(this.damage.notices ?? [])];
+    return [...this.damage.warnings, ...(this.damage.notices ?? []), ...(this.damage.notes ?? [])];
+  }
+
+  /**
+   * Records that optional content is unusable (an empty cross-reference, say) and the object
+   * was read without it. Shared with every reader of the same file, like the damage.
+   */
+  note(keyword: Keyword | undefined, message: string): void {
+    (this.damage.notes ??= []).push(`${this.subject(keyword)}${message}`);
+  }
+
+  /** "(tag) Keyword in Sequence[n]: " — what an error or a note is about. */
+  private subject(keyword: Keyword | undefined): string {
+    const where = this.path ? ` in ${this.path}` : '';
+    const tag = keyword ? describeTag(keyword) : undefined;
+    return tag ? `${tag}${where}: ` : where ? `${where.slice(4)}: ` : '';
   }
 
   fail(code: RtErrorCode, keyword: Keyword | undefined, message: string): RtError {
-    const where = this.path ? ` in ${this.path}` : '';
-    const tag = keyword ? describeTag(keyword) : undefined;
-    const subject = tag ? `${tag}${where}: ` : where ? `${where.slice(4)}: ` : '';
-    return new RtError(code, `${subject}${message}`, this.file, tag);
+    return new RtError(
+      code,
+      `${this.subject(keyword)}${message}`,
+      this.file,
+      keyword ? describeTag(keyword) : undefined,
+    );
   }
 
   /** The raw element after checking its declared VR, or undefined when absent or empty. */
@@ -220,6 +238,21 @@ export class DicomReader {
         this.damage,
       );
     });
+  }
+
+  /**
+   * The UIDs a cross-reference sequence names (e.g. ReferencedRTPlanSequence >
+   * ReferencedSOPInstanceUID). Optional references: an item without its UID, as some
+   * planning and research tools write, is noted and skipped, so the object still reads.
+   */
+  referencedUids(sequence: Keyword, uid: Keyword): string[] {
+    const found: string[] = [];
+    for (const item of this.items(sequence)) {
+      const value = item.string(uid);
+      if (value === undefined) item.note(uid, 'empty or missing; read without this reference');
+      else found.push(value);
+    }
+    return found;
   }
 
   requireItems(keyword: Keyword): DicomReader[] {

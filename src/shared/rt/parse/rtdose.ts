@@ -113,9 +113,10 @@ export function parseDoseReader(
     units,
     doseType: reader.requireString('DoseType'),
     summationType: reader.requireString('DoseSummationType'),
-    referencedPlanUid: reader
-      .items('ReferencedRTPlanSequence')[0]
-      ?.requireString('ReferencedSOPInstanceUID'),
+    referencedPlanUid: reader.referencedUids(
+      'ReferencedRTPlanSequence',
+      'ReferencedSOPInstanceUID',
+    )[0],
     frames,
     frameOffsets: offsets,
     dose,

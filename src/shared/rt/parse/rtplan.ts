@@ -28,8 +28,11 @@ export interface FractionGroupBeam {
 
 export interface FractionGroup {
   number: number;
+  description?: string;
   fractionsPlanned: number;
   beams: FractionGroupBeam[];
+  /** Dose references (prescriptions) this group delivers, by DoseReferenceNumber. */
+  doseReferenceNumbers: number[];
 }
 
 export interface PlanBeam {
@@ -92,7 +95,16 @@ function readFractionGroup(item: DicomReader): FractionGroup {
       'NumberOfBeams',
       `says ${beamCount} beams but ReferencedBeamSequence holds ${beams.length}`,
     );
-  return { number, fractionsPlanned, beams };
+  const doseReferenceNumbers = item
+    .items('ReferencedDoseReferenceSequence')
+    .flatMap((ref) => ref.number('ReferencedDoseReferenceNumber') ?? []);
+  return {
+    number,
+    description: item.string('FractionGroupDescription'),
+    fractionsPlanned,
+    beams,
+    doseReferenceNumbers,
+  };
 }
 
 function readBeam(item: DicomReader): PlanBeam {
@@ -136,11 +148,9 @@ function checkReferencedBeams(reader: DicomReader, groups: FractionGroup[], beam
 /** The structure set a patient-based plan was made on (required for PATIENT geometry). */
 function referencedStructureSet(reader: DicomReader): string | undefined {
   const geometry = reader.requireString('RTPlanGeometry');
-  const items =
-    geometry === 'PATIENT'
-      ? reader.requireItems('ReferencedStructureSetSequence')
-      : reader.items('ReferencedStructureSetSequence');
-  return items[0]?.requireString('ReferencedSOPInstanceUID');
+  // A cut sequence is damage and fails the plan; an item without its UID is only noted.
+  if (geometry === 'PATIENT') reader.requireItems('ReferencedStructureSetSequence');
+  return reader.referencedUids('ReferencedStructureSetSequence', 'ReferencedSOPInstanceUID')[0];
 }
 
 export function parsePlanReader(reader: DicomReader): RtPlan {
@@ -176,17 +186,42 @@ export function parsePlan(bytes: Uint8Array, file: string): RtPlan {
   return parsePlanReader(reader);
 }
 
-/**
- * The prescribed total dose (Gy): the largest target prescription dose of the TARGET dose
- * references; failing that, the beam doses of the first fraction group times its fractions.
- */
-export function prescribedDoseGy(plan: RtPlan): number | undefined {
-  const targets = plan.doseReferences
+function largestTarget(references: readonly DoseReference[]): number | undefined {
+  const doses = references
     .filter((ref) => ref.type === 'TARGET' && ref.targetPrescriptionDoseGy !== undefined)
     .map((ref) => ref.targetPrescriptionDoseGy as number);
-  if (targets.length > 0) return Math.max(...targets);
-  const group = plan.fractionGroups[0];
-  if (!group || group.beams.some((beam) => beam.beamDoseGy === undefined)) return undefined;
+  return doses.length > 0 ? Math.max(...doses) : undefined;
+}
+
+/**
+ * What one fraction group prescribes (Gy over its fractions): the largest target
+ * prescription among the dose references the group names; in a plan of one group, among
+ * all its dose references; failing that, the group's beam doses times its fractions.
+ * With several groups (a sequential boost, say) each dose reference is taken as its own
+ * group's part, so the course's prescription is the sum over groups.
+ */
+export function groupPrescribedDoseGy(plan: RtPlan, group: FractionGroup): number | undefined {
+  const named = largestTarget(
+    plan.doseReferences.filter((ref) => group.doseReferenceNumbers.includes(ref.number)),
+  );
+  if (named !== undefined) return named;
+  if (plan.fractionGroups.length === 1) {
+    const any = largestTarget(plan.doseReferences);
+    if (any !== undefined) return any;
+  }
+  if (group.beams.length === 0 || group.beams.some((beam) => beam.beamDoseGy === undefined))
+    return undefined;
   const perFraction = group.beams.reduce((sum, beam) => sum + (beam.beamDoseGy ?? 0), 0);
   return perFraction > 0 ? perFraction * group.fractionsPlanned : undefined;
+}
+
+/**
+ * The prescribed total dose (Gy): the sum of every fraction group's prescription when each
+ * has one (see groupPrescribedDoseGy); otherwise the largest target prescription dose.
+ */
+export function prescribedDoseGy(plan: RtPlan): number | undefined {
+  const groups = plan.fractionGroups.map((group) => groupPrescribedDoseGy(plan, group));
+  if (groups.length > 0 && groups.every((dose) => dose !== undefined))
+    return groups.reduce((sum: number, dose) => sum + (dose as number), 0);
+  return largestTarget(plan.doseReferences);
 }

@@ -1,6 +1,7 @@
 // RT Structure Set: ROIs with names, colours, interpreted types and their contours, plus
 // what the set was drawn on (frame of reference, image series, images). A structure set
-// that references no image at all cannot be placed on anything and is refused.
+// that names no frame of reference cannot be placed on anything and is refused; one that
+// names no image series is read with a warning (the frame of reference places it).
 
 import { SOP_CLASS } from '../dictionary';
 import { openDicom } from './open';
@@ -56,9 +57,7 @@ function readContour(item: DicomReader): Contour {
   return {
     geometricType,
     points: Float64Array.from(data),
-    referencedImageUids: item
-      .items('ContourImageSequence')
-      .map((image) => image.requireString('ReferencedSOPInstanceUID')),
+    referencedImageUids: item.referencedUids('ContourImageSequence', 'ReferencedSOPInstanceUID'),
   };
 }
 
@@ -75,10 +74,14 @@ export function parseStructureSetReader(reader: DicomReader): StructureSet {
   const referencedSeriesUids: string[] = [];
   const frameUids: string[] = [];
   for (const frame of frames) {
-    frameUids.push(frame.requireString('FrameOfReferenceUID'));
+    const uid = frame.string('FrameOfReferenceUID');
+    if (uid === undefined)
+      frame.note('FrameOfReferenceUID', 'empty or missing; the ROIs’ own frame is used');
+    else frameUids.push(uid);
     for (const study of frame.items('RTReferencedStudySequence'))
-      for (const series of study.items('RTReferencedSeriesSequence'))
-        referencedSeriesUids.push(series.requireString('SeriesInstanceUID'));
+      referencedSeriesUids.push(
+        ...study.referencedUids('RTReferencedSeriesSequence', 'SeriesInstanceUID'),
+      );
   }
 
   const contoursByRoi = new Map<number, { color: Roi['color']; contours: Contour[] }>();
@@ -92,18 +95,34 @@ export function parseStructureSetReader(reader: DicomReader): StructureSet {
   const typeByRoi = new Map<number, string>();
   for (const item of reader.items('RTROIObservationsSequence')) {
     const type = item.string('RTROIInterpretedType');
-    if (type !== undefined) typeByRoi.set(item.requireNumber('ReferencedROINumber'), type);
+    const roi = item.number('ReferencedROINumber');
+    if (roi === undefined) item.note('ReferencedROINumber', 'missing; this observation is ignored');
+    else if (type !== undefined) typeByRoi.set(roi, type);
   }
 
   const rois: Roi[] = reader.requireItems('StructureSetROISequence').map((item) => {
     const number = item.requireNumber('ROINumber');
     const drawn = contoursByRoi.get(number);
+    let frameOfReferenceUid = item.string('ReferencedFrameOfReferenceUID');
+    if (frameOfReferenceUid === undefined && frameUids[0] !== undefined) {
+      item.note(
+        'ReferencedFrameOfReferenceUID',
+        `missing; the set’s frame ${frameUids[0]} is used`,
+      );
+      frameOfReferenceUid = frameUids[0];
+    }
+    if (frameOfReferenceUid === undefined)
+      throw reader.fail(
+        'NO_REFERENCED_IMAGE',
+        'ReferencedFrameOfReferenceSequence',
+        `the structure set names no frame of reference (nor does ROI ${number}), so its ROIs cannot be placed`,
+      );
     return {
       number,
       name: item.string('ROIName') ?? `ROI ${number}`,
       color: drawn?.color,
       interpretedType: typeByRoi.get(number),
-      frameOfReferenceUid: item.requireString('ReferencedFrameOfReferenceUID'),
+      frameOfReferenceUid,
       contours: drawn?.contours ?? [],
     };
   });
@@ -111,15 +130,20 @@ export function parseStructureSetReader(reader: DicomReader): StructureSet {
   const referencedImageUids = [
     ...new Set(rois.flatMap((roi) => roi.contours.flatMap((c) => c.referencedImageUids))),
   ];
+  // The review needs a frame of reference to place the ROIs on the CT and the dose; which
+  // series they were drawn on is only checked against what is loaded, so its absence is a
+  // warning.
   const frameOfReferenceUid = frameUids[0] ?? rois[0]?.frameOfReferenceUid;
-  if (
-    frameOfReferenceUid === undefined ||
-    (referencedSeriesUids.length === 0 && referencedImageUids.length === 0)
-  )
+  if (frameOfReferenceUid === undefined)
     throw reader.fail(
       'NO_REFERENCED_IMAGE',
+      'ReferencedFrameOfReferenceSequence',
+      'the structure set names no frame of reference, so its ROIs cannot be placed',
+    );
+  if (referencedSeriesUids.length === 0 && referencedImageUids.length === 0)
+    reader.note(
       frames.length === 0 ? 'ReferencedFrameOfReferenceSequence' : 'RTReferencedSeriesSequence',
-      'the structure set references no image series and no image',
+      `references no image series and no image; the ROIs are placed by frame of reference ${frameOfReferenceUid}`,
     );
 
   return {

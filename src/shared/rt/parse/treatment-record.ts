@@ -70,9 +70,10 @@ export function parseTreatmentRecordReader(reader: DicomReader): TreatmentRecord
     instanceNumber: reader.number('InstanceNumber'),
     treatmentDate: reader.string('TreatmentDate'),
     treatmentTime: reader.string('TreatmentTime'),
-    referencedPlanUid: reader
-      .items('ReferencedRTPlanSequence')[0]
-      ?.requireString('ReferencedSOPInstanceUID'),
+    referencedPlanUid: reader.referencedUids(
+      'ReferencedRTPlanSequence',
+      'ReferencedSOPInstanceUID',
+    )[0],
     referencedFractionGroupNumber: reader.number('ReferencedFractionGroupNumber'),
     fractionsPlanned: reader.number('NumberOfFractionsPlanned'),
     primaryDosimeterUnit: reader.string('PrimaryDosimeterUnit'),
