@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { locateBinaries } from '../../scripts/devnet/config';
+import { reservePortBlock } from './port-blocks';
 import { tempDir } from './tmp';
 
 export function fabricCaBinaries(): { server: string; client: string } | null {
@@ -14,7 +15,10 @@ export function fabricCaBinaries(): { server: string; client: string } | null {
   return existsSync(server) && existsSync(client) ? { server, client } : null;
 }
 
-/** A loopback port that is free now. */
+/**
+ * A loopback port nobody listens on now, for a test of "cannot be reached". Not for a server
+ * to bind later: the kernel may hand it to an outgoing connection first (port-blocks.ts).
+ */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
@@ -38,7 +42,8 @@ export async function startFabricCa(lifetimeMs = 5 * 60_000): Promise<RunningFab
   const bins = fabricCaBinaries();
   if (!bins) throw new Error('fabric-ca-server is not built: run `npm run devnet:build`.');
   const home = tempDir('fabric-ca');
-  const [port, opsPort] = [await freePort(), await freePort()];
+  const ports = await reservePortBlock([0, 1]);
+  const [port, opsPort] = [ports.base, ports.base + 1];
   const server: ChildProcess = spawn(
     bins.server,
     [
@@ -87,6 +92,7 @@ export async function startFabricCa(lifetimeMs = 5 * 60_000): Promise<RunningFab
     } catch (error) {
       if (Date.now() > deadline || server.exitCode !== null) {
         server.kill('SIGKILL');
+        ports.release();
         throw new Error(`fabric-ca-server did not start: ${(error as Error).message}`);
       }
       await new Promise((r) => setTimeout(r, 300));
@@ -125,6 +131,7 @@ export async function startFabricCa(lifetimeMs = 5 * 60_000): Promise<RunningFab
       clearTimeout(killer);
       server.kill('SIGTERM');
       home.cleanup();
+      ports.release();
     },
   };
 }
