@@ -179,7 +179,88 @@ function expectedRow(dvh: Dvh, vxGy: number): string[] {
 
 const courseA = writeCourse('course-a', { matrix: 128, slices: 40 });
 
+/**
+ * Holds the viewer worker's 'loaded' answer while `window.__rtHold` is set, until
+ * `window.__rtRelease()`: the page then behaves exactly as while a long series is still
+ * being parsed, without any timing in the test. Everything else passes straight through.
+ */
+const HOLD_COURSE_ANSWER = `(() => {
+  const Native = window.Worker;
+  const held = [];
+  window.__rtHold = false;
+  window.__rtRelease = () => {
+    window.__rtHold = false;
+    for (const deliver of held.splice(0)) deliver();
+  };
+  window.Worker = class extends Native {
+    set onmessage(handler) {
+      super.onmessage = handler && ((event) => {
+        if (window.__rtHold && event.data && event.data.kind === 'loaded')
+          held.push(() => handler.call(this, event));
+        else handler.call(this, event);
+      });
+    }
+    get onmessage() {
+      return super.onmessage;
+    }
+  };
+})();`;
+
 afterAll(() => root.cleanup());
+
+describe('the first picture in Chromium', () => {
+  const home = tempDir('viewer-first-picture');
+  let app: ComposedApp;
+  let shell: BrowserShell;
+
+  beforeAll(async () => {
+    app = composeFor(home.path, 'oncologist');
+    shell = await openBrowserShell({
+      dispatch: app.dispatch,
+      viewport: { width: 1400, height: 1000 },
+      initScripts: [HOLD_COURSE_ANSWER],
+    });
+  });
+  afterAll(async () => {
+    await shell?.close();
+    app?.close();
+    home.cleanup();
+  });
+
+  it('shows the middle CT slice before the whole course is parsed, then the course', async () => {
+    const { page } = shell;
+    await page.getByRole('button', { name: 'Review', exact: true }).click();
+    await page.evaluate(() => {
+      (window as unknown as { __rtHold: boolean }).__rtHold = true;
+    });
+    await page.getByLabel('Open course files…').setInputFiles(filesIn(courseA.dir));
+
+    // The course's answer is held: what shows is the first picture alone, on the slice the
+    // course will open on, with the whole series counted.
+    const first = page.locator('[data-first-picture]');
+    const viewport = first.getByRole('group', { name: 'CT image' });
+    await expect
+      .poll(() => viewport.getAttribute('data-rendered-slice'), { timeout: 20_000 })
+      .toBe('20');
+    expect(await first.getByTestId('slice-label').textContent()).toBe('Slice 21 / 40');
+    expect(await first.textContent()).toContain('reading the rest of the course');
+    expect(await page.getByTestId('prescription').count()).toBe(0);
+    // It is the CT itself: the body is lighter than the air around it.
+    expect(await patchBrightness(page, 0.5, 0.5)).toBeGreaterThan(
+      (await patchBrightness(page, 0.03, 0.03)) + 20,
+    );
+    await shell.screenshot('e2e', 'viewer-first-picture');
+
+    await page.evaluate(() => (window as unknown as { __rtRelease(): void }).__rtRelease());
+    await page.getByTestId('prescription').waitFor();
+    expect(await first.count()).toBe(0);
+    const course = page.getByRole('group', { name: 'CT image' });
+    await expect
+      .poll(() => course.getAttribute('data-rendered-slice'), { timeout: 20_000 })
+      .toBe('20');
+    expect(await page.getByTestId('slice-label').textContent()).toBe('Slice 21 / 40');
+  });
+});
 
 describe('oncologist review in Chromium', () => {
   const home = tempDir('viewer-oncologist');
@@ -531,6 +612,8 @@ describe.skipIf(codecTools.length > 0)('compressed CT in the viewer’s worker',
       await expect
         .poll(() => viewport.getAttribute('data-rendered-slice'), { timeout: 20_000 })
         .not.toBeNull();
+      // The course itself, not only its first picture (which comes before the parse).
+      await page.getByRole('button', { name: 'No dose' }).waitFor();
       expect(await page.getByRole('alert').filter({ hasText: 'could not be used' }).count()).toBe(
         0,
       );
