@@ -90,6 +90,8 @@ class RtClient {
 
   /** Reads the files (progress per file), then parses them in the worker. */
   async load(files: readonly File[], progress?: Progress, preview?: Preview): Promise<CourseData> {
+    // The worker starts (its bundle and codecs' glue load) while the files are read.
+    this.ensureWorker();
     let read = 0;
     progress?.(0, files.length, 'Reading files');
     const opened: OpenedFile[] = await Promise.all(
