@@ -7,7 +7,7 @@ import { isRtError } from '../../shared/rt/errors';
 import { readFirstSlice } from '../../shared/rt/first-slice';
 import { buildDoseHistory } from '../../shared/rt/history';
 import type { Roi, StructureSet } from '../../shared/rt/parse/rtstruct';
-import { computeRoiDvh } from '../../shared/rt/roi-dvh';
+import { computeRoiDvh, imagePlanesOf, type ImagePlanes } from '../../shared/rt/roi-dvh';
 import { createCodecLoader, type CodecLoader } from '../../shared/rt/codecs/load';
 import { loadStudy, type Study } from '../../shared/rt/study';
 import { prepareStudyFiles } from '../../shared/rt/study-reader';
@@ -26,7 +26,12 @@ function courseLabel(study: Study, courseId: number): string {
   return `Course ${courseId}`;
 }
 
-function roiDvh(roi: Roi, study: { doses: Study['doses'] }, doseIndex: number): RoiDvhResult {
+function roiDvh(
+  roi: Roi,
+  study: { doses: Study['doses'] },
+  doseIndex: number,
+  imagePlanes?: ImagePlanes,
+): RoiDvhResult {
   const grid = study.doses[doseIndex];
   if (!grid)
     return {
@@ -36,7 +41,7 @@ function roiDvh(roi: Roi, study: { doses: Study['doses'] }, doseIndex: number): 
       problem: 'no dose grid',
       warnings: [],
     };
-  return computeRoiDvh(roi, grid);
+  return computeRoiDvh(roi, grid, {}, imagePlanes);
 }
 
 /**
@@ -110,8 +115,10 @@ export function createRtWorkerHandler(
           post({ kind: 'failed', id, code: 'BAD_VALUE', message: 'that course is no longer open' });
           return;
         }
+        // The series keeps its planes in the worker (its pixels went to the UI).
+        const planes = imagePlanesOf(set, study.imageSeries);
         const results = dvhs(id, set, request.roiNumbers, (roi) =>
-          roiDvh(roi, study, request.doseIndex),
+          roiDvh(roi, study, request.doseIndex, planes),
         );
         post({ kind: 'dvh', id, results });
         return;
