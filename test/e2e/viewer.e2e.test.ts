@@ -21,7 +21,7 @@ import { childScriptsFromSource } from '../support/child-scripts';
 import { FixedSessionForTests } from '../support/fixed-session';
 import { tempDir } from '../support/tmp';
 import { VARIANTS, missingTools } from '../rt/codec-fixtures';
-import { hostileCourse, withLength } from '../rt/hostile';
+import { hostileCourse, lastSessionIsBoost, sagittal, withBoost, withLength } from '../rt/hostile';
 
 const root = tempDir('viewer-e2e');
 
@@ -259,6 +259,56 @@ describe('the first picture in Chromium', () => {
       .poll(() => course.getAttribute('data-rendered-slice'), { timeout: 20_000 })
       .toBe('20');
     expect(await page.getByTestId('slice-label').textContent()).toBe('Slice 21 / 40');
+  });
+  it('reads another system’s course: fraction groups, an unusable structure, dose outside the grid', async () => {
+    const { page } = shell;
+    const plain = hostileCourse({});
+    const lastRecord = plain.files.filter((f) => f.name.startsWith('RT_RECORD_')).at(-1)?.name;
+    const course = hostileCourse({
+      'RP.dcm': withBoost,
+      [lastRecord ?? '']: lastSessionIsBoost,
+      'RS.dcm': sagittal,
+      'RD.dcm': (ds) => {
+        const [x, y, z] = ds.ImagePositionPatient as readonly number[];
+        return {
+          ...ds,
+          ImagePositionPatient: [(x as number) + 50, y as number, z as number],
+          ReferencedRTPlanSequence: [{ ReferencedSOPClassUID: '1.2.840.10008.5.1.4.1.1.481.5' }],
+        };
+      },
+    });
+    const dir = join(root.path, 'other-system');
+    mkdirSync(dir, { recursive: true });
+    for (const file of course.files) writeFileSync(join(dir, file.name), file.bytes);
+    await page.getByLabel(/Open (another course|course files)…/).setInputFiles(filesIn(dir));
+    await expect
+      .poll(() => page.getByTestId('prescription').textContent(), { timeout: 20_000 })
+      .toBe(`${(plain.prescriptionGy + 10).toFixed(1)} Gy in 2 fraction groups`);
+    expect(await page.getByTestId('fractions').textContent()).toBe('35');
+    const groups = await tableRows(page, 'Fraction groups');
+    const totalMu = (extra: number) =>
+      plain.beams.reduce((sum, b) => sum + b.meterset + extra, 0).toFixed(1);
+    expect(groups).toEqual({
+      '1 Primary': ['30', `${plain.prescriptionGy.toFixed(1)} Gy`, '2.00 Gy', totalMu(0)],
+      '2 Boost': ['5', '10.0 Gy', '2.00 Gy', totalMu(10)],
+    });
+    // The empty plan reference is a warning in the file list, not a refusal.
+    expect(await page.locator('.rt-warnings').textContent()).toMatch(
+      /RD\.dcm: .*ReferencedSOPInstanceUID in ReferencedRTPlanSequence\[1\]: empty or missing/,
+    );
+    // The sagittal cord fails alone; the lung, partly beyond the grid, says so.
+    await expect
+      .poll(async () => (await tableRows(page, 'DVH statistics')).LUNG_R?.length, {
+        timeout: 20_000,
+      })
+      .toBe(9);
+    const rows = await tableRows(page, 'DVH statistics');
+    expect(rows.SPINAL_CORD?.[0]).toMatch(/SPINAL_CORD.*not in an axial plane/);
+    expect(rows.PTV).toHaveLength(9);
+    expect(await page.locator('[data-roi-warning="LUNG_R"]').textContent()).toMatch(
+      /LUNG_R: [\d.]+% of its volume .* lies outside the dose grid; volume outside the dose grid counts as receiving 0 Gy/,
+    );
+    await shell.screenshot('e2e', 'viewer-other-system');
   });
 });
 
