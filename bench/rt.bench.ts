@@ -3,21 +3,25 @@
 //   pixel decode, series assembly) against dicom-parser's parseDicom plus a copy of the pixel
 //   bytes into an Int16Array over the same bytes (the least any viewer does).
 // - Time to the first rendered slice in Chromium (the real viewer through the browser
-//   shell: file input → worker parse → cornerstone → overlay), against Node parsing the same
-//   files with loadStudy (the floor any viewer pays). Lower is better for both.
+//   shell: file input → worker → first picture → cornerstone), from the file input and from
+//   the files being in memory, against Node parsing the same files with loadStudy; and the
+//   first picture's own read (first-slice.ts) against that parse. Lower is better for all.
 // - DVH time for every ROI of a 256×256×150 dose grid against dicompyler-core run in the
 //   same benchmark (python3), plus the largest mean and D95 difference between the two.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createCodecLoader } from '../src/shared/rt/codecs/load';
 import { writePart10 } from '../src/shared/rt/dicom-writer';
 import { computeStructureSetDvhs, summarizeDvh } from '../src/shared/rt/dvh';
+import { readFirstSlice } from '../src/shared/rt/first-slice';
 import type { Vec3 } from '../src/shared/rt/geometry';
 import { dicomParser } from '../src/shared/rt/parse/dicom-parser';
 import { parseDose } from '../src/shared/rt/parse/rtdose';
 import { parseStructureSet } from '../src/shared/rt/parse/rtstruct';
 import { loadStudy, type StudyFile } from '../src/shared/rt/study';
+import { prepareStudyFiles } from '../src/shared/rt/study-reader';
 import {
   ctSliceDataset,
   doseDataset,
@@ -111,7 +115,11 @@ async function best(runs: number, fn: () => unknown): Promise<number> {
   return fastest / 1000;
 }
 
-async function timeToFirstSlice(dir: string, sliceCount: number): Promise<number | null> {
+/** Seconds to the first rendered slice from the file input, and from the files in memory. */
+async function timeToFirstSlice(
+  dir: string,
+  sliceCount: number,
+): Promise<{ fromInput: number; fromMemory: number } | null> {
   // The browser shell serves dist/renderer: without a build there is nothing to measure.
   const { RENDERER_DIR, openBrowserShell } = await import('../test/harness/browser-shell');
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
@@ -144,14 +152,19 @@ async function timeToFirstSlice(dir: string, sliceCount: number): Promise<number
     );
     const start = performance.now();
     await input.setInputFiles(paths);
-    await page.waitForFunction(
-      (middle) =>
-        document.querySelector('[data-rendered-slice]')?.getAttribute('data-rendered-slice') ===
-        String(middle),
+    // Measured in the page, from the mark rtClient sets once every file's bytes are read.
+    const inPage = await page.waitForFunction(
+      (middle) => {
+        const shown = document.querySelector('[data-rendered-slice]');
+        if (shown?.getAttribute('data-rendered-slice') !== String(middle)) return false;
+        const mark = performance.getEntriesByName('rt-files-in-memory')[0];
+        return mark ? performance.now() - mark.startTime : -1;
+      },
       Math.floor(sliceCount / 2),
       { polling: 'raf', timeout: 60_000 },
     );
-    return (performance.now() - start) / 1000;
+    const fromInput = (performance.now() - start) / 1000;
+    return { fromInput, fromMemory: ((await inPage.jsonValue()) as number) / 1000 };
   } finally {
     await shell.close();
     app.close();
@@ -213,14 +226,36 @@ export async function run(): Promise<BenchFigure[]> {
 
     // 2. Time to the first rendered slice in Chromium.
     for (const f of ct) writeFileSync(join(dir, f.name), f.bytes);
+    // The first picture alone (first-slice.ts: headers of all, one slice decoded), against
+    // the parse of the whole series it no longer waits for.
+    const load = createCodecLoader();
+    const firstRead = await best(3, async () => {
+      const prepared = await prepareStudyFiles(ct, load);
+      if (readFirstSlice(prepared.files, prepared.codecs)?.index !== 100)
+        throw new Error('no first slice');
+    });
+    figures.push({
+      name: 'rt_first_slice_read_200x512x512_lower_is_better',
+      value: firstRead * 1000,
+      unit: 'ms',
+      reference: { name: 'node_loadStudy_parse_only', value: ourParse * 1000 },
+    });
     const firstSlice = await timeToFirstSlice(dir, ct.length);
-    if (firstSlice !== null)
+    if (firstSlice !== null) {
       figures.push({
         name: 'rt_first_slice_chromium_200x512x512_lower_is_better',
-        value: firstSlice * 1000,
+        value: firstSlice.fromInput * 1000,
         unit: 'ms',
         reference: { name: 'node_loadStudy_parse_only', value: ourParse * 1000 },
       });
+      // The figure: on screen after the files are in memory (target < 300 ms).
+      figures.push({
+        name: 'rt_first_slice_chromium_after_files_in_memory_200x512x512_lower_is_better',
+        value: firstSlice.fromMemory * 1000,
+        unit: 'ms',
+        reference: { name: 'node_loadStudy_parse_only', value: ourParse * 1000 },
+      });
+    }
 
     // 3. DVH of every ROI on a 256×256×150 grid, ours against dicompyler-core.
     const planes = Array.from({ length: 150 }, (_, k) => ({

@@ -13,7 +13,12 @@ import { buildDoseHistory } from '../shared/rt/history';
 import type { DoseGrid } from '../shared/rt/parse/rtdose';
 import { createCodecLoader } from '../shared/rt/codecs/load';
 import { inspectFiles } from '../shared/rt/inspect';
-import { computeRoiDvh, OUTSIDE_GRID_CONVENTION, outsideGridPercent } from '../shared/rt/roi-dvh';
+import {
+  computeRoiDvh,
+  imagePlanesOf,
+  OUTSIDE_GRID_CONVENTION,
+  outsideGridPercent,
+} from '../shared/rt/roi-dvh';
 import type { Study, StudyFile } from '../shared/rt/study';
 import { readStudy as readStudyFiles } from '../shared/rt/study-reader';
 import { synthesizeCourse } from '../shared/rt/synth/course';
@@ -31,7 +36,8 @@ const USAGE = `usage:
                                      write a synthetic course (CT, RTSTRUCT, RTPLAN, RTDOSE,
                                      RT Beams Treatment Records)
 dvh: a structure that cannot be used (no closed contours, contours not axial, fewer than
-  3 points) gets null statistics and its reason in "problem", the others are computed.
+  3 points) gets null statistics and its reason in "problem", the others are computed;
+  contours left out or lying off the CT's slice planes are in its "warnings".
   For a structure partly outside the dose grid, the ${OUTSIDE_GRID_CONVENTION};
   "outside_grid_percent" says how much of it that is, and a warning goes to stderr.
 Warnings on stderr also name optional references a file was read without (an RTDOSE's
@@ -98,7 +104,8 @@ async function dvhCommand(folder: string, json: boolean): Promise<void> {
   if (!structureSet) throw new InputError('no readable RTSTRUCT in the folder');
   const dose = pickDose(study, structureSet.frameOfReferenceUid);
   // Each structure fails alone (its reason on stderr and as "problem"); the rest are computed.
-  const outcomes = structureSet.rois.map((roi) => computeRoiDvh(roi, dose));
+  const planes = imagePlanesOf(structureSet, study.imageSeries);
+  const outcomes = structureSet.rois.map((roi) => computeRoiDvh(roi, dose, {}, planes));
   for (const o of outcomes) {
     if (o.problem) console.error(`warning: ${o.problem} [no DVH]`);
     for (const w of o.warnings) console.error(`warning: ROI "${o.roiName}": ${w}`);

@@ -21,7 +21,7 @@ import { childScriptsFromSource } from '../support/child-scripts';
 import { FixedSessionForTests } from '../support/fixed-session';
 import { tempDir } from '../support/tmp';
 import { VARIANTS, missingTools } from '../rt/codec-fixtures';
-import { hostileCourse, withLength } from '../rt/hostile';
+import { hostileCourse, lastSessionIsBoost, sagittal, withBoost, withLength } from '../rt/hostile';
 
 const root = tempDir('viewer-e2e');
 
@@ -179,7 +179,138 @@ function expectedRow(dvh: Dvh, vxGy: number): string[] {
 
 const courseA = writeCourse('course-a', { matrix: 128, slices: 40 });
 
+/**
+ * Holds the viewer worker's 'loaded' answer while `window.__rtHold` is set, until
+ * `window.__rtRelease()`: the page then behaves exactly as while a long series is still
+ * being parsed, without any timing in the test. Everything else passes straight through.
+ */
+const HOLD_COURSE_ANSWER = `(() => {
+  const Native = window.Worker;
+  const held = [];
+  window.__rtHold = false;
+  window.__rtRelease = () => {
+    window.__rtHold = false;
+    for (const deliver of held.splice(0)) deliver();
+  };
+  window.Worker = class extends Native {
+    set onmessage(handler) {
+      super.onmessage = handler && ((event) => {
+        if (window.__rtHold && event.data && event.data.kind === 'loaded')
+          held.push(() => handler.call(this, event));
+        else handler.call(this, event);
+      });
+    }
+    get onmessage() {
+      return super.onmessage;
+    }
+  };
+})();`;
+
 afterAll(() => root.cleanup());
+
+describe('the first picture in Chromium', () => {
+  const home = tempDir('viewer-first-picture');
+  let app: ComposedApp;
+  let shell: BrowserShell;
+
+  beforeAll(async () => {
+    app = composeFor(home.path, 'oncologist');
+    shell = await openBrowserShell({
+      dispatch: app.dispatch,
+      viewport: { width: 1400, height: 1000 },
+      initScripts: [HOLD_COURSE_ANSWER],
+    });
+  });
+  afterAll(async () => {
+    await shell?.close();
+    app?.close();
+    home.cleanup();
+  });
+
+  it('shows the middle CT slice before the whole course is parsed, then the course', async () => {
+    const { page } = shell;
+    await page.getByRole('button', { name: 'Review', exact: true }).click();
+    await page.evaluate(() => {
+      (window as unknown as { __rtHold: boolean }).__rtHold = true;
+    });
+    await page.getByLabel('Open course files…').setInputFiles(filesIn(courseA.dir));
+
+    // The course's answer is held: what shows is the first picture alone, on the slice the
+    // course will open on, with the whole series counted.
+    const first = page.locator('[data-first-picture]');
+    const viewport = first.getByRole('group', { name: 'CT image' });
+    await expect
+      .poll(() => viewport.getAttribute('data-rendered-slice'), { timeout: 20_000 })
+      .toBe('20');
+    expect(await first.getByTestId('slice-label').textContent()).toBe('Slice 21 / 40');
+    expect(await first.textContent()).toContain('reading the rest of the course');
+    expect(await page.getByTestId('prescription').count()).toBe(0);
+    // It is the CT itself: the body is lighter than the air around it.
+    expect(await patchBrightness(page, 0.5, 0.5)).toBeGreaterThan(
+      (await patchBrightness(page, 0.03, 0.03)) + 20,
+    );
+    await shell.screenshot('e2e', 'viewer-first-picture');
+
+    await page.evaluate(() => (window as unknown as { __rtRelease(): void }).__rtRelease());
+    await page.getByTestId('prescription').waitFor();
+    expect(await first.count()).toBe(0);
+    const course = page.getByRole('group', { name: 'CT image' });
+    await expect
+      .poll(() => course.getAttribute('data-rendered-slice'), { timeout: 20_000 })
+      .toBe('20');
+    expect(await page.getByTestId('slice-label').textContent()).toBe('Slice 21 / 40');
+  });
+  it('reads another system’s course: fraction groups, an unusable structure, dose outside the grid', async () => {
+    const { page } = shell;
+    const plain = hostileCourse({});
+    const lastRecord = plain.files.filter((f) => f.name.startsWith('RT_RECORD_')).at(-1)?.name;
+    const course = hostileCourse({
+      'RP.dcm': withBoost,
+      [lastRecord ?? '']: lastSessionIsBoost,
+      'RS.dcm': sagittal,
+      'RD.dcm': (ds) => {
+        const [x, y, z] = ds.ImagePositionPatient as readonly number[];
+        return {
+          ...ds,
+          ImagePositionPatient: [(x as number) + 50, y as number, z as number],
+          ReferencedRTPlanSequence: [{ ReferencedSOPClassUID: '1.2.840.10008.5.1.4.1.1.481.5' }],
+        };
+      },
+    });
+    const dir = join(root.path, 'other-system');
+    mkdirSync(dir, { recursive: true });
+    for (const file of course.files) writeFileSync(join(dir, file.name), file.bytes);
+    await page.getByLabel(/Open (another course|course files)…/).setInputFiles(filesIn(dir));
+    await expect
+      .poll(() => page.getByTestId('prescription').textContent(), { timeout: 20_000 })
+      .toBe(`${(plain.prescriptionGy + 10).toFixed(1)} Gy in 2 fraction groups`);
+    expect(await page.getByTestId('fractions').textContent()).toBe('35');
+    const groups = await tableRows(page, 'Fraction groups');
+    const totalMu = (extra: number) =>
+      plain.beams.reduce((sum, b) => sum + b.meterset + extra, 0).toFixed(1);
+    expect(groups).toEqual({
+      '1 Primary': ['30', `${plain.prescriptionGy.toFixed(1)} Gy`, '2.00 Gy', totalMu(0)],
+      '2 Boost': ['5', '10.0 Gy', '2.00 Gy', totalMu(10)],
+    });
+    // The empty plan reference is a warning in the file list, not a refusal.
+    expect(await page.locator('.rt-warnings').textContent()).toMatch(
+      /RD\.dcm: .*ReferencedSOPInstanceUID in ReferencedRTPlanSequence\[1\]: empty or missing/,
+    );
+    // The sagittal cord fails alone; the lung, partly beyond the grid, says so.
+    await expect
+      .poll(async () => (await tableRows(page, 'DVH statistics')).LUNG_R?.length, {
+        timeout: 20_000,
+      })
+      .toBe(9);
+    const rows = await tableRows(page, 'DVH statistics');
+    expect(rows.SPINAL_CORD?.[0]).toMatch(/SPINAL_CORD.*not in an axial plane/);
+    expect(rows.PTV).toHaveLength(9);
+    expect(await page.locator('[data-roi-warning="LUNG_R"]').textContent()).toMatch(
+      /LUNG_R: [\d.]+% of its volume .* lies outside the dose grid; volume outside the dose grid counts as receiving 0 Gy/,
+    );
+    await shell.screenshot('e2e', 'viewer-other-system');
+  });
+});
 
 describe('oncologist review in Chromium', () => {
   const home = tempDir('viewer-oncologist');
@@ -531,6 +662,8 @@ describe.skipIf(codecTools.length > 0)('compressed CT in the viewer’s worker',
       await expect
         .poll(() => viewport.getAttribute('data-rendered-slice'), { timeout: 20_000 })
         .not.toBeNull();
+      // The course itself, not only its first picture (which comes before the parse).
+      await page.getByRole('button', { name: 'No dose' }).waitFor();
       expect(await page.getByRole('alert').filter({ hasText: 'could not be used' }).count()).toBe(
         0,
       );

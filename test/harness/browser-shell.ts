@@ -39,6 +39,8 @@ export interface BrowserShellOptions {
   viewport?: { width: number; height: number };
   /** Installs Playwright's clock before the page loads, so a test can move time on. */
   controlledClock?: boolean;
+  /** Scripts run in the page before the app's own (e.g. a gate on the viewer's worker). */
+  initScripts?: readonly string[];
 }
 
 export interface BrowserShell {
@@ -141,6 +143,7 @@ export async function openBrowserShell(options: BrowserShellOptions): Promise<Br
     parked.piece(id, offset),
   );
   await context.addInitScript({ content: bridge });
+  for (const content of options.initScripts ?? []) await context.addInitScript({ content });
   const page = await context.newPage();
   const forwarders = EVENT_NAMES.map((name) => {
     const forward = (payload: unknown) => {

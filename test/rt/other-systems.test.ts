@@ -174,6 +174,36 @@ describe('structures that cannot be used fail alone', () => {
   });
 });
 
+describe('contours off the CT’s slice planes', () => {
+  it('computes the DVH as drawn and warns that the contours miss the CT’s planes', async () => {
+    const plain = loadStudy(hostileCourse({}).files);
+    const offsets = plain.imageSeries[0]!.sliceOffsets;
+    const half = ((offsets[1] as number) - (offsets[0] as number)) / 2;
+    const course = hostileCourse({
+      'RS.dcm': editRoi(2, (roi) => ({
+        ...roi,
+        ContourSequence: (roi.ContourSequence as DicomDataset[]).map((c) => ({
+          ...c,
+          ContourData: (c.ContourData as readonly number[]).map((v, i) =>
+            i % 3 === 2 ? v + half : v,
+          ),
+        })),
+      })),
+    });
+    const { dvhs } = await viaWorker(course);
+    const [body, ptv, ...rest] = dvhs;
+    expect(ptv?.dvh?.volumeCc).toBeGreaterThan(0);
+    expect(ptv?.warnings).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^\\d+ of \\d+ contours lie off the CT's slice planes \\(up to ${half.toFixed(1)} mm away\\); the DVH uses them as drawn$`,
+        ),
+      ),
+    ]);
+    for (const other of [body, ...rest]) expect(other?.warnings).toEqual([]);
+  });
+});
+
 describe('a structure partly outside the dose grid', () => {
   it('says which share of its volume has no dose and counts it as 0 Gy', () => {
     const inside = loadStudy(hostileCourse({}).files);

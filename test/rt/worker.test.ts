@@ -79,3 +79,42 @@ describe('the viewer worker with hostile files', () => {
     ]);
   });
 });
+
+describe('the first picture', () => {
+  it('posts the slice the viewer opens on before the course, the same as it will be in it', async () => {
+    const course = hostileCourse({}, { slices: 9 });
+    const posted: WorkerResponse[] = [];
+    // postMessage copies: so does the test, since the handler transfers the pixels.
+    const handle = createRtWorkerHandler((m) => posted.push(structuredClone(m)));
+    // The files in another order than the slices: the middle one is found by position.
+    const files = [...course.files]
+      .reverse()
+      .map((f) => ({ name: f.name, buffer: f.bytes.slice().buffer }));
+    await handle({ kind: 'load', id: 1, courseId: 1, files });
+    const kinds = posted.map((m) => m.kind).filter((k) => k !== 'progress');
+    expect(kinds).toEqual(['preview', 'loaded']);
+    // Posted before the parse of the course began.
+    expect(posted.findIndex((m) => m.kind === 'preview')).toBeLessThan(
+      posted.findIndex((m) => m.kind === 'progress' && m.what === 'Parsing DICOM'),
+    );
+    const preview = posted.find((m) => m.kind === 'preview');
+    const loaded = posted.find((m) => m.kind === 'loaded');
+    if (preview?.kind !== 'preview' || loaded?.kind !== 'loaded') throw new Error('no answer');
+    const series = loaded.course.imageSeries[0];
+    expect(preview.preview).toMatchObject({ index: 4, count: 9 });
+    const middle = series?.slices[Math.floor(series.slices.length / 2)];
+    expect(preview.preview.slice.sopInstanceUid).toBe(middle?.sopInstanceUid);
+    expect(preview.preview.slice.pixels).toEqual(middle?.pixels);
+  });
+
+  it('posts no picture when no file is a CT or MR slice, and still loads the rest', async () => {
+    const course = hostileCourse({});
+    const posted: WorkerResponse[] = [];
+    const handle = createRtWorkerHandler((m) => posted.push(structuredClone(m)));
+    const files = course.files
+      .filter((f) => !f.name.startsWith('CT_'))
+      .map((f) => ({ name: f.name, buffer: f.bytes.slice().buffer }));
+    await handle({ kind: 'load', id: 1, courseId: 1, files });
+    expect(posted.map((m) => m.kind).filter((k) => k !== 'progress')).toEqual(['loaded']);
+  });
+});

@@ -185,8 +185,12 @@ export function PlanSummary({ plan }: { plan: RtPlan }) {
             <th scope="col">Gantry</th>
             <th scope="col">Machine</th>
             {groups.map((group) => (
-              <th scope="col" key={group.number}>
-                {several ? `MU / fx, group ${group.number}` : 'MU / fx'}
+              <th
+                scope="col"
+                key={group.number}
+                title={several ? `MU per fraction in fraction group ${group.number}` : undefined}
+              >
+                {several ? `MU (${group.number})` : 'MU / fx'}
               </th>
             ))}
           </tr>

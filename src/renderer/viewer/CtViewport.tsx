@@ -46,6 +46,11 @@ interface Props {
   levels: readonly IsodoseLevel[];
   washFromGy: number;
   washToGy: number;
+  /**
+   * Where the slices at hand sit in the whole series, when only the first picture has been
+   * read (see first-slice.ts): the label and data-rendered-slice count in the whole series.
+   */
+  position?: { index: number; count: number };
 }
 
 interface OverlayState {
@@ -69,7 +74,7 @@ function sliceSpacing(series: ImageSeries): number {
 
 export function CtViewport(props: Props) {
   const { series, seriesKey, sliceIndex, onStep, preset, dose, structureSet, visibleRois } = props;
-  const { doseMode, levels, washFromGy, washToGy } = props;
+  const { doseMode, levels, washFromGy, washToGy, position } = props;
   const element = useRef<HTMLDivElement>(null);
   const overlay = useRef<OverlayState | null>(null);
   const [rendered, setRendered] = useState<{ key: string; index: number } | null>(null);
@@ -218,7 +223,7 @@ export function CtViewport(props: Props) {
   };
 
   const z = series.sliceOffsets[sliceIndex];
-  const shown = rendered?.key === seriesKey ? rendered.index : -1;
+  const shown = rendered?.key === seriesKey ? rendered.index + (position?.index ?? 0) : -1;
   return (
     <div
       className="rt-viewport"
@@ -232,7 +237,8 @@ export function CtViewport(props: Props) {
       <div ref={element} className="rt-canvas" />
       <div className="rt-corner rt-corner-tl" aria-live="polite">
         <span data-testid="slice-label">
-          Slice {sliceIndex + 1} / {series.slices.length}
+          Slice {sliceIndex + 1 + (position?.index ?? 0)} /{' '}
+          {position?.count ?? series.slices.length}
         </span>
         <span>z {z === undefined ? '—' : z.toFixed(1)} mm</span>
       </div>

@@ -20,7 +20,8 @@ import { DoseLegend } from './DoseLegend';
 import { StructuresPanel, toggle } from './StructuresPanel';
 import { isodoseLevels } from './overlay';
 import type { CourseData, RoiDvhResult } from './protocol';
-import { rtClient, type Progress } from './rtClient';
+import { rtClient, type Preview, type Progress } from './rtClient';
+import { buildImageSeries, type ImageSeries } from '../../shared/rt/parse/image';
 import './viewer.css';
 
 interface Props {
@@ -57,8 +58,19 @@ function pickIndexes(course: CourseData) {
   return { setIndex, doseIndex, planIndex };
 }
 
+const NO_ROIS: ReadonlySet<number> = new Set();
+
+/** The first picture while the rest of the course is parsed (first-slice.ts). */
+interface FirstPicture {
+  key: string;
+  series: ImageSeries;
+  index: number;
+  count: number;
+}
+
 export function ReviewView({ emptyTitle, emptyText, incoming }: Props) {
   const [course, setCourse] = useState<CourseData | null>(null);
+  const [firstPicture, setFirstPicture] = useState<FirstPicture | null>(null);
   const [source, setSource] = useState<string | null>(null);
   const [progress, setProgress] = useState<LoadProgress | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
@@ -81,12 +93,23 @@ export function ReviewView({ emptyTitle, emptyText, incoming }: Props) {
    * The caller has cleared the failure and shown the progress (see `starting`).
    */
   const open = useCallback(
-    async (load: (p: Progress) => Promise<CourseData>, from: string | null) => {
+    async (load: (p: Progress, v: Preview) => Promise<CourseData>, from: string | null) => {
       const ticket = ++latestLoad.current;
+      const pictureKey = `first-${ticket}`;
+      const showFirst: Preview = (first) => {
+        if (ticket !== latestLoad.current) return;
+        registerSeries(pictureKey, [first.slice]);
+        setFirstPicture({
+          key: pictureKey,
+          series: buildImageSeries([first.slice]),
+          index: first.index,
+          count: first.count,
+        });
+      };
       try {
         const loaded = await load((done, total, what) => {
           if (ticket === latestLoad.current) setProgress({ done, total, what });
-        });
+        }, showFirst);
         if (ticket !== latestLoad.current) return void rtClient().release(loaded.id);
         if (shownCourse.current) release(shownCourse.current);
         shownCourse.current = loaded;
@@ -113,7 +136,11 @@ export function ReviewView({ emptyTitle, emptyText, incoming }: Props) {
           setSource(null);
         }
       } finally {
-        if (ticket === latestLoad.current) setProgress(null);
+        releaseSeries(pictureKey);
+        if (ticket === latestLoad.current) {
+          setProgress(null);
+          setFirstPicture(null);
+        }
       }
     },
     [],
@@ -132,7 +159,7 @@ export function ReviewView({ emptyTitle, emptyText, incoming }: Props) {
   }
   useEffect(() => {
     if (!incoming) return;
-    void open((p) => rtClient().loadBuffers(incoming.files, p), incoming.label);
+    void open((p, v) => rtClient().loadBuffers(incoming.files, p, v), incoming.label);
   }, [incoming, open]);
 
   const indexes = useMemo(() => (course ? pickIndexes(course) : null), [course]);
@@ -182,17 +209,40 @@ export function ReviewView({ emptyTitle, emptyText, incoming }: Props) {
       busy={progress !== null}
       onFiles={(files) => {
         starting();
-        void open((p) => rtClient().load(files, p), null);
+        void open((p, v) => rtClient().load(files, p, v), null);
       }}
     />
+  );
+
+  // The first slice, on screen while the rest of the course is read.
+  const firstView = firstPicture && (
+    <div className="rt-first-picture" data-first-picture={firstPicture.count}>
+      <p className="muted">
+        Slice {firstPicture.index + 1} of {firstPicture.count}; reading the rest of the course…
+      </p>
+      <CtViewport
+        series={firstPicture.series}
+        seriesKey={firstPicture.key}
+        sliceIndex={0}
+        onStep={() => undefined}
+        preset={WINDOW_PRESETS.find((p) => p.id === presetId) ?? WINDOW_PRESETS[0]!}
+        visibleRois={NO_ROIS}
+        doseMode="off"
+        levels={[]}
+        washFromGy={0}
+        washToGy={1}
+        position={{ index: firstPicture.index, count: firstPicture.count }}
+      />
+    </div>
   );
 
   if (!course) {
     return (
       <div className="rt-review">
-        <EmptyState title={emptyTitle}>{emptyText}</EmptyState>
+        {!firstView && <EmptyState title={emptyTitle}>{emptyText}</EmptyState>}
         <div className="rt-actions">{picker}</div>
         {progress && <ProgressLine progress={progress} />}
+        {firstView}
         {failure && (
           <p className="banner error" role="alert">
             {failure}

@@ -2,6 +2,7 @@
 // the course, computes DVHs and sums dose grids; the UI thread only draws. Typed arrays
 // travel by structured clone (CT pixels are transferred, not copied).
 import type { RtErrorCode } from '../../shared/rt/errors';
+import type { FirstSlice } from '../../shared/rt/first-slice';
 import type { DoseHistory } from '../../shared/rt/history';
 import type { ImageSeries } from '../../shared/rt/parse/image';
 import type { DoseGrid } from '../../shared/rt/parse/rtdose';
@@ -68,6 +69,8 @@ export interface SumResult {
 
 export type WorkerResponse =
   | { kind: 'progress'; id: number; done: number; total: number; what: string }
+  /** Before 'loaded': the slice the viewer opens on, read alone (first-slice.ts). */
+  | { kind: 'preview'; id: number; preview: FirstSlice }
   | { kind: 'loaded'; id: number; course: CourseData }
   | { kind: 'dvh'; id: number; results: RoiDvhResult[] }
   | { kind: 'summed'; id: number; result: SumResult }

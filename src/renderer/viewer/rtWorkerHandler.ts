@@ -4,12 +4,13 @@
 // (transferred), dose grids and contours are copied (the UI draws them too). No DOM and no
 // `self` here: rt.worker.ts wires it to the worker, tests drive it in Node.
 import { isRtError } from '../../shared/rt/errors';
+import { readFirstSlice } from '../../shared/rt/first-slice';
 import { buildDoseHistory } from '../../shared/rt/history';
 import type { Roi, StructureSet } from '../../shared/rt/parse/rtstruct';
-import { computeRoiDvh } from '../../shared/rt/roi-dvh';
+import { computeRoiDvh, imagePlanesOf, type ImagePlanes } from '../../shared/rt/roi-dvh';
 import { createCodecLoader, type CodecLoader } from '../../shared/rt/codecs/load';
-import type { Study } from '../../shared/rt/study';
-import { readStudy } from '../../shared/rt/study-reader';
+import { loadStudy, type Study } from '../../shared/rt/study';
+import { prepareStudyFiles } from '../../shared/rt/study-reader';
 import { sumDoseGrids } from '../../shared/rt/sum';
 import type { CourseData, RoiDvhResult, WorkerRequest, WorkerResponse } from './protocol';
 
@@ -25,7 +26,12 @@ function courseLabel(study: Study, courseId: number): string {
   return `Course ${courseId}`;
 }
 
-function roiDvh(roi: Roi, study: { doses: Study['doses'] }, doseIndex: number): RoiDvhResult {
+function roiDvh(
+  roi: Roi,
+  study: { doses: Study['doses'] },
+  doseIndex: number,
+  imagePlanes?: ImagePlanes,
+): RoiDvhResult {
   const grid = study.doses[doseIndex];
   if (!grid)
     return {
@@ -35,7 +41,7 @@ function roiDvh(roi: Roi, study: { doses: Study['doses'] }, doseIndex: number): 
       problem: 'no dose grid',
       warnings: [],
     };
-  return computeRoiDvh(roi, grid);
+  return computeRoiDvh(roi, grid, {}, imagePlanes);
 }
 
 /**
@@ -70,11 +76,15 @@ export function createRtWorkerHandler(
     const { id } = request;
     switch (request.kind) {
       case 'load': {
+        const files = request.files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.buffer) }));
+        // Inflating and loading codecs first, once, for the first picture and the course.
+        const prepared = await prepareStudyFiles(files, loadCodec);
+        // The first picture before the rest is parsed: the slice the viewer opens on.
+        const first = readFirstSlice(prepared.files, prepared.codecs);
+        if (first)
+          post({ kind: 'preview', id, preview: first }, [first.slice.pixels.buffer as ArrayBuffer]);
         post({ kind: 'progress', id, done: 0, total: 1, what: 'Parsing DICOM' });
-        const study = await readStudy(
-          request.files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.buffer) })),
-          loadCodec,
-        );
+        const study = loadStudy(prepared.files, prepared.codecs);
         const label = courseLabel(study, request.courseId);
         courses.set(request.courseId, { ...study, label });
         const course: CourseData = {
@@ -105,8 +115,10 @@ export function createRtWorkerHandler(
           post({ kind: 'failed', id, code: 'BAD_VALUE', message: 'that course is no longer open' });
           return;
         }
+        // The series keeps its planes in the worker (its pixels went to the UI).
+        const planes = imagePlanesOf(set, study.imageSeries);
         const results = dvhs(id, set, request.roiNumbers, (roi) =>
-          roiDvh(roi, study, request.doseIndex),
+          roiDvh(roi, study, request.doseIndex, planes),
         );
         post({ kind: 'dvh', id, results });
         return;
