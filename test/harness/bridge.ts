@@ -8,7 +8,6 @@ import { createEhrApi } from '../../src/shared/ipc/api';
 declare global {
   interface Window {
     __ehrInvoke: (channel: string, args: unknown) => Promise<unknown>;
-    __ehrBytes: (id: number, offset: number) => Promise<Uint8Array>;
     __ehrEmit: (event: string, payload: unknown) => void;
   }
 }
@@ -25,17 +24,12 @@ Object.defineProperty(window, '__ehrEmit', {
 async function unpark(value: unknown): Promise<unknown> {
   if (Array.isArray(value)) return Promise.all(value.map(unpark));
   if (value && typeof value === 'object') {
-    const parked = value as { __ehrParkedBytes?: number; length?: number };
-    if (typeof parked.__ehrParkedBytes === 'number' && typeof parked.length === 'number') {
-      const bytes = new Uint8Array(parked.length);
-      let offset = 0;
-      while (offset < parked.length) {
-        const piece = await window.__ehrBytes(parked.__ehrParkedBytes, offset);
-        if (piece.byteLength === 0)
-          throw new Error('the workstation sent fewer bytes than it said');
-        bytes.set(piece, offset);
-        offset += piece.byteLength;
-      }
+    const parked = value as { __ehrParkedBytes?: string; length?: number };
+    if (typeof parked.__ehrParkedBytes === 'string' && typeof parked.length === 'number') {
+      const response = await fetch(parked.__ehrParkedBytes);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      if (!response.ok || bytes.byteLength !== parked.length)
+        throw new Error('the workstation sent other bytes than it said');
       return bytes;
     }
     const entries = await Promise.all(

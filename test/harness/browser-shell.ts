@@ -3,6 +3,7 @@
 // table in place of Electron's preload. Used by the E2E tests and by `npm start` where no
 // Electron binary can be had.
 import { build } from 'esbuild';
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -68,9 +69,18 @@ function bundleBridge(): Promise<string> {
   return bridgeSource;
 }
 
-function startRendererServer(): Promise<{ server: Server; baseUrl: string }> {
+function startRendererServer(parked: ParkedBytes): Promise<{ server: Server; baseUrl: string }> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    if (path.startsWith(PARKED_PREFIX)) {
+      const bytes = parked.take(path);
+      res.writeHead(bytes ? 200 : 404, {
+        'Content-Type': 'application/octet-stream',
+        'Cache-Control': 'no-store',
+      });
+      res.end(bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : undefined);
+      return;
+    }
     void serveRendererFile(RENDERER_DIR, path).then((file) => {
       res.writeHead(file.status, file.headers);
       res.end(file.body);
@@ -88,22 +98,23 @@ function startRendererServer(): Promise<{ server: Server; baseUrl: string }> {
 
 /**
  * What the binding can carry. Playwright serialises a Uint8Array that is a view into a
- * larger buffer (a decrypted record's files are views into one bundle) as empty, and one
- * CDP message cannot carry a 100 MB CT series; Electron's IPC does both. So byte arrays
- * travel apart: each is parked under an id and the bridge fetches it in pieces
- * (`__ehrBytes`), putting the same Uint8Array back in its place.
+ * larger buffer (a decrypted record's files are views into one bundle) as empty, one CDP
+ * message cannot carry a 100 MB CT series, and bytes through a binding travel as text, far
+ * slower than Electron's IPC. So byte arrays travel apart: each is parked under an
+ * unguessable one-time path of the shell's own loopback server (same origin, so the
+ * page's CSP allows the fetch), and the bridge fetches it as binary, putting the same
+ * Uint8Array back in its place. The first fetch takes the bytes away.
  */
-const PIECE_BYTES = 8 * 1024 * 1024;
+const PARKED_PREFIX = '/__ehr-parked/';
 
 class ParkedBytes {
-  private next = 1;
-  private readonly parked = new Map<number, Uint8Array>();
+  private readonly parked = new Map<string, Uint8Array>();
 
   replace(value: unknown): unknown {
     if (value instanceof Uint8Array) {
-      const id = this.next++;
+      const id = randomUUID();
       this.parked.set(id, value);
-      return { __ehrParkedBytes: id, length: value.byteLength };
+      return { __ehrParkedBytes: `${PARKED_PREFIX}${id}`, length: value.byteLength };
     }
     if (Array.isArray(value)) return value.map((v) => this.replace(v));
     if (value && typeof value === 'object') {
@@ -112,19 +123,24 @@ class ParkedBytes {
     return value;
   }
 
-  /** One piece as its own buffer; the last piece releases the bytes. */
-  piece(id: number, offset: number): Uint8Array {
-    const bytes = this.parked.get(id);
-    if (!bytes) throw new Error(`no parked bytes ${id}`);
-    const end = Math.min(bytes.byteLength, offset + PIECE_BYTES);
-    if (end >= bytes.byteLength) this.parked.delete(id);
-    return new Uint8Array(bytes.subarray(offset, end));
+  /** The bytes parked under `path` (once), or null. */
+  take(path: string): Uint8Array | null {
+    if (!path.startsWith(PARKED_PREFIX)) return null;
+    const id = path.slice(PARKED_PREFIX.length);
+    const bytes = this.parked.get(id) ?? null;
+    this.parked.delete(id);
+    return bytes;
+  }
+
+  clear(): void {
+    this.parked.clear();
   }
 }
 
 export async function openBrowserShell(options: BrowserShellOptions): Promise<BrowserShell> {
   const bridge = await bundleBridge();
-  const { server, baseUrl } = await startRendererServer();
+  const parked = new ParkedBytes();
+  const { server, baseUrl } = await startRendererServer(parked);
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: options.headless ?? true,
@@ -135,12 +151,8 @@ export async function openBrowserShell(options: BrowserShellOptions): Promise<Br
   });
   // Like Electron's session handlers: the page gets no permissions at all.
   await context.clearPermissions();
-  const parked = new ParkedBytes();
   await context.exposeBinding('__ehrInvoke', async (_source, channel: unknown, args: unknown) =>
     parked.replace(await options.dispatch(channel, args)),
-  );
-  await context.exposeBinding('__ehrBytes', (_source, id: number, offset: number) =>
-    parked.piece(id, offset),
   );
   await context.addInitScript({ content: bridge });
   for (const content of options.initScripts ?? []) await context.addInitScript({ content });
@@ -166,6 +178,7 @@ export async function openBrowserShell(options: BrowserShellOptions): Promise<Br
     closed = true;
     clearTimeout(lifetime);
     for (const stop of forwarders) stop();
+    parked.clear();
     await browser.close().catch(() => undefined);
     await new Promise<void>((done) => server.close(() => done()));
   };
