@@ -93,7 +93,8 @@ export function requireRigid(m: readonly number[], file?: string): Matrix4 {
 }
 
 /**
- * Rotation about x, then y, then z (radians, R = Rz·Ry·Rx, the ITK Euler3D convention),
+ * Rotation about x, then y, then z (radians, R = Rz·Ry·Rx; elastix orders its angles
+ * otherwise, see elastix-registration.ts),
  * about `center`, followed by `translation` (mm): p' = R (p − c) + c + t.
  */
 export function rigidFromEuler(angles: Vec3, translation: Vec3, center: Vec3 = [0, 0, 0]): Matrix4 {
