@@ -5,7 +5,8 @@ import { build } from 'esbuild';
 import { build as viteBuild } from 'vite';
 import { rmSync } from 'node:fs';
 
-const external = ['electron', 'better-sqlite3', 'pkcs11js'];
+// @itk-wasm/elastix finds its .wasm beside its own module (import.meta.url): never bundled.
+const external = ['electron', 'better-sqlite3', 'pkcs11js', '@itk-wasm/elastix'];
 
 async function main(): Promise<void> {
   rmSync('dist/main', { recursive: true, force: true });

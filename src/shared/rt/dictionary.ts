@@ -71,6 +71,9 @@ export const DICTIONARY = {
   ManufacturerModelName: [0x00081090, 'LO'],
   ReferencedSOPClassUID: [0x00081150, 'UI'],
   ReferencedSOPInstanceUID: [0x00081155, 'UI'],
+  CodeValue: [0x00080100, 'SH'],
+  CodingSchemeDesignator: [0x00080102, 'SH'],
+  CodeMeaning: [0x00080104, 'LO'],
 
   PatientName: [0x00100010, 'PN'],
   PatientID: [0x00100020, 'LO'],
@@ -91,6 +94,7 @@ export const DICTIONARY = {
   AcquisitionNumber: [0x00200012, 'IS'],
   InstanceNumber: [0x00200013, 'IS'],
   PatientOrientation: [0x00200020, 'CS'],
+  Laterality: [0x00200060, 'CS'],
   ImagePositionPatient: [0x00200032, 'DS'],
   ImageOrientationPatient: [0x00200037, 'DS'],
   FrameOfReferenceUID: [0x00200052, 'UI'],
@@ -245,6 +249,18 @@ export const DICTIONARY = {
 
   ApprovalStatus: [0x300e0002, 'CS'],
 
+  // Spatial Registration (PS3.3 C.20.2).
+  ContentLabel: [0x00700080, 'CS'],
+  ContentDescription: [0x00700081, 'LO'],
+  ContentCreatorName: [0x00700084, 'PN'],
+  RegistrationSequence: [0x00700308, 'SQ'],
+  MatrixRegistrationSequence: [0x00700309, 'SQ'],
+  MatrixSequence: [0x0070030a, 'SQ'],
+  FrameOfReferenceTransformationMatrixType: [0x0070030c, 'CS'],
+  RegistrationTypeCodeSequence: [0x0070030d, 'SQ'],
+  FrameOfReferenceTransformationComment: [0x300600c8, 'LO'],
+  FrameOfReferenceTransformationMatrix: [0x300600c6, 'DS'],
+
   SharedFunctionalGroupsSequence: [0x52009229, 'SQ'],
   PerFrameFunctionalGroupsSequence: [0x52009230, 'SQ'],
   PixelData: [0x7fe00010, 'OW'],
@@ -300,6 +316,8 @@ export const SOP_CLASS = {
   rtStructureSet: '1.2.840.10008.5.1.4.1.1.481.3',
   rtBeamsTreatmentRecord: '1.2.840.10008.5.1.4.1.1.481.4',
   rtPlan: '1.2.840.10008.5.1.4.1.1.481.5',
+  spatialRegistration: '1.2.840.10008.5.1.4.1.1.66.1',
+  deformableSpatialRegistration: '1.2.840.10008.5.1.4.1.1.66.3',
 } as const;
 
 export const TRANSFER_SYNTAX = {

@@ -18,6 +18,10 @@ import { parseDoseReader, type DoseGrid } from './parse/rtdose';
 import { parsePlanReader, type RtPlan } from './parse/rtplan';
 import { parseStructureSetReader, type StructureSet } from './parse/rtstruct';
 import { parseTreatmentRecordReader, type TreatmentRecord } from './parse/treatment-record';
+import {
+  parseSpatialRegistrationReader,
+  type SpatialRegistration,
+} from './registration/spatial-registration';
 
 export interface StudyFile {
   name: string;
@@ -41,6 +45,8 @@ export interface Study {
   plans: RtPlan[];
   doses: DoseGrid[];
   treatmentRecords: TreatmentRecord[];
+  /** DICOM Spatial Registration objects (rigid) shared with the records. */
+  registrations: SpatialRegistration[];
   errors: FileError[];
   /**
    * Not fatal, each prefixed with its file: references to nothing loaded, and damage found
@@ -69,6 +75,7 @@ export function loadStudy(files: readonly StudyFile[], codecs?: CodecSet): Study
     plans: [],
     doses: [],
     treatmentRecords: [],
+    registrations: [],
     errors: [],
     warnings: [],
     skipped: [],
@@ -130,6 +137,11 @@ function parseObject(
     study.doses.push(parseDoseReader(reader, transferSyntaxUid, codecs));
   else if (sopClass === SOP_CLASS.rtBeamsTreatmentRecord)
     study.treatmentRecords.push(parseTreatmentRecordReader(reader));
+  else if (
+    sopClass === SOP_CLASS.spatialRegistration ||
+    sopClass === SOP_CLASS.deformableSpatialRegistration
+  )
+    study.registrations.push(parseSpatialRegistrationReader(reader));
   else study.skipped.push({ file: reader.file, reason: `SOP class ${sopClass} is not reviewed` });
 }
 
