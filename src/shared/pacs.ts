@@ -38,3 +38,16 @@ export interface PacsSeriesRef {
   studyInstanceUid: string;
   seriesInstanceUid: string;
 }
+
+export interface PacsStudyWithSeries extends PacsStudy {
+  series: PacsSeries[];
+}
+
+/** What Send to our PACS did. */
+export interface SendToPacsResult {
+  /** Instances the PACS did not hold before and now does. */
+  stored: number;
+  /** Instances it held already (a repeated send). */
+  alreadyThere: number;
+  studyInstanceUids: string[];
+}

@@ -14,6 +14,7 @@ import { readIdentity } from '../../src/main/pacs/patient-rewrite';
 import { searchPacs } from '../../src/main/pacs/search';
 import { addFromPacs, retrieveSeriesFiles } from '../../src/main/records/add-from-pacs';
 import { sendToPacs } from '../../src/main/records/send-to-pacs';
+import type { AddedRecord } from '../../src/shared/ipc/contract';
 import type { Category } from '../../src/shared/ledger';
 import { synthesizeCourse } from '../../src/shared/rt/synth/course';
 import { dicomParser } from '../../src/shared/rt/parse/dicom-parser';
@@ -215,96 +216,143 @@ describe.skipIf(Boolean(missing))('the hospital PACS over DICOMweb (real Orthanc
 const worldSkip = missing ?? ledgerSkipReason() ?? minioMissingReason();
 const COURSE_CATEGORIES: Category[] = ['imaging', 'radiotherapy-plan', 'dose', 'treatment-record'];
 
-describe.skipIf(Boolean(worldSkip))('Add from PACS on the real network', () => {
-  let world: RecordWorld;
-  let pacs: TestOrthanc;
-  const course = synthesizeCourse({ slices: 8, deliveredFractions: 2, patientId: 'HA-0042' });
+describe.skipIf(Boolean(worldSkip))(
+  'Add from PACS and Send to our PACS on the real network',
+  () => {
+    let world: RecordWorld;
+    let pacsA: TestOrthanc;
+    let pacsB: TestOrthanc;
+    const course = synthesizeCourse({ slices: 8, deliveredFractions: 2, patientId: 'HA-0042' });
+    let added: AddedRecord[] = [];
 
-  beforeAll(async () => {
-    [world, pacs] = await Promise.all([startRecordWorld(), startTestOrthanc('HospitalAPACS')]);
-    await new DicomWebClient({ baseUrl: pacs.dicomWebUrl }).store(course.files.map((f) => f.bytes));
-  }, 300_000);
+    beforeAll(async () => {
+      [world, pacsA, pacsB] = await Promise.all([
+        startRecordWorld(),
+        startTestOrthanc('HospitalAPACS'),
+        startTestOrthanc('HospitalBPACS'),
+      ]);
+      await new DicomWebClient({ baseUrl: pacsA.dicomWebUrl }).store(
+        course.files.map((f) => f.bytes),
+      );
+      const [A, B] = world.workstations;
+      await A.call('saveSettings', { values: { pacsUrl: pacsA.dicomWebUrl } });
+      await B.call('saveSettings', { values: { pacsUrl: pacsB.dicomWebUrl } });
+    }, 300_000);
 
-  afterAll(async () => {
-    await Promise.all([world?.stop(), pacs?.close()]);
-  });
-
-  it('shares the picked series as one record per category; a failed retrieve registers nothing', async () => {
-    const { patient, oncologistA } = world.people;
-    const [A] = world.workstations;
-    await A.signInAs(patient);
-    await A.call('grantAccess', {
-      caregiverId: oncologistA.id,
-      categories: COURSE_CATEGORIES,
-      validFrom: new Date(Date.now() - 60_000).toISOString(),
-      validTo: new Date(Date.now() + 86_400_000).toISOString(),
-      read: true,
-      write: true,
+    afterAll(async () => {
+      await Promise.all([world?.stop(), pacsA?.close(), pacsB?.close()]);
     });
-    await A.signOut();
 
-    await A.signInAs(oncologistA);
-    const { services, directory } = A.app.workspace.current();
-    const settings = { pacsUrl: pacs.dicomWebUrl };
-    const [study] = await searchPacs(settings, { patientId: 'HA-0042' });
-    const picked = study!.series.map((s) => ({
-      studyInstanceUid: s.studyInstanceUid,
-      seriesInstanceUid: s.seriesInstanceUid,
-    }));
+    it('shares the picked series as one record per category; a failed retrieve registers nothing', async () => {
+      const { patient, oncologistA } = world.people;
+      const [A] = world.workstations;
+      await A.signInAs(patient);
+      await A.call('grantAccess', {
+        caregiverId: oncologistA.id,
+        categories: COURSE_CATEGORIES,
+        validFrom: new Date(Date.now() - 60_000).toISOString(),
+        validTo: new Date(Date.now() + 86_400_000).toISOString(),
+        read: true,
+        write: true,
+      });
+      await A.signOut();
 
-    const gone = { pacsUrl: 'http://127.0.0.1:9/dicom-web' };
-    const refused = await rejection(
-      run((op) =>
-        addFromPacs(services, directory, gone, { patientId: patient.id, series: picked }, op),
-      ),
-    );
-    expect(refused.code).toBe('PACS_UNAVAILABLE');
-    expect(refused.message).toMatch(/Nothing was added/);
-    expect((await A.call('listRecords', { patientId: patient.id })).records).toHaveLength(0);
+      await A.signInAs(oncologistA);
+      const [study] = await A.call('searchPacs', { patientId: 'HA-0042' });
+      const picked = study!.series.map((s) => ({
+        studyInstanceUid: s.studyInstanceUid,
+        seriesInstanceUid: s.seriesInstanceUid,
+      }));
 
-    const added = await run<Awaited<ReturnType<typeof addFromPacs>>>((op) =>
-      addFromPacs(services, directory, settings, { patientId: patient.id, series: picked }, op),
-    );
-    expect(added.map((a) => a.record.category).sort()).toEqual([...COURSE_CATEGORIES].sort());
-    const imaging = added.find((a) => a.record.category === 'imaging')!;
-    expect(imaging.files).toHaveLength(8);
-
-    const opened = await A.call('openRecord', {
-      patientId: patient.id,
-      recordId: imaging.record.recordId,
-    });
-    const uids = opened.files.map((f) => readIdentity(f.bytes).sopInstanceUid).sort();
-    const ctUids = course.files
-      .filter((f) => f.name.startsWith('CT_'))
-      .map((f) => readIdentity(f.bytes).sopInstanceUid)
-      .sort();
-    expect(uids).toEqual(ctUids);
-    await A.signOut();
-  }, 120_000);
-
-  it('refuses to share without a write grant for the category, without retrieving into a record', async () => {
-    const { patient, physicistB } = world.people;
-    const B = world.workstations[1];
-    await B.signInAs(physicistB);
-    const { services, directory } = B.app.workspace.current();
-    const [study] = await searchPacs({ pacsUrl: pacs.dicomWebUrl }, { patientId: 'HA-0042' });
-    const series = study!.series.map((s) => ({
-      studyInstanceUid: s.studyInstanceUid,
-      seriesInstanceUid: s.seriesInstanceUid,
-    }));
-    const refused = await rejection(
-      run((op) =>
-        addFromPacs(
-          services,
-          directory,
-          { pacsUrl: pacs.dicomWebUrl },
-          { patientId: patient.id, series },
-          op,
+      const { services, directory } = A.app.workspace.current();
+      const gone = { pacsUrl: 'http://127.0.0.1:9/dicom-web' };
+      const refused = await rejection(
+        run((op) =>
+          addFromPacs(services, directory, gone, { patientId: patient.id, series: picked }, op),
         ),
-      ),
-    );
-    expect(refused.code).toBe('LEDGER_REFUSED');
-    expect(refused.message).toMatch(/Nothing was added/);
-    await B.signOut();
-  }, 120_000);
-});
+      );
+      expect(refused.code).toBe('PACS_UNAVAILABLE');
+      expect(refused.message).toMatch(/Nothing was added/);
+      expect((await A.call('listRecords', { patientId: patient.id })).records).toHaveLength(0);
+
+      added = await A.call('addFromPacs', { patientId: patient.id, series: picked });
+      expect(added.map((a) => a.record.category).sort()).toEqual([...COURSE_CATEGORIES].sort());
+      const imaging = added.find((a) => a.record.category === 'imaging')!;
+      expect(imaging.files).toHaveLength(8);
+
+      const opened = await A.call('openRecord', {
+        patientId: patient.id,
+        recordId: imaging.record.recordId,
+      });
+      const uids = opened.files.map((f) => readIdentity(f.bytes).sopInstanceUid).sort();
+      const ctUids = course.files
+        .filter((f) => f.name.startsWith('CT_'))
+        .map((f) => readIdentity(f.bytes).sopInstanceUid)
+        .sort();
+      expect(uids).toEqual(ctUids);
+      await A.signOut();
+    }, 120_000);
+
+    it('refuses to share a category without a write grant', async () => {
+      const { patient, physicistB } = world.people;
+      const B = world.workstations[1];
+      await B.signInAs(physicistB);
+      const [study] = await searchPacs({ pacsUrl: pacsA.dicomWebUrl }, { patientId: 'HA-0042' });
+      const { services, directory } = B.app.workspace.current();
+      const series = study!.series.map((s) => ({
+        studyInstanceUid: s.studyInstanceUid,
+        seriesInstanceUid: s.seriesInstanceUid,
+      }));
+      const refused = await rejection(
+        run((op) =>
+          addFromPacs(
+            services,
+            directory,
+            { pacsUrl: pacsA.dicomWebUrl },
+            { patientId: patient.id, series },
+            op,
+          ),
+        ),
+      );
+      expect(refused.code).toBe('LEDGER_REFUSED');
+      expect(refused.message).toMatch(/Nothing was added/);
+      await B.signOut();
+    }, 120_000);
+
+    it('imports the shared imaging into the receiving PACS under the local patient, twice', async () => {
+      const { patient, oncologistB } = world.people;
+      const [A, B] = world.workstations;
+      await A.signInAs(patient);
+      await A.call('grantAccess', {
+        caregiverId: oncologistB.id,
+        categories: ['imaging'],
+        validFrom: new Date(Date.now() - 60_000).toISOString(),
+        validTo: new Date(Date.now() + 86_400_000).toISOString(),
+        read: true,
+        write: false,
+      });
+      await A.signOut();
+      await B.signInAs(oncologistB);
+      const imaging = added.find((a) => a.record.category === 'imaging')!.record;
+      const send = {
+        patientId: patient.id,
+        recordId: imaging.recordId,
+        localPatientId: 'HB-7',
+        localPatientName: 'DOE^JOHN',
+      };
+      expect(await B.call('sendToPacs', send)).toMatchObject({ stored: 8, alreadyThere: 0 });
+      expect(await B.call('sendToPacs', send)).toMatchObject({ stored: 0, alreadyThere: 8 });
+      expect(await instanceCount(pacsB)).toBe(8);
+      const [study] = await B.call('searchPacs', { patientId: 'HB-7' });
+      expect(study!.studyInstanceUid).toBe(course.studyInstanceUid);
+      const [file] = await retrieveSeriesFiles({ pacsUrl: pacsB.dicomWebUrl }, study!.series, {
+        signal: new AbortController().signal,
+        report: () => {},
+      });
+      const other = dicomParser.parseDicom(file!.bytes).elements.x00101002!.items![0]!.dataSet!;
+      expect(other.string('x00100020')).toBe('HA-0042');
+      expect(other.string('x00100021')).toBe('HospitalAMSP');
+      await B.signOut();
+    }, 120_000);
+  },
+);

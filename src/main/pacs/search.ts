@@ -1,15 +1,11 @@
 // Use case: search the hospital PACS (the `pacsUrl` setting) for studies — by patient ID,
 // name, study date, modality — with each study's series and their RT object types, so the
 // caregiver can pick what to add.
-import type { PacsSeries, PacsStudy, PacsStudyQuery } from '../../shared/pacs';
+import type { PacsStudyQuery, PacsStudyWithSeries } from '../../shared/pacs';
 import type { Settings } from '../../shared/settings';
 import { EhrError } from '../errors';
 import { toUserError } from '../failures';
 import { DicomWebClient } from './dicomweb';
-
-export interface PacsStudyWithSeries extends PacsStudy {
-  series: PacsSeries[];
-}
 
 const DATE = /^(\d{8})?(-(\d{8})?)?$/;
 

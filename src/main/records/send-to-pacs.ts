@@ -4,7 +4,11 @@
 // Sequence. A study the PACS already holds under another patient is refused before anything
 // is sent; a repeated send stores nothing twice (same UIDs); and when any instance fails, the
 // instances this attempt stored are deleted again, so nothing is half-imported.
+import type { SendToPacsResult } from '../../shared/pacs';
 import type { Settings } from '../../shared/settings';
+import type { SignedInServices } from '../app/signed-in-services';
+import type { DirectoryLookup } from '../directory/lookup';
+import { openRecord } from './open';
 import { stoppedError, type Operation } from '../app/operations';
 import { EhrError } from '../errors';
 import { toUserError } from '../failures';
@@ -21,14 +25,6 @@ export interface SendToPacsRequest {
   localPatientName: string;
   /** The sending hospital (kept as Issuer of the sender's patient ID). */
   senderIssuer: string;
-}
-
-export interface SendToPacsResult {
-  /** Instances the PACS did not hold before and now does. */
-  stored: number;
-  /** Instances it held already (a repeated send). */
-  alreadyThere: number;
-  studyInstanceUids: string[];
 }
 
 const OUTCOME = 'Nothing was imported into the PACS.';
@@ -143,4 +139,34 @@ export async function sendToPacs(
     if (op.signal.aborted) throw stoppedError(op, 'upload', undone);
     throw toUserError(error, undone);
   }
+}
+
+/**
+ * Send to our PACS from the record itself: opened here (verified, decrypted in memory; the
+ * download is on the ledger like any other), then sent under the confirmed local patient.
+ */
+export async function sendRecordToPacs(
+  services: SignedInServices,
+  directory: DirectoryLookup,
+  settings: Pick<Settings, 'pacsUrl'>,
+  request: {
+    patientId: string;
+    recordId: string;
+    localPatientId: string;
+    localPatientName: string;
+  },
+  op: Operation,
+): Promise<SendToPacsResult> {
+  configuredPacs(settings);
+  const opened = await openRecord(services, directory, request, op);
+  return sendToPacs(
+    settings,
+    {
+      files: opened.files,
+      localPatientId: request.localPatientId,
+      localPatientName: request.localPatientName,
+      senderIssuer: opened.record.uploader.mspId ?? 'unknown',
+    },
+    op,
+  );
 }
