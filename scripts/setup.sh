@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 
 DEBIAN_PACKAGES=(chromium xvfb softhsm2 opensc openssl fonts-dejavu-core python3 make g++
   dicom3tools python3-pydicom dcmtk libgdcm-tools)
+# Each hospital's PACS: Orthanc with its DICOMweb plugin (scripts/hospital/orthanc.ts).
+DEBIAN_PACKAGES+=(orthanc orthanc-dicomweb)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do

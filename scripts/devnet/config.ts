@@ -145,6 +145,11 @@ export function defaultPortOffsets(orderers: number): Record<string, number> {
     'peer-hospitalb-ops': 42,
     'chaincode-hospitala': 50,
     'chaincode-hospitalb': 51,
+    // Each hospital's PACS (scripts/hospital/orthanc.ts): REST + DICOMweb, then DICOM.
+    'orthanc-hospitala': 60,
+    'orthanc-hospitala-dicom': 61,
+    'orthanc-hospitalb': 62,
+    'orthanc-hospitalb-dicom': 63,
   };
   ordererNames(orderers).forEach((o, i) => {
     p[o] = 10 + i * 3;

@@ -30,6 +30,7 @@ import {
   type PeerOrg,
 } from './config.ts';
 import { endorseThroughGateway } from './endorsable.ts';
+import { pacsStatus, startPacs } from '../hospital/devnet-pacs.ts';
 import {
   caAnswers,
   caCert,
@@ -86,8 +87,9 @@ function checkPersisted(cfg: DevnetConfig): void {
     const diffs: string[] = [];
     if (old.orderers !== mine.orderers) diffs.push(`orderers ${old.orderers} → ${mine.orderers}`);
     if (old.channel !== mine.channel) diffs.push(`channel ${old.channel} → ${mine.channel}`);
+    // A port added to the table since (a new hospital service) is not a change of settings.
     for (const [k, v] of Object.entries(mine.ports))
-      if (old.ports[k] !== v) diffs.push(`port ${k} ${old.ports[k]} → ${v}`);
+      if (k in old.ports && old.ports[k] !== v) diffs.push(`port ${k} ${old.ports[k]} → ${v}`);
     if (diffs.length) {
       throw new Error(
         `the network in ${cfg.stateDir} was created with other settings (${diffs.slice(0, 5).join(', ')}); ` +
@@ -951,6 +953,7 @@ async function upLocked(cfg: DevnetConfig, opts: UpOptions): Promise<void> {
     );
   }
   cfg.log('both gateways can endorse with both hospitals');
+  await startPacs(cfg);
   writeProfiles(cfg);
   cfg.log(
     `network up in ${((Date.now() - t0) / 1000).toFixed(1)} s; profiles in ${join(cfg.stateDir, 'profiles')}, logs in ${cfg.logDir}`,
@@ -1101,6 +1104,7 @@ export async function status(cfg: DevnetConfig): Promise<StatusLine[]> {
       detail,
     });
   }
+  lines.push(...(await pacsStatus(cfg)));
   const wd = alivePid(cfg, 'watchdog');
   if (wd)
     lines.push({

@@ -7,6 +7,7 @@ import { EhrError } from './errors';
 import { CardError } from './keystore/errors';
 import { isTransientGrpc, LedgerError } from './ledger/errors';
 import { toEhrError as cardToEhrError } from './session/card-session';
+import { PacsError } from './pacs/errors';
 import { StorageError } from './storage/errors';
 import { VaultError } from './vault/format';
 
@@ -55,6 +56,7 @@ export function toUserError(error: unknown, outcome?: Outcome): EhrError {
   if (error instanceof LedgerError) return fromLedger(error, outcome);
   if (error instanceof StorageError) return fromStorage(error, outcome);
   if (error instanceof VaultError) return fromVault(error, outcome);
+  if (error instanceof PacsError) return fromPacs(error, outcome);
   if (error instanceof CardError) {
     const card = cardToEhrError(error);
     return new EhrError(card.code, sentence(card.message, outcome));
@@ -119,6 +121,37 @@ function fromStorage(error: StorageError, outcome?: Outcome): EhrError {
       return new EhrError('CANCELLED', sentence('Cancelled.', outcome));
     default:
       return new EhrError('STORAGE_FAILED', sentence(error.message, outcome));
+  }
+}
+
+function fromPacs(error: PacsError, outcome?: Outcome): EhrError {
+  switch (error.code) {
+    case 'UNREACHABLE':
+      return new EhrError(
+        'PACS_UNAVAILABLE',
+        sentence(
+          'The hospital PACS cannot be reached.',
+          outcome,
+          'Try again, or ask your hospital IT.',
+        ),
+      );
+    case 'TIMEOUT':
+      return new EhrError(
+        'PACS_UNAVAILABLE',
+        sentence('The hospital PACS did not answer in time.', outcome, 'Try again.'),
+      );
+    case 'REFUSED':
+    case 'INSTANCE_FAILED':
+      return new EhrError('PACS_REFUSED', sentence(error.message, outcome));
+    case 'PATIENT_CONFLICT':
+      return new EhrError('PACS_PATIENT_CONFLICT', sentence(error.message, outcome));
+    case 'ABORTED':
+      return new EhrError('CANCELLED', sentence('Cancelled.', outcome));
+    default:
+      return new EhrError(
+        'PACS_FAILED',
+        sentence('The hospital PACS could not complete the request:', error.message, outcome),
+      );
   }
 }
 

@@ -153,6 +153,19 @@ const MALFORMED: Record<ChannelName, unknown[]> = {
   ],
   listUsers: [{ mspId: 'HospitalAMSP' }, 1],
   revokeUser: [undefined, {}, { userId: 'Dr Smith' }, { userId: CAREGIVER, extra: 1 }],
+  searchPacs: [null, 'x', { patientId: 7 }, { patientName: 'x'.repeat(65) }, { host: 'x' }],
+  addFromPacs: [
+    undefined,
+    { patientId: PATIENT, series: [] },
+    { patientId: PATIENT, series: [{ studyInstanceUid: '1.2', seriesInstanceUid: 'x;rm' }] },
+    { patientId: 'Doe', series: [{ studyInstanceUid: '1.2', seriesInstanceUid: '1.3' }] },
+  ],
+  sendToPacs: [
+    undefined,
+    { patientId: PATIENT, recordId: RECORD, localPatientId: '', localPatientName: 'DOE^J' },
+    { patientId: PATIENT, recordId: RECORD, localPatientId: 'A\\B', localPatientName: 'DOE^J' },
+    { patientId: PATIENT, recordId: 'x', localPatientId: 'HB-7', localPatientName: 'DOE^J' },
+  ],
 };
 
 const home = tempDir('ipc');

@@ -13,6 +13,7 @@ import type { AdminScripts } from '../admin/admin-deps';
 import type { Pkcs11ModulePolicy } from '../settings/pkcs11-modules';
 import { adminHandlers } from './handlers/admin';
 import { ledgerHandlers } from './handlers/ledger';
+import { pacsHandlers } from './handlers/pacs';
 import { sessionHandlers } from './handlers/session';
 import { settingsHandlers } from './handlers/settings';
 
@@ -35,5 +36,6 @@ export function createHandlerTable(deps: HandlerDeps): HandlerTable {
     ...ledgerHandlers(deps.workspace, deps.operations, deps.views),
     ...breakGlassHandlers(deps.workspace, deps.views),
     ...adminHandlers(deps),
+    ...pacsHandlers(deps.workspace, deps.operations, () => deps.settings.read()),
   };
 }

@@ -30,6 +30,9 @@ export const CHANNEL_NAMES = [
   'enrolCard',
   'listUsers',
   'revokeUser',
+  'searchPacs',
+  'addFromPacs',
+  'sendToPacs',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

@@ -8,6 +8,7 @@ import { breakGlassContract } from './slices/break-glass';
 import { adminContract } from './slices/admin';
 import { directoryContract } from './slices/directory';
 import { historyContract } from './slices/history';
+import { pacsContract } from './slices/pacs';
 import { permissionsContract } from './slices/permissions';
 import { recordsContract, type OperationProgress } from './slices/records';
 import { sessionContract, type Session } from './slices/session';
@@ -51,6 +52,7 @@ export const contract = {
   ...historyContract,
   ...breakGlassContract,
   ...adminContract,
+  ...pacsContract,
 } as const satisfies Record<ChannelName, { args: z.ZodType; result: unknown }>;
 
 export type Contract = typeof contract;

@@ -38,6 +38,10 @@ export const ERROR_CODES = [
   'CARD_HOLDS_KEYS', // the card to enrol already holds ACTION-EHR keys: confirm wiping it
   'CARD_WRONG_SO_PIN', // the card's security officer PIN is wrong (or locked)
   'ENROLMENT_INCOMPLETE', // a failed enrolment could not be undone entirely (what is left is named)
+  'PACS_UNAVAILABLE', // the hospital PACS did not answer (down, or too slow)
+  'PACS_REFUSED', // the PACS refused the request, or an instance it was sent
+  'PACS_FAILED', // the PACS failed, or answered something that is not DICOMweb
+  'PACS_PATIENT_CONFLICT', // the study is in the PACS under another patient
   'CANCELLED', // the person cancelled the operation
   'INTERNAL', // a bug: logged in full in the main process, summarised here
 ] as const;
