@@ -13,7 +13,7 @@ export {
   RecordGatewayContract,
   RecordsContract,
 };
-export type { GatewayDecision } from './contracts/record-gateway-contract';
+export type { GatewayDecision } from './model/gateway-decision';
 export { CATEGORIES, type Category } from './validation/categories';
 export { EventName, type LedgerEvent } from './ledger/events';
 export { ChaincodeError, type ErrorCode } from './errors';

@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import {
   DISCLOSURE_FRESH_MILLIS,
   RecordGatewayContract,
-  type GatewayDecision,
 } from '../src/contracts/record-gateway-contract';
+import type { GatewayDecision } from '../src/model/gateway-decision';
 import type { RecordMetadata } from '../src/model/record-metadata';
 import { createTestIdentity } from './support/certificates';
 import { HOSPITAL_A, HOSPITAL_B, World, type RegisteredUser } from './support/world';

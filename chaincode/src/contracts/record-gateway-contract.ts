@@ -6,6 +6,7 @@ import { canonicalJson } from '../ledger/canonical-json';
 import { keys } from '../ledger/keys';
 import { readText } from '../ledger/state';
 import { toIsoTime, txTimeMillis } from '../ledger/tx-time';
+import type { GatewayDecision } from '../model/gateway-decision';
 import type { DirectoryUser } from '../model/user';
 import { findReadBasis, findWriteGrant } from '../policy/caregiver-access';
 import { readDisclosures, readObjectOwner, readRecord } from '../stores/record-store';
@@ -24,16 +25,6 @@ export const GATEWAY_ATTRIBUTE = { name: 'role', value: 'gateway' } as const;
  * needs a disclosure of its own (every download is accounted for).
  */
 export const DISCLOSURE_FRESH_MILLIS = 15 * 60_000;
-
-/** What the gateway learns when it may hand out a URL: the rule that allowed it and who asked. */
-export interface GatewayDecision {
-  rule: 'patient-self' | 'caregiver-disclosure' | 'caregiver-write-grant';
-  callerId: string;
-  callerMspId: string;
-  patientId: string;
-  recordId?: string;
-  accessId?: string;
-}
 
 /**
  * Queries a hospital's record gateway evaluates on its own peer before it presigns a URL
