@@ -9,6 +9,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../src/gateway/server';
 import { signPresignRequest, type RequestSigner } from '../../src/main/gateway-client/sign-request';
+import { GatewayRefusedError, requestPresignedUrl } from '../../src/main/gateway-client/presign';
 import { connectToPeer } from '../../src/main/ledger/connection';
 import { EhrLedger } from '../../src/main/ledger/ehr-ledger';
 import type { CardClient } from '../../src/main/keystore/card-client';
@@ -157,12 +158,26 @@ describe.skipIf(Boolean(skip))('the record gateway of HospitalA', () => {
     expect(before.status).toBe(403);
     expect(before.json.error.rule).toBe('download-disclosure');
     expect(before.json.url).toBeUndefined();
+    // What the workstation's client makes of it: a coded error with a sentence.
+    const refused = await asCard(oncologistB, (signer) =>
+      requestPresignedUrl(gateway.url, readOf(), signer).then(
+        () => null,
+        (e: unknown) => e,
+      ),
+    );
+    expect(refused).toBeInstanceOf(GatewayRefusedError);
+    expect(refused).toMatchObject({ code: 'LEDGER_REFUSED', rule: 'download-disclosure' });
+    expect((refused as Error).message).toMatch(/download of this record is not recorded/);
 
     await ledgerOf(oncologistB, (ledger) => ledger.recordDownload(patient.id, record.recordId));
     const after = await ask(oncologistB, readOf(companionKey(objectKey(), 'keys')));
     expect(after.status).toBe(200);
     expect(after.json.rule).toBe('caregiver-disclosure');
     expect(await (await fetch(after.json.url)).text()).toBe('[]');
+    const viaClient = await asCard(oncologistB, (signer) =>
+      requestPresignedUrl(gateway.url, readOf(), signer),
+    );
+    expect(Buffer.from(await (await fetch(viaClient.url)).arrayBuffer()).equals(stored)).toBe(true);
   });
 
   it('refuses a caregiver with no write grant, and lets the patient store a new object', async () => {
@@ -212,6 +227,19 @@ describe.skipIf(Boolean(skip))('the record gateway of HospitalA', () => {
     expect(bare.json.error.rule).toBe('request-signature');
     const noCert = { ...signed.headers, [GATEWAY_HEADERS.certificate]: 'bm90IGEgY2VydA==' };
     expect((await post(signed.body, noCert)).json.error.rule).toBe('certificate-untrusted');
+  });
+
+  it('says so when the gateway does not answer, and nothing is fetched', async () => {
+    const gone = await asCard(world.people.patient, (signer) =>
+      requestPresignedUrl('http://127.0.0.1:9', readOf(), signer).then(
+        () => null,
+        (e: unknown) => e,
+      ),
+    );
+    expect(gone).toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+    expect((gone as Error).message).toMatch(
+      /record gateway at http:\/\/127\.0\.0\.1:9 does not answer/,
+    );
   });
 
   it('refuses once the patient revoked the grant, and a user his hospital revoked', async () => {
