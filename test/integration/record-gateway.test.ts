@@ -4,7 +4,9 @@
 // JSON answer naming the rule: no disclosure, a revoked grant, a revoked user, a forged
 // signature, an expired request, a replayed nonce.
 import { createHash, randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../src/gateway/server';
@@ -23,6 +25,7 @@ import {
 } from '../../src/shared/gateway/protocol';
 import type { RecordMetadata } from '../../src/shared/ledger';
 import { ledgerSkipReason } from '../support/ledger-network';
+import { freePort } from '../support/fabric-ca-server';
 import {
   PEOPLE,
   PIN,
@@ -241,6 +244,59 @@ describe.skipIf(Boolean(skip))('the record gateway of HospitalA', () => {
       /record gateway at http:\/\/127\.0\.0\.1:9 does not answer/,
     );
   });
+
+  it('runs as its own process from the devnet profiles, with its service identity', async () => {
+    const port = await freePort();
+    const profiles = join(world.net.cfg.stateDir, 'profiles');
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/gateway/main.ts',
+        '--profile',
+        join(profiles, 'hospitala.json'),
+        '--trust',
+        join(profiles, 'hospitalb.json'),
+        '--bucket',
+        world.s3.bucket,
+        '--s3-endpoint',
+        world.s3.settings.endpoint,
+        '--port',
+        String(port),
+        '--owner-pid',
+        String(process.pid),
+        '--lifetime-ms',
+        '120000',
+      ],
+      {
+        env: {
+          ...process.env,
+          EHR_GATEWAY_S3_ACCESS_KEY_ID: world.s3.settings.accessKeyId,
+          EHR_GATEWAY_S3_SECRET_ACCESS_KEY: world.s3.settings.secretAccessKey,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    try {
+      let output = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('listening at')) resolve();
+        });
+        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.on('exit', (code) => reject(new Error(`gateway exited with ${code}: ${output}`)));
+      });
+      const answer = await asCard(world.people.patient, (signer) =>
+        requestPresignedUrl(`http://127.0.0.1:${port}`, readOf(), signer),
+      );
+      expect(answer.rule).toBe('patient-self');
+      expect(Buffer.from(await (await fetch(answer.url)).arrayBuffer()).equals(stored)).toBe(true);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 60_000);
 
   it('refuses once the patient revoked the grant, and a user his hospital revoked', async () => {
     const { oncologistB, patient, emergencyB } = world.people;
