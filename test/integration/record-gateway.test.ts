@@ -16,6 +16,7 @@ import { connectToPeer } from '../../src/main/ledger/connection';
 import { EhrLedger } from '../../src/main/ledger/ehr-ledger';
 import type { CardClient } from '../../src/main/keystore/card-client';
 import { companionKey, newObjectKey } from '../../src/main/storage/keys';
+import { GatewayObjectStore } from '../../src/main/storage/gateway-store';
 import {
   GATEWAY_HEADERS,
   PRESIGN_PATH,
@@ -297,6 +298,57 @@ describe.skipIf(Boolean(skip))('the record gateway of HospitalA', () => {
       child.kill('SIGTERM');
     }
   }, 60_000);
+
+  it('stores, streams back and deletes objects with no bucket credentials on the workstation', async () => {
+    const { patient, emergencyB } = world.people;
+    const key = newObjectKey();
+    const pieces = [randomBytes(300_000), randomBytes(5), randomBytes(700_001)];
+    const scope = { patientId: patient.id, category: 'dose' };
+    const back = await asCard(patient, async (signer) => {
+      const store = new GatewayObjectStore({
+        gatewayUrl: gateway.url,
+        bucket: world.s3.bucket,
+        signer,
+      });
+      await store.put(
+        key,
+        {
+          stream: (async function* () {
+            yield* pieces;
+          })(),
+          size: pieces.reduce((n, p) => n + p.length, 0),
+        },
+        scope,
+      );
+      const up = await world.s3.raw.send(
+        new GetObjectCommand({ Bucket: world.s3.bucket, Key: key }),
+      );
+      expect(Buffer.from(await up.Body!.transformToByteArray()).equals(Buffer.concat(pieces))).toBe(
+        true,
+      );
+      // A new object is no record yet, so reading it back goes by the record it joins: here
+      // the patient reads his record and deletes the new object again.
+      const download = await store.get(objectKey(), scope);
+      const parts: Buffer[] = [];
+      for await (const part of download.body) parts.push(part as Buffer);
+      await store.delete(key, scope);
+      return Buffer.concat(parts);
+    });
+    expect(back.equals(stored)).toBe(true);
+    await expect(
+      world.s3.raw.send(new GetObjectCommand({ Bucket: world.s3.bucket, Key: key })),
+    ).rejects.toThrow();
+
+    const refused = await asCard(emergencyB, (signer) =>
+      new GatewayObjectStore({ gatewayUrl: gateway.url, bucket: world.s3.bucket, signer })
+        .get(objectKey(), scope)
+        .then(
+          () => null,
+          (e: unknown) => e,
+        ),
+    );
+    expect(refused).toMatchObject({ code: 'LEDGER_REFUSED', rule: 'caregiver-read-grant' });
+  });
 
   it('refuses once the patient revoked the grant, and a user his hospital revoked', async () => {
     const { oncologistB, patient, emergencyB } = world.people;
