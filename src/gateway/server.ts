@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -92,6 +93,25 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     return { url, method } as const;
   };
 
+  // A caregiver writes new objects only: never over another add's object still in flight
+  // (registered ones the ledger already refuses as registered-object).
+  const refuseExisting = async (key: string) => {
+    const exists = await s3.send(new HeadObjectCommand({ Bucket: options.bucket, Key: key })).then(
+      () => true,
+      (error: { $metadata?: { httpStatusCode?: number } }) => {
+        if (error.$metadata?.httpStatusCode === 404) return false;
+        throw error;
+      },
+    );
+    if (exists) {
+      throw new GatewayRefused(
+        409,
+        'object-exists',
+        `An object is already stored under ${key}; a new record needs a new key.`,
+      );
+    }
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     try {
       const path = (req.url ?? '').split('?')[0];
@@ -120,6 +140,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           'certificate-hospital',
           `User ${decision.callerId} is registered at ${decision.callerMspId}, but his certificate was issued by ${verified.issuerMspId}'s CA.`,
         );
+      }
+      if (verified.request.operation === 'write' && decision.rule === 'caregiver-write-grant') {
+        await refuseExisting(verified.request.objectKey);
       }
       const { url, method } = await presign(verified.request.operation, verified.request.objectKey);
       const answer: PresignAnswer = {

@@ -196,6 +196,27 @@ describe.skipIf(Boolean(skip))('the record gateway of HospitalA', () => {
     expect(refused.status).toBe(403);
     expect(refused.json.error.rule).toBe('caregiver-write-grant');
 
+    // With a write grant, a caregiver stores new objects but never over an existing one.
+    await ledgerOf(patient, (ledger) =>
+      ledger.grant({
+        patientId: patient.id,
+        caregiverId: world.people.oncologistA.id,
+        category: 'dose',
+        validFrom: new Date(Date.now() - 60_000),
+        validTo: new Date(Date.now() + 86_400_000),
+        read: false,
+        write: true,
+      }),
+    );
+    const fresh = write();
+    expect((await ask(world.people.oncologistA, fresh)).json.rule).toBe('caregiver-write-grant');
+    const inFlight = newObjectKey();
+    await world.s3.raw.send(
+      new PutObjectCommand({ Bucket: world.s3.bucket, Key: inFlight, Body: 'x' }),
+    );
+    const over = await ask(world.people.oncologistA, { ...write(), objectKey: inFlight });
+    expect([over.status, over.json.error.rule]).toEqual([409, 'object-exists']);
+
     const request = write();
     const allowed = await ask(patient, request);
     expect(allowed.status).toBe(200);
