@@ -86,6 +86,20 @@ export default tseslint.config(
     },
   },
   {
+    // The record gateway is a hospital server: Node only, never Electron or the UI; it may
+    // share the workstation's ledger error parsing and object-key rules from src/main.
+    files: ['src/gateway/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The record gateway is a server, not the app.' }],
+          patterns: ['**/renderer/**', '**/preload/**', '**/main/app/**', '**/main/ipc/**'],
+        },
+      ],
+    },
+  },
+  {
     // Electron's checklist: never shell.openExternal (or any shell call) with what the UI
     // hands over; the workstation opens no links outside itself.
     files: ['src/main/index.ts', 'src/main/electron/**/*.ts'],

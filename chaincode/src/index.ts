@@ -2,6 +2,7 @@ import { AccessLogContract } from './contracts/access-log-contract';
 import { BreakGlassContract } from './contracts/break-glass-contract';
 import { DirectoryContract } from './contracts/directory-contract';
 import { PermissionsContract } from './contracts/permissions-contract';
+import { RecordGatewayContract } from './contracts/record-gateway-contract';
 import { RecordsContract } from './contracts/records-contract';
 
 export {
@@ -9,8 +10,10 @@ export {
   BreakGlassContract,
   DirectoryContract,
   PermissionsContract,
+  RecordGatewayContract,
   RecordsContract,
 };
+export type { GatewayDecision } from './model/gateway-decision';
 export { CATEGORIES, type Category } from './validation/categories';
 export { EventName, type LedgerEvent } from './ledger/events';
 export { ChaincodeError, type ErrorCode } from './errors';
@@ -40,4 +43,5 @@ export const contracts = [
   RecordsContract,
   AccessLogContract,
   BreakGlassContract,
+  RecordGatewayContract,
 ];

@@ -105,6 +105,7 @@ describe('through the fabric-shim contract router', () => {
         'open:SUBMIT',
         'review:SUBMIT',
       ],
+      RecordGateway: ['authorizeRead:EVALUATE', 'authorizeWrite:EVALUATE'],
       'org.hyperledger.fabric': ['GetMetadata:built-in'],
     });
     const grant = metadata.contracts.Permissions?.transactions.find((t) => t.name === 'grant');

@@ -826,7 +826,7 @@ function writeProfiles(cfg: DevnetConfig): void {
         caName: `ca-${org.key}`,
         tlsCACertPath: caCert(cfg, org.key),
       },
-      identities: { admin: ident('Admin'), appadmin: ident('appadmin') },
+      identities: { admin: ident('Admin'), appadmin: ident('appadmin'), gateway: ident('gateway') },
     };
     writeFileSync(profilePath(cfg, org), JSON.stringify(profile, null, 2) + '\n');
   }

@@ -300,6 +300,9 @@ export function identitiesOf(
       attrs:
         'role=admin:ecert,hf.Registrar.Roles=client,hf.Registrar.Attributes=*,hf.Revoker=true,hf.GenCRL=true',
     },
+    // The hospital's record gateway (src/gateway): a service identity, not a person; role=gateway
+    // is what the RecordGateway queries accept, and it is in no directory.
+    { id: 'gateway', type: 'client', attrs: 'role=gateway:ecert' },
     // TLS server certificate of this hospital's chaincode service.
     { id: 'chaincode', type: 'client', tlsHosts: hosts('chaincode') },
   ];

@@ -1,0 +1,103 @@
+// Asks a hospital's record gateway for a presigned URL to one object, in a request signed by
+// the card, and turns its refusals into the error spine's codes with a sentence a clinician
+// can act on (the gateway's own rule and message stay in `cause` for the log).
+import { EhrError } from '../errors';
+import {
+  PRESIGN_PATH,
+  type GatewayRefusal,
+  type PresignAnswer,
+  type PresignRequest,
+} from '../../shared/gateway/protocol';
+import type { ErrorCode } from '../../shared/ipc/errors';
+import { signPresignRequest, type RequestSigner } from './sign-request';
+
+const GAVE_NOTHING = 'The hospital’s record gateway handed out nothing:';
+
+const SENTENCES: Record<string, [ErrorCode, string]> = {
+  'download-disclosure': [
+    'LEDGER_REFUSED',
+    `${GAVE_NOTHING} your download of this record is not recorded on the ledger (every download must be). Open the record again.`,
+  ],
+  'caregiver-read-grant': [
+    'LEDGER_REFUSED',
+    `${GAVE_NOTHING} you have no read access in force for this record’s category.`,
+  ],
+  'caregiver-write-grant': [
+    'LEDGER_REFUSED',
+    `${GAVE_NOTHING} you have no write access in force for this category of the patient.`,
+  ],
+  'registered-object': [
+    'LEDGER_REFUSED',
+    `${GAVE_NOTHING} only the patient may change the stored objects of a registered record.`,
+  ],
+  'patient-own-records': [
+    'LEDGER_REFUSED',
+    `${GAVE_NOTHING} a patient reaches only his own records.`,
+  ],
+  'revoked-user': ['LEDGER_REFUSED', `${GAVE_NOTHING} your hospital has revoked this card.`],
+  'registered-user': [
+    'LEDGER_REFUSED',
+    `${GAVE_NOTHING} this card is not registered in the ledger’s directory.`,
+  ],
+  'request-expired': [
+    'STORAGE_DENIED',
+    `${GAVE_NOTHING} this computer’s clock is too far from the gateway’s. Ask your hospital IT to check the time.`,
+  ],
+  'ledger-unreachable': [
+    'LEDGER_UNAVAILABLE',
+    `${GAVE_NOTHING} it cannot reach its hospital’s ledger peer to check your access. Try again in a moment.`,
+  ],
+};
+
+const NOT_VERIFIED: [ErrorCode, string] = [
+  'STORAGE_DENIED',
+  `${GAVE_NOTHING} it could not verify the request your card signed. Ask your hospital IT.`,
+];
+
+export class GatewayRefusedError extends EhrError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    /** The gateway's rule, e.g. download-disclosure. */
+    readonly rule: string,
+    readonly status: number,
+  ) {
+    super(code, message);
+  }
+}
+
+export async function requestPresignedUrl(
+  gatewayUrl: string,
+  request: PresignRequest,
+  signer: RequestSigner,
+  options: { signal?: AbortSignal } = {},
+): Promise<PresignAnswer> {
+  const signed = await signPresignRequest(request, signer);
+  let res: Response;
+  try {
+    res = await fetch(new URL(PRESIGN_PATH, gatewayUrl), {
+      method: 'POST',
+      body: signed.body,
+      headers: signed.headers,
+      signal: options.signal,
+    });
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    throw new EhrError(
+      'STORAGE_UNAVAILABLE',
+      `The hospital’s record gateway at ${gatewayUrl} does not answer, so nothing was fetched or stored. Try again, or ask your hospital IT.`,
+    );
+  }
+  const answer = (await res.json().catch(() => null)) as (PresignAnswer & GatewayRefusal) | null;
+  if (res.ok && answer?.url) return answer;
+  const rule = answer?.error?.rule ?? `http-${res.status}`;
+  const [code, sentence] =
+    SENTENCES[rule] ??
+    (res.status === 401
+      ? NOT_VERIFIED
+      : [
+          'STORAGE_FAILED',
+          `${GAVE_NOTHING} ${answer?.error?.message ?? `it answered ${res.status}`}`,
+        ]);
+  throw new GatewayRefusedError(code, sentence, rule, res.status);
+}

@@ -1,0 +1,129 @@
+// Record storage through the owning hospital's record gateway: no bucket credentials on the
+// workstation. Each operation first asks the gateway for a presigned URL for that one object
+// (a card-signed request, decided on the hospital's peer), then talks to storage with that
+// URL only. The scope (patient, and category for writes) is what the gateway's rule needs.
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { requestPresignedUrl } from '../gateway-client/presign';
+import type { RequestSigner } from '../gateway-client/sign-request';
+import type { GatewayOperation } from '../../shared/gateway/protocol';
+import { StorageError } from './errors';
+import type { Download } from './download';
+import { isObjectKey } from './keys';
+
+export interface ObjectScope {
+  patientId: string;
+  /** Needed to write or delete: the write grant is per category. */
+  category?: string;
+}
+
+export interface GatewayStoreOptions {
+  /** The owning hospital's gateway, e.g. http://127.0.0.1:17080. */
+  gatewayUrl: string;
+  /** The bucket the gateway serves, as ledger pointers name it (s3://<bucket>/<key>). */
+  bucket: string;
+  signer: RequestSigner;
+}
+
+export class GatewayObjectStore {
+  readonly bucket: string;
+  readonly #options: GatewayStoreOptions;
+
+  constructor(options: GatewayStoreOptions) {
+    this.bucket = options.bucket;
+    this.#options = options;
+  }
+
+  async #url(operation: GatewayOperation, key: string, scope: ObjectScope, signal?: AbortSignal) {
+    if (!isObjectKey(key)) {
+      throw new StorageError(
+        'INVALID_KEY',
+        'Refusing an object key that was not made by newObjectKey().',
+      );
+    }
+    const request = {
+      operation,
+      patientId: scope.patientId,
+      objectKey: key,
+      ...(scope.category ? { category: scope.category } : {}),
+    };
+    return (
+      await requestPresignedUrl(
+        this.#options.gatewayUrl,
+        request,
+        this.#options.signer,
+        signal ? { signal } : {},
+      )
+    ).url;
+  }
+
+  /** Opens an object for reading once the gateway allowed it; the body streams. */
+  async get(
+    key: string,
+    scope: ObjectScope,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Download> {
+    const url = await this.#url('read', key, scope, options.signal);
+    const res = await fetch(url, { signal: options.signal });
+    if (res.status === 404) {
+      throw new StorageError('NOT_FOUND', 'The stored object is gone from the hospital’s storage.');
+    }
+    if (!res.ok || !res.body) {
+      throw new StorageError(
+        'REJECTED',
+        `The hospital’s storage refused the download (${res.status}).`,
+      );
+    }
+    return {
+      body: Readable.fromWeb(res.body as WebReadableStream<Uint8Array>),
+      size: Number(res.headers.get('content-length') ?? 0),
+    };
+  }
+
+  /**
+   * Stores `body` under `key` once the gateway allowed it. A stream needs its exact length:
+   * a presigned PUT carries no streaming signature, so the storage service asks for a
+   * Content-Length (MinIO answers 411 without one); the vault knows the sealed size upfront.
+   */
+  async put(
+    key: string,
+    body: Buffer | { stream: AsyncIterable<Buffer>; size: number },
+    scope: ObjectScope,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<void> {
+    const url = await this.#url('write', key, scope, options.signal);
+    const init: RequestInit & { duplex?: 'half' } = Buffer.isBuffer(body)
+      ? { method: 'PUT', body: body as unknown as BodyInit, signal: options.signal }
+      : {
+          method: 'PUT',
+          body: Readable.toWeb(Readable.from(body.stream)) as unknown as BodyInit,
+          headers: { 'content-length': String(body.size) },
+          // The stream goes up as it is produced, not buffered whole in memory.
+          duplex: 'half',
+          signal: options.signal,
+        };
+    const res = await fetch(url, init);
+    if (!res.ok) {
+      throw new StorageError(
+        'REJECTED',
+        `The hospital’s storage refused the upload (${res.status}).`,
+      );
+    }
+  }
+
+  /** Deletes an object once the gateway allowed it (a missing object is no error). */
+  async delete(
+    key: string,
+    scope: ObjectScope,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<void> {
+    const url = await this.#url('delete', key, scope, options.signal);
+    const res = await fetch(url, { method: 'DELETE', signal: options.signal });
+    if (!res.ok && res.status !== 404) {
+      throw new StorageError(
+        'REJECTED',
+        `The hospital’s storage refused the deletion (${res.status}).`,
+      );
+    }
+  }
+}
