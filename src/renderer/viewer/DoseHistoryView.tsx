@@ -354,6 +354,17 @@ export function DoseHistoryView({ emptyTitle, emptyText, incoming }: Props) {
                   .map((s) => `${s.label ?? s.file} (${s.summationType}, max ${gy(s.maxGy)} Gy)`)
                   .join(' + ')}
               </dd>
+              <dt>Registration</dt>
+              <dd data-testid="summed-registration">
+                {sum.result.provenance.sources.some((s) => s.registration)
+                  ? sum.result.provenance.sources
+                      .filter((s) => s.registration)
+                      .map(
+                        (s) => `${s.label ?? s.file} mapped through ${s.registration?.description}`,
+                      )
+                      .join('; ')
+                  : 'none: every dose grid is in the same frame of reference'}
+              </dd>
               <dt>Common grid</dt>
               <dd>
                 {sum.result.provenance.grid.columns} × {sum.result.provenance.grid.rows} ×{' '}

@@ -12,6 +12,7 @@ import { createCodecLoader, type CodecLoader } from '../../shared/rt/codecs/load
 import { loadStudy, type Study } from '../../shared/rt/study';
 import { prepareStudyFiles } from '../../shared/rt/study-reader';
 import { sumDoseGrids } from '../../shared/rt/sum';
+import { findRegistration, registrationsFromObject } from '../../shared/rt/registration/accepted';
 import type { CourseData, RoiDvhResult, WorkerRequest, WorkerResponse } from './protocol';
 
 /** Sends a response to the UI thread, transferring (not copying) the given buffers. */
@@ -124,10 +125,21 @@ export function createRtWorkerHandler(
         return;
       }
       case 'sum': {
+        // REG objects shared with any open course: a grid in another frame of reference
+        // than the first is mapped through the one that registers its frame to the first's.
+        const registrations = [...courses.values()].flatMap((c) =>
+          c.registrations.flatMap(registrationsFromObject),
+        );
+        let reference: string | undefined;
         const sources = request.sources.map((source) => {
           const grid = courses.get(source.courseId)?.doses[source.doseIndex];
           if (!grid) throw new Error(`${source.label} is no longer open`);
-          return { grid, label: source.label };
+          reference ??= grid.frameOfReferenceUid;
+          const registration =
+            grid.frameOfReferenceUid === reference
+              ? undefined
+              : findRegistration(registrations, grid.frameOfReferenceUid, reference);
+          return { grid, label: source.label, registration };
         });
         post({ kind: 'progress', id, done: 0, total: 1, what: 'Resampling and adding dose grids' });
         const summation = sumDoseGrids(sources);

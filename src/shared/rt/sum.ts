@@ -1,6 +1,8 @@
 // Dose summation across courses for re-irradiation review. Grids are added only when they
-// share a frame of reference: without a registration there is no defensible mapping
-// between two patient coordinate systems, so we refuse rather than guess. Only physical
+// share a frame of reference or come with an accepted rigid registration into the first
+// grid's frame (a REG object, or an automatic result the physicist accepted); without one
+// there is no defensible mapping between two patient coordinate systems, so we refuse
+// rather than guess. Only physical
 // dose in Gy is added (relative dose has no absolute scale; effective dose needs a
 // biological model, which a plain sum would silently ignore). Each source is resampled
 // trilinearly onto one common grid, and the result records where every number came from.
@@ -9,11 +11,23 @@ import { RtError } from './errors';
 import { createDoseSampler } from './dose-sampler';
 import { add, dot, planeNormal, scale, sub, type Vec3 } from './geometry';
 import type { DoseGrid } from './parse/rtdose';
+import {
+  describeRegistration,
+  throughRegistration,
+  type AcceptedRegistration,
+  type RegistrationOrigin,
+} from './registration/accepted';
+import { applyMatrix, type Matrix4 } from './registration/rigid';
 
 export interface SummationSource {
   grid: DoseGrid;
   /** What a person calls it, e.g. "Course 1 (2019, Hospital A)". */
   label?: string;
+  /**
+   * For a grid in another frame of reference than the first source's: the accepted rigid
+   * registration from its frame into the first one's. Its dose is resampled through it.
+   */
+  registration?: AcceptedRegistration;
 }
 
 export interface SummationOptions {
@@ -33,6 +47,13 @@ export interface SummationProvenance {
     referencedPlanUid?: string;
     summationType: string;
     maxGy: number;
+    /** The registration its dose was mapped through; absent when it shares the frame. */
+    registration?: {
+      description: string;
+      sourceFrameOfReferenceUid: string;
+      matrix: Matrix4;
+      origin: RegistrationOrigin;
+    };
   }[];
   grid: { origin: Vec3; columns: number; rows: number; frames: number; spacingMm: Vec3 };
 }
@@ -45,7 +66,7 @@ export interface DoseSummation {
 function refuseUnlessSummable(sources: readonly SummationSource[]): void {
   const first = sources[0];
   if (!first) throw new RtError('BAD_VALUE', 'dose summation needs at least one dose grid');
-  for (const { grid, label } of sources) {
+  for (const { grid, label, registration } of sources) {
     const name = label ?? grid.file;
     if (grid.units.toUpperCase() !== 'GY' || grid.doseType.toUpperCase() !== 'PHYSICAL')
       throw new RtError(
@@ -53,13 +74,45 @@ function refuseUnlessSummable(sources: readonly SummationSource[]): void {
         `summation refused: ${name} holds ${grid.doseType} dose in ${grid.units}; only PHYSICAL dose in GY can be added`,
         grid.file,
       );
-    if (grid.frameOfReferenceUid !== first.grid.frameOfReferenceUid)
+    if (registration) refuseUnlessRegistrationFits(grid, name, registration, first.grid);
+    else if (grid.frameOfReferenceUid !== first.grid.frameOfReferenceUid)
       throw new RtError(
         'FRAME_OF_REFERENCE_MISMATCH',
         `summation refused: ${first.label ?? first.grid.file} is in frame of reference ${first.grid.frameOfReferenceUid} but ${name} is in ${grid.frameOfReferenceUid}, and no registration between them is available`,
         grid.file,
       );
   }
+}
+
+// Across frames of reference: a source's registration must map exactly its own frame into
+// the reference's; its corners and samples then go through it (and nothing else changes).
+function refuseUnlessRegistrationFits(
+  grid: DoseGrid,
+  name: string,
+  registration: AcceptedRegistration,
+  reference: DoseGrid,
+): void {
+  const t = registration.transform;
+  if (
+    t.sourceFrameOfReferenceUid !== grid.frameOfReferenceUid ||
+    t.targetFrameOfReferenceUid !== reference.frameOfReferenceUid
+  )
+    throw new RtError(
+      'FRAME_OF_REFERENCE_MISMATCH',
+      `summation refused: the registration given for ${name} maps frame of reference ${t.sourceFrameOfReferenceUid} to ${t.targetFrameOfReferenceUid}, but its dose is in ${grid.frameOfReferenceUid} and the reference course in ${reference.frameOfReferenceUid}`,
+      grid.file,
+    );
+}
+
+function cornersInReference(source: SummationSource): Vec3[] {
+  const points = corners(source.grid);
+  const m = source.registration?.transform.matrix;
+  return m ? points.map((p) => applyMatrix(m, p)) : points;
+}
+
+function samplerInReference(source: SummationSource) {
+  const sample = createDoseSampler(source.grid);
+  return source.registration ? throughRegistration(sample, source.registration) : sample;
 }
 
 function frameStep(grid: DoseGrid): number {
@@ -101,8 +154,8 @@ export function sumDoseGrids(
   // Bounding box of all grids in the reference grid's axes.
   const lo: [number, number, number] = [Infinity, Infinity, Infinity];
   const hi: [number, number, number] = [-Infinity, -Infinity, -Infinity];
-  for (const { grid } of sources)
-    for (const corner of corners(grid)) {
+  for (const source of sources)
+    for (const corner of cornersInReference(source)) {
       const d = sub(corner, reference.position);
       const coords = [dot(d, rowDir), dot(d, colDir), dot(d, normal)];
       for (let a = 0; a < 3; a++) {
@@ -139,8 +192,8 @@ export function sumDoseGrids(
   const [ax, ay, az] = scale(rowDir, inPlane);
   const [bx, by, bz] = scale(colDir, inPlane);
   const [nx, ny, nz] = scale(normal, through);
-  for (const { grid } of sources) {
-    const sample = createDoseSampler(grid);
+  for (const source of sources) {
+    const sample = samplerInReference(source);
     let i = 0;
     for (let f = 0; f < frames; f++)
       for (let r = 0; r < rows; r++) {
@@ -184,13 +237,21 @@ export function sumDoseGrids(
     provenance: {
       method: 'trilinear resampling onto a common grid, physical dose added voxel by voxel',
       frameOfReferenceUid: reference.frameOfReferenceUid,
-      sources: sources.map(({ grid: g, label }) => ({
+      sources: sources.map(({ grid: g, label, registration }) => ({
         label,
         file: g.file,
         sopInstanceUid: g.sopInstanceUid,
         referencedPlanUid: g.referencedPlanUid,
         summationType: g.summationType,
         maxGy: g.maxDose,
+        ...(registration && {
+          registration: {
+            description: describeRegistration(registration),
+            sourceFrameOfReferenceUid: registration.transform.sourceFrameOfReferenceUid,
+            matrix: registration.transform.matrix,
+            origin: registration.origin,
+          },
+        }),
       })),
       grid: { origin, columns, rows, frames, spacingMm: [inPlane, inPlane, through] },
     },
