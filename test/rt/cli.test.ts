@@ -7,6 +7,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { synthesizeCourse, type SyntheticCourse } from '../../src/shared/rt/synth/course';
 import { SOP_CLASS } from '../../src/shared/rt/dictionary';
+import { computeDvh, doseAtVolumeCc, volumeAtDose } from '../../src/shared/rt/dvh';
+import type { DoseGrid } from '../../src/shared/rt/parse/rtdose';
+import type { Roi, StructureSet } from '../../src/shared/rt/parse/rtstruct';
+import { loadStudy } from '../../src/shared/rt/study';
 import {
   cutAfter,
   editContours,
@@ -72,6 +76,11 @@ describe('ehr-rt', () => {
         'd95_gy',
         'd50_gy',
         'd2_gy',
+        'd2cc_gy',
+        'd0_03cc_gy',
+        'dose_at',
+        'volume_at',
+        'notes',
         'outside_grid_percent',
         'problem',
         'warnings',
@@ -114,6 +123,81 @@ describe('ehr-rt', () => {
       'delivered',
       'delivered',
     ]);
+  });
+
+  it('dvh --json gives Dx and Vx at the levels asked for, D2cc and D0.03cc', () => {
+    const folder = courseFolder('levels', synthesizeCourse({ matrix: 32, slices: 16 }));
+    const run = ehrRt('dvh', folder, '--json', '--dose-at', '95,2,50cc', '--volume-at', '20Gy,0');
+    expect(run.status, run.stderr).toBe(0);
+    type Row = {
+      name: string;
+      volume_cc: number;
+      max_gy: number;
+      d95_gy: number;
+      d2_gy: number;
+      d2cc_gy: number | null;
+      d0_03cc_gy: number | null;
+      dose_at: Record<string, number | null>;
+      volume_at: Record<string, { cc: number; percent: number }>;
+      notes: string[];
+    };
+    const { structures } = JSON.parse(run.stdout) as { structures: Row[] };
+    // The same course read in-process: the CLI prints the engine's numbers.
+    const study = loadStudy(synthesizeCourse({ matrix: 32, slices: 16 }).files);
+    const set = study.structureSets[0] as StructureSet;
+    const dose = study.doses[0] as DoseGrid;
+    for (const s of structures) {
+      const roi = set.rois.find((r) => r.name === s.name) as Roi;
+      const dvh = computeDvh(roi, dose);
+      expect(Object.keys(s.dose_at)).toEqual(['D2cc', 'D0.03cc', 'D95%', 'D2%', 'D50cc']);
+      expect(s.dose_at['D95%']).toBe(s.d95_gy);
+      expect(s.dose_at['D2%']).toBe(s.d2_gy);
+      expect(s.d0_03cc_gy).toBeCloseTo(doseAtVolumeCc(dvh, 0.03), 3);
+      expect(s.d2cc_gy).toBeCloseTo(doseAtVolumeCc(dvh, 2), 3);
+      // Near-maxima never exceed the max, and a smaller hot volume is at least as hot.
+      expect(s.d0_03cc_gy as number).toBeLessThanOrEqual(s.max_gy);
+      expect(s.d2cc_gy as number).toBeLessThanOrEqual(s.d0_03cc_gy as number);
+      expect(s.volume_at['V0Gy']).toEqual({ cc: s.volume_cc, percent: 100 });
+      const v20 = volumeAtDose(dvh, 20);
+      expect(s.volume_at['V20Gy']?.cc).toBeCloseTo(v20.cc, 2);
+      expect(s.volume_at['V20Gy']?.percent).toBeCloseTo(v20.percent, 1);
+      // The small-volume convention: no D50cc for a structure smaller than 50 cc.
+      if (s.volume_cc < 50) {
+        expect(s.dose_at['D50cc']).toBeNull();
+        expect(s.notes).toEqual([
+          expect.stringMatching(/D50cc: the structure .* smaller than 50 cc/),
+        ]);
+      } else expect(s.dose_at['D50cc']).toBeCloseTo(doseAtVolumeCc(dvh, 50), 3);
+    }
+    expect(structures.some((s) => s.volume_cc < 50)).toBe(true);
+    expect(structures.some((s) => s.volume_cc >= 50)).toBe(true);
+
+    // Without --json the levels are columns of the table.
+    const table = ehrRt('dvh', folder, '--dose-at', '95', '--volume-at', '20');
+    expect(table.status, table.stderr).toBe(0);
+    expect(table.stdout.split('\n')[1]).toMatch(/\tD2cc\tD0\.03cc\tD95%\tV20Gy_cc$/);
+  });
+
+  it('dvh refuses malformed levels with a usage error naming the level', () => {
+    const folder = join(work, 'levels');
+    for (const [flag, value, message] of [
+      ['--dose-at', '95,abc', /"abc" is not a volume/],
+      ['--dose-at', '150', /"150" is more than 100 %/],
+      ['--dose-at', '95,,2', /comma-separated list/],
+      ['--volume-at', '95%', /does not know the prescription; give the dose in Gy/],
+      ['--volume-at', '-5Gy', /"-5Gy" is not a dose/],
+    ] as const) {
+      const run = ehrRt('dvh', folder, '--json', flag, value);
+      expect(run.status, run.stderr).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(message);
+    }
+    const missing = ehrRt('dvh', folder, '--dose-at');
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/--dose-at needs a value/);
+    const elsewhere = ehrRt('history', folder, '--volume-at', '20');
+    expect(elsewhere.status).toBe(2);
+    expect(elsewhere.stderr).toMatch(/belong to the dvh command/);
   });
 
   it('fails on stderr with a non-zero exit and nothing on stdout', () => {
