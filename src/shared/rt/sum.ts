@@ -1,8 +1,9 @@
 // Dose summation across courses for re-irradiation review. Grids are added only when they
 // share a frame of reference: without a registration there is no defensible mapping
 // between two patient coordinate systems, so we refuse rather than guess. Only physical
-// dose in Gy is added (relative dose has no absolute scale; effective dose needs a
-// biological model, which a plain sum would silently ignore).
+// dose in Gy is taken (relative dose has no absolute scale; a file's effective dose hides
+// the model it came from). An EQD2 or BED sum converts each course's physical dose with its
+// own number of fractions and one α/β (biological.ts) before adding.
 //
 // The first source is the reference: the sum is laid on its lattice (its spacing, its
 // orientation, its own frame offsets), extended by whole steps until it covers the union of
@@ -15,6 +16,13 @@
 // makes it faster than a general interpolator; an oblique source falls back to the
 // per-point sampler of dose-sampler.ts.
 
+import {
+  biologicalDose,
+  biologicalDoseArray,
+  checkAlphaBeta,
+  checkFractions,
+  type BiologicalQuantity,
+} from './biological';
 import { RtError } from './errors';
 import { createDoseSampler } from './dose-sampler';
 import { add, dot, planeNormal, scale, sub, type Vec3 } from './geometry';
@@ -22,11 +30,18 @@ import type { DoseGrid } from './parse/rtdose';
 
 export interface SummationSource {
   grid: DoseGrid;
+  /** The course's number of fractions: needed for a biological (EQD2/BED) sum. */
+  fractions?: number;
   /** What a person calls it, e.g. "Course 1 (2019, Hospital A)". */
   label?: string;
 }
 
 export interface SummationOptions {
+  /**
+   * Add EQD2 or BED instead of physical dose: each course's samples are converted with its
+   * own number of fractions and this α/β before they are resampled and added (biological.ts).
+   */
+  biological?: { quantity: BiologicalQuantity; alphaBetaGy: number };
   /** Refuse grids larger than this many voxels (default 64 million). */
   maxVoxels?: number;
 }
@@ -36,6 +51,8 @@ export const SUMMATION_METHOD =
 
 export interface SummationProvenance {
   method: typeof SUMMATION_METHOD;
+  /** Set when the sum is of EQD2 or BED (linear-quadratic model), not physical dose. */
+  biological?: { quantity: BiologicalQuantity; alphaBetaGy: number; model: 'linear-quadratic' };
   frameOfReferenceUid: string;
   sources: {
     label?: string;
@@ -44,6 +61,7 @@ export interface SummationProvenance {
     referencedPlanUid?: string;
     summationType: string;
     maxGy: number;
+    fractions?: number;
   }[];
   grid: { origin: Vec3; columns: number; rows: number; frames: number; spacingMm: Vec3 };
 }
@@ -165,12 +183,39 @@ function sameDirection(a: Vec3, b: Vec3): boolean {
   return dot(a, b) > 1 - 1e-9;
 }
 
+/** Each course's physical dose as EQD2 or BED, from its own number of fractions. */
+function toBiological(
+  sources: readonly SummationSource[],
+  biological: NonNullable<SummationOptions['biological']>,
+): DoseGrid[] {
+  checkAlphaBeta(biological.alphaBetaGy, 'the summation');
+  return sources.map(({ grid, fractions, label }) => {
+    checkFractions(fractions ?? Number.NaN, label ?? grid.file);
+    const dose = biologicalDoseArray(
+      biological.quantity,
+      grid.dose,
+      fractions as number,
+      biological.alphaBetaGy,
+    );
+    const maxDose = biologicalDose(
+      biological.quantity,
+      grid.maxDose,
+      fractions as number,
+      biological.alphaBetaGy,
+    );
+    return { ...grid, dose, maxDose };
+  });
+}
+
 export function sumDoseGrids(
   sources: readonly SummationSource[],
   options: SummationOptions = {},
 ): DoseSummation {
   refuseUnlessSummable(sources);
-  const reference = (sources[0] as SummationSource).grid;
+  const grids = options.biological
+    ? toBiological(sources, options.biological)
+    : sources.map((s) => s.grid);
+  const reference = grids[0] as DoseGrid;
   const rowDir = reference.rowDirection;
   const colDir = reference.columnDirection;
   const normal = planeNormal(reference);
@@ -178,7 +223,7 @@ export function sumDoseGrids(
   // Bounding box of all grids in the reference grid's axes.
   const lo: [number, number, number] = [Infinity, Infinity, Infinity];
   const hi: [number, number, number] = [-Infinity, -Infinity, -Infinity];
-  for (const { grid } of sources)
+  for (const grid of grids)
     for (const corner of corners(grid)) {
       const d = sub(corner, reference.position);
       const coords = [dot(d, rowDir), dot(d, colDir), dot(d, normal)];
@@ -235,7 +280,7 @@ export function sumDoseGrids(
     }
   }
 
-  for (const { grid } of sources.slice(1)) addResampled(grid);
+  for (const grid of grids.slice(1)) addResampled(grid);
 
   function addResampled(grid: DoseGrid): void {
     const shift = dot(sub(base, grid.position), planeNormal(grid));
@@ -318,7 +363,7 @@ export function sumDoseGrids(
     seriesInstanceUid: '',
     frameOfReferenceUid: reference.frameOfReferenceUid,
     units: 'GY',
-    doseType: 'PHYSICAL',
+    doseType: options.biological ? 'EFFECTIVE' : 'PHYSICAL',
     summationType: 'MULTI_PLAN',
     position: origin,
     rowDirection: rowDir,
@@ -338,9 +383,13 @@ export function sumDoseGrids(
     grid,
     provenance: {
       method: SUMMATION_METHOD,
+      ...(options.biological
+        ? { biological: { ...options.biological, model: 'linear-quadratic' as const } }
+        : {}),
       frameOfReferenceUid: reference.frameOfReferenceUid,
-      sources: sources.map(({ grid: g, label }) => ({
+      sources: sources.map(({ grid: g, label, fractions }) => ({
         label,
+        ...(fractions !== undefined ? { fractions } : {}),
         file: g.file,
         sopInstanceUid: g.sopInstanceUid,
         referencedPlanUid: g.referencedPlanUid,
