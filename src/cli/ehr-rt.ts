@@ -18,7 +18,16 @@ import {
   volumeAtLabel,
   type VolumeLevel,
 } from '../shared/rt/dvh-metrics';
+import { alphaBetaFor } from '../shared/rt/biological';
+import {
+  CLOSE_MARGIN,
+  DEFAULT_CONSTRAINTS,
+  evaluateConstraintTable,
+  type ConstraintDose,
+} from '../shared/rt/constraints';
 import { isRtError } from '../shared/rt/errors';
+import type { Roi } from '../shared/rt/parse/rtstruct';
+import { sumDoseGrids } from '../shared/rt/sum';
 import { buildDoseHistory } from '../shared/rt/history';
 import type { DoseGrid } from '../shared/rt/parse/rtdose';
 import { createCodecLoader } from '../shared/rt/codecs/load';
@@ -43,6 +52,14 @@ const USAGE = `usage:
                                                             at a volume in cc
                                        --volume-at 20Gy,5   Vx: cc and % receiving ≥ 20 Gy
                                                             and ≥ 5 Gy (bare number: Gy)
+  ehr-rt constraints <folder> [--json] [--alpha-beta NAME=GY,…]
+                                     the default constraint table (QUANTEC; cumulative cord
+                                     from Nieder 2006) on every RTDOSE of the structure
+                                     set's frame of reference summed as courses: physical
+                                     and EQD2 (each course's fractions from its plan; α/β
+                                     10 Gy targets, 2 Gy cord/brainstem, 3 Gy other organs,
+                                     or as given). pass / close (within 5 % below the
+                                     limit) / fail / not evaluable
   ehr-rt history <folder> [--json]   prescribed, planned and delivered fractions and dose,
                                      per course and per fraction group (fractions, MU per
                                      beam, prescription); the course totals count all groups
@@ -223,6 +240,106 @@ async function dvhCommand(folder: string, json: boolean, levels: DvhLevels): Pro
     for (const note of s.notes) console.error(`note: ROI "${s.name}": ${note}`);
 }
 
+/** "SPINAL_CORD=2,PAROTID_L=3.5" → α/β by ROI name. */
+function parseAlphaBeta(text: string | undefined): Record<string, number> {
+  const edited: Record<string, number> = {};
+  for (const part of (text ?? '').split(',')) {
+    const match = /^(.+)=(\d+(?:\.\d+)?)$/.exec(part.trim());
+    if (!match) throw new UsageError(`--alpha-beta: "${part}" is not NAME=GY (e.g. SPINAL_CORD=2)`);
+    edited[(match[1] as string).trim()] = Number(match[2]);
+  }
+  return edited;
+}
+
+/** The course's number of fractions, from the plan its dose references. */
+function courseFractions(study: Study, dose: DoseGrid): number {
+  const plan = study.plans.find((p) => p.sopInstanceUid === dose.referencedPlanUid);
+  if (!plan)
+    throw new InputError(
+      `${dose.file}: its plan is not in the folder, so its number of fractions (needed for EQD2) is unknown; no constraint was evaluated`,
+    );
+  if (plan.fractionGroups.length !== 1)
+    throw new InputError(
+      `${dose.file}: plan ${plan.label} has ${plan.fractionGroups.length} fraction groups, and one dose for all of them has no single dose per fraction; no constraint was evaluated`,
+    );
+  return (plan.fractionGroups[0] as { fractionsPlanned: number }).fractionsPlanned;
+}
+
+async function constraintsCommand(
+  folder: string,
+  json: boolean,
+  edited: Record<string, number>,
+): Promise<void> {
+  const study = await readStudy(folder);
+  const structureSet = study.structureSets[0];
+  if (!structureSet) throw new InputError('no readable RTSTRUCT in the folder');
+  pickDose(study, structureSet.frameOfReferenceUid);
+  const inFrame = study.doses.filter(
+    (d) => d.frameOfReferenceUid === structureSet.frameOfReferenceUid,
+  );
+  const planDoses = inFrame.filter((d) => d.summationType === 'PLAN');
+  const courses = (planDoses.length > 0 ? planDoses : inFrame).map((grid) => ({
+    grid,
+    label: grid.file,
+    fractions: courseFractions(study, grid),
+  }));
+  const physical = sumDoseGrids(courses).grid;
+  const rois = new Map(structureSet.rois.map((r) => [r.name, r]));
+  const alphaBeta = new Map(
+    structureSet.rois.map((r) => {
+      try {
+        return [r.name, alphaBetaFor(r, edited)] as const;
+      } catch (error) {
+        if (isRtError(error)) throw new UsageError(error.message);
+        throw error;
+      }
+    }),
+  );
+  const dvhOf = (name: string, dose: ConstraintDose) => {
+    const roi = rois.get(name) as Roi;
+    const grid =
+      dose === 'PHYSICAL'
+        ? physical
+        : sumDoseGrids(courses, {
+            biological: { quantity: 'EQD2', alphaBetaGy: alphaBeta.get(name)?.gy ?? 3 },
+          }).grid;
+    const outcome = computeRoiDvh(roi, grid);
+    if (outcome.problem) console.error(`warning: ${outcome.problem} [not evaluable]`);
+    return outcome.dvh;
+  };
+  const results = evaluateConstraintTable(DEFAULT_CONSTRAINTS, [...rois.keys()], dvhOf);
+  const output = {
+    courses: courses.map((c) => ({ dose: c.label, fractions: c.fractions })),
+    close_margin_percent: CLOSE_MARGIN * 100,
+    alpha_beta_gy: Object.fromEntries(
+      [...new Set(results.map((r) => r.roiName))].map((name) => [
+        name,
+        { gy: alphaBeta.get(name)?.gy ?? null, basis: alphaBeta.get(name)?.basis ?? null },
+      ]),
+    ),
+    constraints: results.map((r) => ({
+      organ: r.organ,
+      roi: r.roiName,
+      metric: r.metric,
+      dose: r.dose,
+      value: round(r.value ?? undefined),
+      limit: r.limit,
+      unit: r.unit,
+      status: r.status,
+      source: r.source,
+      note: r.note ?? null,
+    })),
+  };
+  if (json) {
+    process.stdout.write(`${JSON.stringify(output)}\n`);
+    return;
+  }
+  for (const c of output.constraints)
+    console.log(
+      `${c.status.padEnd(13)} ${c.roi}: ${c.metric} ${c.dose} ${c.value ?? '-'} ${c.unit} (limit ${c.limit}; ${c.source})`,
+    );
+}
+
 /** A plan or record that could not be read would leave a course wrong, not just shorter. */
 function refuseIncompleteHistory(study: Study): void {
   const lost = study.errors.filter(
@@ -345,7 +462,14 @@ function synthCommand(folder: string, flags: Map<string, string | undefined>): v
 function parseArguments(argv: readonly string[]) {
   const positional: string[] = [];
   const flags = new Map<string, string | undefined>();
-  const valued = new Set(['--matrix', '--slices', '--seed', '--dose-at', '--volume-at']);
+  const valued = new Set([
+    '--matrix',
+    '--slices',
+    '--seed',
+    '--dose-at',
+    '--volume-at',
+    '--alpha-beta',
+  ]);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (valued.has(arg)) {
@@ -372,6 +496,12 @@ async function main(argv: readonly string[]): Promise<number> {
     if (command !== 'dvh' && (flags.has('--dose-at') || flags.has('--volume-at')))
       throw new UsageError('--dose-at and --volume-at belong to the dvh command');
     if (command === 'dvh') await dvhCommand(folder, json, dvhLevels(flags));
+    else if (command === 'constraints')
+      await constraintsCommand(
+        folder,
+        json,
+        flags.has('--alpha-beta') ? parseAlphaBeta(flags.get('--alpha-beta')) : {},
+      );
     else if (command === 'history') await historyCommand(folder, json);
     else if (command === 'inspect') await inspectCommand(folder, json);
     else if (command === 'synth') synthCommand(folder, flags);

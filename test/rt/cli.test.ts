@@ -11,6 +11,7 @@ import { computeDvh, doseAtVolumeCc, volumeAtDose } from '../../src/shared/rt/dv
 import type { DoseGrid } from '../../src/shared/rt/parse/rtdose';
 import type { Roi, StructureSet } from '../../src/shared/rt/parse/rtstruct';
 import { loadStudy } from '../../src/shared/rt/study';
+import { sumDoseGrids } from '../../src/shared/rt/sum';
 import {
   cutAfter,
   editContours,
@@ -198,6 +199,76 @@ describe('ehr-rt', () => {
     const elsewhere = ehrRt('history', folder, '--volume-at', '20');
     expect(elsewhere.status).toBe(2);
     expect(elsewhere.stderr).toMatch(/belong to the dvh command/);
+  });
+
+  it('constraints sums two courses in EQD2 with their own fractions and α/β', () => {
+    const one = synthesizeCourse({ matrix: 32, slices: 16, seed: 'cons-1' });
+    const two = synthesizeCourse({
+      matrix: 32,
+      slices: 16,
+      seed: 'cons-2',
+      frameOfReferenceUid: one.frameOfReferenceUid,
+      prescriptionGy: 30,
+      fractions: 10,
+    });
+    const dir = courseFolder('constraints', one);
+    for (const f of two.files)
+      if (f.name.startsWith('RD') || f.name.startsWith('RP'))
+        writeFileSync(join(dir, `C2_${f.name}`), f.bytes);
+    const run = ehrRt('constraints', dir, '--json');
+    expect(run.status, run.stderr).toBe(0);
+    type Out = {
+      courses: { dose: string; fractions: number }[];
+      close_margin_percent: number;
+      alpha_beta_gy: Record<string, { gy: number; basis: string }>;
+      constraints: { roi: string; metric: string; dose: string; value: number; status: string }[];
+    };
+    const out = JSON.parse(run.stdout) as Out;
+    expect(out.courses.map((c) => c.fractions).sort((a, b) => a - b)).toEqual([10, 30]);
+    expect(out.close_margin_percent).toBe(5);
+    expect(out.alpha_beta_gy['SPINAL_CORD']).toEqual({
+      gy: 2,
+      basis: 'spinal cord / brainstem (default)',
+    });
+    const cordRow = out.constraints.find((c) => c.roi === 'SPINAL_CORD');
+    expect(cordRow).toMatchObject({ metric: 'Dmax', dose: 'EQD2', status: 'pass' });
+    // The same numbers in-process: each course's dose converted with its own fractions.
+    const doseOf = (course: SyntheticCourse) => loadStudy(course.files).doses[0] as DoseGrid;
+    const cord = (loadStudy(one.files).structureSets[0] as StructureSet).rois.find(
+      (r) => r.name === 'SPINAL_CORD',
+    ) as Roi;
+    const eqd2 = sumDoseGrids(
+      [
+        { grid: doseOf(one), fractions: 30 },
+        { grid: doseOf(two), fractions: 10 },
+      ],
+      { biological: { quantity: 'EQD2', alphaBetaGy: 2 } },
+    );
+    expect(cordRow?.value).toBeCloseTo(computeDvh(cord, eqd2.grid).maxGy, 3);
+
+    // An edited α/β is used and shown; a malformed one is a usage error.
+    const edited = JSON.parse(
+      ehrRt('constraints', dir, '--json', '--alpha-beta', 'SPINAL_CORD=4').stdout,
+    ) as Out;
+    expect(edited.alpha_beta_gy['SPINAL_CORD']).toEqual({ gy: 4, basis: 'edited' });
+    const bad = ehrRt('constraints', dir, '--json', '--alpha-beta', 'SPINAL_CORD=0');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/α\/β for SPINAL_CORD must be a dose in Gy above 0/);
+    const malformed = ehrRt('constraints', dir, '--alpha-beta', 'cord');
+    expect(malformed.status).toBe(2);
+    expect(malformed.stderr).toMatch(/"cord" is not NAME=GY/);
+  });
+
+  it('constraints refuses a course whose plan is missing: its fractions are unknown', () => {
+    const course = synthesizeCourse({ matrix: 32, slices: 16, seed: 'cons-3' });
+    const dir = join(work, 'constraints-no-plan');
+    mkdirSync(dir, { recursive: true });
+    for (const f of course.files)
+      if (!f.name.startsWith('RP')) writeFileSync(join(dir, f.name), f.bytes);
+    const run = ehrRt('constraints', dir, '--json');
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/its plan is not in the folder.*no constraint was evaluated/);
   });
 
   it('fails on stderr with a non-zero exit and nothing on stdout', () => {
