@@ -8,13 +8,18 @@
 //   first picture's own read (first-slice.ts) against that parse. Lower is better for all.
 // - DVH time for every ROI of a 256×256×150 dose grid against dicompyler-core run in the
 //   same benchmark (python3), plus the largest mean and D95 difference between the two.
+// - Summation of two courses' grids (256×256×150 at 1×1×2 mm and an offset 200×200×100 at
+//   1.5×1.5×2.5 mm) against dicompyler-core's DoseGrid.add on the same files (trilinear,
+//   scipy map_coordinates). Ours also extends the lattice to the union of both boxes, so it
+//   fills more voxels than dicompyler-core, which keeps only the first grid's box.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCodecLoader } from '../src/shared/rt/codecs/load';
 import { writePart10 } from '../src/shared/rt/dicom-writer';
 import { computeStructureSetDvhs, summarizeDvh } from '../src/shared/rt/dvh';
+import { sumDoseGrids } from '../src/shared/rt/sum';
 import { readFirstSlice } from '../src/shared/rt/first-slice';
 import type { Vec3 } from '../src/shared/rt/geometry';
 import { dicomParser } from '../src/shared/rt/parse/dicom-parser';
@@ -34,6 +39,17 @@ import { uidFactory } from '../src/shared/rt/synth/uid';
 import type { BenchFigure } from './format';
 
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+// Where scripts/setup.sh installs dicompyler-core (PyPI only) for the system Python.
+const DICOMPYLER_VERSION = '0.5.6';
+const DICOMPYLER_PATH = join(
+  process.env.ACTION_EHR_CACHE ?? join(homedir(), '.cache', 'action-ehr'),
+  'python',
+  `dicompyler-core-${DICOMPYLER_VERSION}`,
+);
+const pythonEnv = {
+  ...process.env,
+  PYTHONPATH: [DICOMPYLER_PATH, process.env.PYTHONPATH].filter(Boolean).join(':'),
+};
 const MB = 1e6;
 
 const patient: PatientStudy = {
@@ -188,6 +204,21 @@ elapsed = time.perf_counter() - start
 print(json.dumps({'seconds': elapsed, 'rois': out}))
 `;
 
+const DICOMPYLER_SUM = `
+import json, sys, time
+import pydicom
+from dicompylercore import dose
+fastest = float('inf')
+for _ in range(2):
+    # Read afresh each run: add() writes the sum back into the first grid's dataset.
+    a = dose.DoseGrid(pydicom.dcmread(sys.argv[1]))
+    b = dose.DoseGrid(pydicom.dcmread(sys.argv[2]))
+    start = time.perf_counter()
+    a.add(b)
+    fastest = min(fastest, time.perf_counter() - start)
+print(json.dumps({'seconds': fastest, 'max': float(a.dose_grid.max()), 'voxels': int(a.dose_grid.size)}))
+`;
+
 interface PyDvh {
   number: number;
   mean: number;
@@ -316,7 +347,7 @@ export async function run(): Promise<BenchFigure[]> {
     const py = spawnSync(
       PYTHON,
       ['-c', DICOMPYLER, rsPath, rdPath, rois.map((r) => r.number).join(',')],
-      { encoding: 'utf8', timeout: 90_000 },
+      { encoding: 'utf8', timeout: 90_000, env: pythonEnv },
     );
     if (py.status !== 0) {
       console.error(`rt bench: dicompyler-core failed: ${py.stderr || py.error?.message}`);
@@ -332,7 +363,7 @@ export async function run(): Promise<BenchFigure[]> {
         name: 'rt_dvh_all_rois_256x256x150_lower_is_better',
         value: ourDvh,
         unit: 's',
-        reference: { name: 'dicompyler-core_0.5.5', value: result.seconds },
+        reference: { name: `dicompyler-core_${DICOMPYLER_VERSION}`, value: result.seconds },
       });
       const rows: string[] = [];
       let worstMean = 0;
@@ -357,6 +388,60 @@ export async function run(): Promise<BenchFigure[]> {
       );
       // Human-friendly detail goes to stderr so stdout stays one BENCH line per figure.
       console.error(`rt bench: DVH per ROI, ours / dicompyler-core:\n${rows.join('\n')}`);
+    }
+
+    // 4. Summation of two courses, ours against dicompyler-core's DoseGrid.add.
+    const secondPath = join(dir, 'RD2.dcm');
+    const secondBytes = writePart10(
+      doseDataset(
+        patient,
+        { seriesInstanceUid: uid('rd2-series'), seriesNumber: 4, description: 'RD2' },
+        {
+          sopInstanceUid: uid('rd2'),
+          frameOfReferenceUid: forUid,
+          referencedPlanUid: uid('plan-2'),
+          origin: [-110.3, -140.7, -120.2],
+          columns: 200,
+          rows: 200,
+          frames: 100,
+          spacing: 1.5,
+          frameSpacing: 2.5,
+          doseAt: (p) => 20 * Math.exp(-((p[0] - 30) ** 2 + p[1] ** 2 + p[2] ** 2) / 5000),
+        },
+      ),
+    );
+    writeFileSync(secondPath, secondBytes);
+    const second = parseDose(secondBytes, 'RD2.dcm');
+    let summed = sumDoseGrids([{ grid }, { grid: second }]).grid;
+    const ourSum = await best(3, () => {
+      summed = sumDoseGrids([{ grid }, { grid: second }]).grid;
+    });
+    const pySum = spawnSync(PYTHON, ['-c', DICOMPYLER_SUM, rdPath, secondPath], {
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: pythonEnv,
+    });
+    const voxels = summed.columns * summed.rows * summed.frames;
+    if (pySum.status !== 0) {
+      console.error(
+        `rt bench: dicompyler-core sum failed: ${pySum.stderr || pySum.error?.message}`,
+      );
+      figures.push({ name: 'rt_sum_two_courses_lower_is_better', value: ourSum, unit: 's' });
+    } else {
+      const result = JSON.parse(pySum.stdout) as { seconds: number; max: number; voxels: number };
+      figures.push({
+        name: 'rt_sum_two_courses_lower_is_better',
+        value: ourSum,
+        unit: 's',
+        reference: {
+          name: `dicompyler-core_${DICOMPYLER_VERSION}_DoseGrid.add`,
+          value: result.seconds,
+        },
+      });
+      console.error(
+        `rt bench: summation, ours ${voxels} voxels (union box), max ${summed.maxDose.toFixed(3)} Gy; ` +
+          `dicompyler-core ${result.voxels} voxels (first grid's box), max ${result.max.toFixed(3)} Gy`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

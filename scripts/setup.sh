@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEBIAN_PACKAGES=(chromium xvfb softhsm2 opensc openssl fonts-dejavu-core python3 make g++
-  dicom3tools python3-pydicom dcmtk libgdcm-tools)
+  dicom3tools python3-pydicom dcmtk libgdcm-tools
+  python3-numpy python3-scipy python3-matplotlib python3-six python3-pip)
 # Each hospital's PACS: Orthanc with its DICOMweb plugin (scripts/hospital/orthanc.ts).
 DEBIAN_PACKAGES+=(orthanc orthanc-dicomweb)
 
@@ -67,6 +68,16 @@ echo "setup: Hyperledger Fabric and Fabric CA binaries"
 bash scripts/devnet/build-fabric.sh
 echo "setup: MinIO (S3-compatible storage for tests)"
 npx tsx scripts/s3/minio.ts build
+
+# dicompyler-core, the reference the RT benchmark measures our DVH and summation against,
+# is on PyPI only: installed for the system Python (its numpy/scipy/pydicom come from
+# Debian above) into the cache, which bench/rt.bench.ts puts on PYTHONPATH.
+DICOMPYLER_VERSION=0.5.6
+dicompyler_dir="${ACTION_EHR_CACHE:-$HOME/.cache/action-ehr}/python/dicompyler-core-$DICOMPYLER_VERSION"
+if [ ! -d "$dicompyler_dir/dicompylercore" ]; then
+  echo "setup: dicompyler-core $DICOMPYLER_VERSION (benchmark reference)"
+  /usr/bin/python3 -m pip install -q --no-deps --target "$dicompyler_dir" "dicompyler-core==$DICOMPYLER_VERSION"
+fi
 
 if [ "${EHR_WITH_ELECTRON:-0}" = "1" ]; then
   echo "setup: fetching the Electron binary and rebuilding native modules for it"

@@ -7,8 +7,27 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { SOP_CLASS } from '../shared/rt/dictionary';
-import { summarizeDvh } from '../shared/rt/dvh';
+import { summarizeDvh, type Dvh } from '../shared/rt/dvh';
+import {
+  doseAtLabel,
+  doseAtVolume,
+  NEAR_MAX_LEVELS,
+  parseDoseAtLevels,
+  parseVolumeAtLevels,
+  volumeAtDoseLevel,
+  volumeAtLabel,
+  type VolumeLevel,
+} from '../shared/rt/dvh-metrics';
+import { alphaBetaFor } from '../shared/rt/biological';
+import {
+  CLOSE_MARGIN,
+  DEFAULT_CONSTRAINTS,
+  evaluateConstraintTable,
+  type ConstraintDose,
+} from '../shared/rt/constraints';
 import { isRtError } from '../shared/rt/errors';
+import type { Roi } from '../shared/rt/parse/rtstruct';
+import { sumDoseGrids } from '../shared/rt/sum';
 import { buildDoseHistory } from '../shared/rt/history';
 import type { DoseGrid } from '../shared/rt/parse/rtdose';
 import { createCodecLoader } from '../shared/rt/codecs/load';
@@ -24,7 +43,23 @@ import { readStudy as readStudyFiles } from '../shared/rt/study-reader';
 import { synthesizeCourse } from '../shared/rt/synth/course';
 
 const USAGE = `usage:
-  ehr-rt dvh <folder> [--json]       DVH statistics of every ROI against the course's dose
+  ehr-rt dvh <folder> [--json] [--dose-at LEVELS] [--volume-at DOSES]
+                                     DVH statistics of every ROI against the course's dose:
+                                     min, mean, max, D98/D95/D50/D2 %, D2cc and D0.03cc,
+                                     and Dx / Vx at the levels asked for:
+                                       --dose-at 95,2,5cc   Dx at 95 % and 2 % of the
+                                                            structure (bare number: %) or
+                                                            at a volume in cc
+                                       --volume-at 20Gy,5   Vx: cc and % receiving ≥ 20 Gy
+                                                            and ≥ 5 Gy (bare number: Gy)
+  ehr-rt constraints <folder> [--json] [--alpha-beta NAME=GY,…]
+                                     the default constraint table (QUANTEC; cumulative cord
+                                     from Nieder 2006) on every RTDOSE of the structure
+                                     set's frame of reference summed as courses: physical
+                                     and EQD2 (each course's fractions from its plan; α/β
+                                     10 Gy targets, 2 Gy cord/brainstem, 3 Gy other organs,
+                                     or as given). pass / close (within 5 % below the
+                                     limit) / fail / not evaluable
   ehr-rt history <folder> [--json]   prescribed, planned and delivered fractions and dose,
                                      per course and per fraction group (fractions, MU per
                                      beam, prescription); the course totals count all groups
@@ -38,6 +73,11 @@ const USAGE = `usage:
 dvh: a structure that cannot be used (no closed contours, contours not axial, fewer than
   3 points) gets null statistics and its reason in "problem", the others are computed;
   contours left out or lying off the CT's slice planes are in its "warnings".
+  Min and max are the extremes of the dose inside the structure: the DVH's samples and
+  every dose-grid sample whose centre lies inside it.
+  D<v>cc is the lowest dose within the hottest v cc (cumulative DVH, 0.01 Gy bins, linear
+  inside a bin; volumes of the DVH's slab model). A structure smaller than v cc has no
+  D<v>cc: it is null, with the reason in "notes".
   For a structure partly outside the dose grid, the ${OUTSIDE_GRID_CONVENTION};
   "outside_grid_percent" says how much of it that is, and a warning goes to stderr.
 Warnings on stderr also name optional references a file was read without (an RTDOSE's
@@ -98,7 +138,45 @@ function pickDose(study: Study, frameOfReferenceUid: string): DoseGrid {
   return dose;
 }
 
-async function dvhCommand(folder: string, json: boolean): Promise<void> {
+interface DvhLevels {
+  doseAt: VolumeLevel[];
+  volumeAt: number[];
+}
+
+/** The --dose-at / --volume-at levels; a malformed list is a usage error. */
+function dvhLevels(flags: Map<string, string | undefined>): DvhLevels {
+  try {
+    return {
+      doseAt: flags.has('--dose-at') ? parseDoseAtLevels(flags.get('--dose-at') ?? '') : [],
+      volumeAt: flags.has('--volume-at') ? parseVolumeAtLevels(flags.get('--volume-at') ?? '') : [],
+    };
+  } catch (error) {
+    if (isRtError(error)) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+function levelValues(dvh: Dvh | null, levels: DvhLevels) {
+  const doseAt = [...NEAR_MAX_LEVELS, ...levels.doseAt].map((level) =>
+    dvh ? doseAtVolume(dvh, level) : { label: doseAtLabel(level), gy: null },
+  );
+  const notes = doseAt.flatMap((d) => ('note' in d && d.note ? [`${d.label}: ${d.note}`] : []));
+  return {
+    dose_at: Object.fromEntries(doseAt.map((d) => [d.label, round(d.gy ?? undefined)])),
+    volume_at: Object.fromEntries(
+      levels.volumeAt.map((gy) => {
+        const v = dvh ? volumeAtDoseLevel(dvh, gy) : null;
+        return [
+          volumeAtLabel(gy),
+          v ? { cc: round(v.cc, 3), percent: round(v.percent, 2) } : { cc: null, percent: null },
+        ];
+      }),
+    ),
+    notes,
+  };
+}
+
+async function dvhCommand(folder: string, json: boolean, levels: DvhLevels): Promise<void> {
   const study = await readStudy(folder);
   const structureSet = study.structureSets[0];
   if (!structureSet) throw new InputError('no readable RTSTRUCT in the folder');
@@ -112,6 +190,7 @@ async function dvhCommand(folder: string, json: boolean): Promise<void> {
   }
   const structures = outcomes.map(({ roiName, dvh, problem, warnings }) => {
     const s = dvh ? summarizeDvh(dvh) : undefined;
+    const at = levelValues(dvh, levels);
     return {
       name: roiName,
       volume_cc: round(s?.volumeCc, 3),
@@ -122,6 +201,11 @@ async function dvhCommand(folder: string, json: boolean): Promise<void> {
       d95_gy: round(s?.d95Gy),
       d50_gy: round(s?.d50Gy),
       d2_gy: round(s?.d2Gy),
+      d2cc_gy: at.dose_at['D2cc'] ?? null,
+      d0_03cc_gy: at.dose_at['D0.03cc'] ?? null,
+      dose_at: at.dose_at,
+      volume_at: at.volume_at,
+      notes: at.notes,
       outside_grid_percent: dvh ? round(outsideGridPercent(dvh), 2) : null,
       problem: problem ?? null,
       warnings,
@@ -132,12 +216,127 @@ async function dvhCommand(folder: string, json: boolean): Promise<void> {
     return;
   }
   console.log(`dose ${dose.file} (${dose.units}), structures ${structureSet.file}`);
-  console.log('name\tvolume_cc\tmin\tmean\tmax\tD98\tD95\tD50\tD2');
+  const doseLabels = Object.keys(structures[0]?.dose_at ?? {});
+  const volumeLabels = Object.keys(structures[0]?.volume_at ?? {});
+  console.log(
+    ['name', 'volume_cc', 'min', 'mean', 'max', 'D98', 'D95', 'D50', 'D2']
+      .concat(
+        doseLabels,
+        volumeLabels.map((l) => `${l}_cc`),
+      )
+      .join('\t'),
+  );
   for (const s of structures)
     console.log(
       [s.name, s.volume_cc, s.min_gy, s.mean_gy, s.max_gy, s.d98_gy, s.d95_gy, s.d50_gy, s.d2_gy]
+        .concat(
+          doseLabels.map((l) => s.dose_at[l] ?? null),
+          volumeLabels.map((l) => s.volume_at[l]?.cc ?? null),
+        )
         .map((v) => (v === null ? '-' : String(v)))
         .join('\t'),
+    );
+  for (const s of structures)
+    for (const note of s.notes) console.error(`note: ROI "${s.name}": ${note}`);
+}
+
+/** "SPINAL_CORD=2,PAROTID_L=3.5" → α/β by ROI name. */
+function parseAlphaBeta(text: string | undefined): Record<string, number> {
+  const edited: Record<string, number> = {};
+  for (const part of (text ?? '').split(',')) {
+    const match = /^(.+)=(\d+(?:\.\d+)?)$/.exec(part.trim());
+    if (!match) throw new UsageError(`--alpha-beta: "${part}" is not NAME=GY (e.g. SPINAL_CORD=2)`);
+    edited[(match[1] as string).trim()] = Number(match[2]);
+  }
+  return edited;
+}
+
+/** The course's number of fractions, from the plan its dose references. */
+function courseFractions(study: Study, dose: DoseGrid): number {
+  const plan = study.plans.find((p) => p.sopInstanceUid === dose.referencedPlanUid);
+  if (!plan)
+    throw new InputError(
+      `${dose.file}: its plan is not in the folder, so its number of fractions (needed for EQD2) is unknown; no constraint was evaluated`,
+    );
+  if (plan.fractionGroups.length !== 1)
+    throw new InputError(
+      `${dose.file}: plan ${plan.label} has ${plan.fractionGroups.length} fraction groups, and one dose for all of them has no single dose per fraction; no constraint was evaluated`,
+    );
+  return (plan.fractionGroups[0] as { fractionsPlanned: number }).fractionsPlanned;
+}
+
+async function constraintsCommand(
+  folder: string,
+  json: boolean,
+  edited: Record<string, number>,
+): Promise<void> {
+  const study = await readStudy(folder);
+  const structureSet = study.structureSets[0];
+  if (!structureSet) throw new InputError('no readable RTSTRUCT in the folder');
+  pickDose(study, structureSet.frameOfReferenceUid);
+  const inFrame = study.doses.filter(
+    (d) => d.frameOfReferenceUid === structureSet.frameOfReferenceUid,
+  );
+  const planDoses = inFrame.filter((d) => d.summationType === 'PLAN');
+  const courses = (planDoses.length > 0 ? planDoses : inFrame).map((grid) => ({
+    grid,
+    label: grid.file,
+    fractions: courseFractions(study, grid),
+  }));
+  const physical = sumDoseGrids(courses).grid;
+  const rois = new Map(structureSet.rois.map((r) => [r.name, r]));
+  const alphaBeta = new Map(
+    structureSet.rois.map((r) => {
+      try {
+        return [r.name, alphaBetaFor(r, edited)] as const;
+      } catch (error) {
+        if (isRtError(error)) throw new UsageError(error.message);
+        throw error;
+      }
+    }),
+  );
+  const dvhOf = (name: string, dose: ConstraintDose) => {
+    const roi = rois.get(name) as Roi;
+    const grid =
+      dose === 'PHYSICAL'
+        ? physical
+        : sumDoseGrids(courses, {
+            biological: { quantity: 'EQD2', alphaBetaGy: alphaBeta.get(name)?.gy ?? 3 },
+          }).grid;
+    const outcome = computeRoiDvh(roi, grid);
+    if (outcome.problem) console.error(`warning: ${outcome.problem} [not evaluable]`);
+    return outcome.dvh;
+  };
+  const results = evaluateConstraintTable(DEFAULT_CONSTRAINTS, [...rois.keys()], dvhOf);
+  const output = {
+    courses: courses.map((c) => ({ dose: c.label, fractions: c.fractions })),
+    close_margin_percent: CLOSE_MARGIN * 100,
+    alpha_beta_gy: Object.fromEntries(
+      [...new Set(results.map((r) => r.roiName))].map((name) => [
+        name,
+        { gy: alphaBeta.get(name)?.gy ?? null, basis: alphaBeta.get(name)?.basis ?? null },
+      ]),
+    ),
+    constraints: results.map((r) => ({
+      organ: r.organ,
+      roi: r.roiName,
+      metric: r.metric,
+      dose: r.dose,
+      value: round(r.value ?? undefined),
+      limit: r.limit,
+      unit: r.unit,
+      status: r.status,
+      source: r.source,
+      note: r.note ?? null,
+    })),
+  };
+  if (json) {
+    process.stdout.write(`${JSON.stringify(output)}\n`);
+    return;
+  }
+  for (const c of output.constraints)
+    console.log(
+      `${c.status.padEnd(13)} ${c.roi}: ${c.metric} ${c.dose} ${c.value ?? '-'} ${c.unit} (limit ${c.limit}; ${c.source})`,
     );
 }
 
@@ -263,7 +462,14 @@ function synthCommand(folder: string, flags: Map<string, string | undefined>): v
 function parseArguments(argv: readonly string[]) {
   const positional: string[] = [];
   const flags = new Map<string, string | undefined>();
-  const valued = new Set(['--matrix', '--slices', '--seed']);
+  const valued = new Set([
+    '--matrix',
+    '--slices',
+    '--seed',
+    '--dose-at',
+    '--volume-at',
+    '--alpha-beta',
+  ]);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (valued.has(arg)) {
@@ -287,7 +493,15 @@ async function main(argv: readonly string[]): Promise<number> {
     if (!command || !folder || extra.length > 0)
       throw new UsageError('expected a command and a folder');
     const json = flags.has('--json');
-    if (command === 'dvh') await dvhCommand(folder, json);
+    if (command !== 'dvh' && (flags.has('--dose-at') || flags.has('--volume-at')))
+      throw new UsageError('--dose-at and --volume-at belong to the dvh command');
+    if (command === 'dvh') await dvhCommand(folder, json, dvhLevels(flags));
+    else if (command === 'constraints')
+      await constraintsCommand(
+        folder,
+        json,
+        flags.has('--alpha-beta') ? parseAlphaBeta(flags.get('--alpha-beta')) : {},
+      );
     else if (command === 'history') await historyCommand(folder, json);
     else if (command === 'inspect') await inspectCommand(folder, json);
     else if (command === 'synth') synthCommand(folder, flags);

@@ -593,7 +593,7 @@ describe('physicist dose history in Chromium', () => {
       `${summed.maxDose.toFixed(2)} Gy`,
     );
     expect(await page.getByLabel('Summation provenance').textContent()).toContain(
-      'trilinear resampling onto a common grid',
+      "first course's grid kept as the reference",
     );
     await page.getByRole('region', { name: 'Dose summation' }).scrollIntoViewIfNeeded();
     await shell.screenshot('e2e', 'viewer-physicist-summation');

@@ -7,6 +7,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { synthesizeCourse, type SyntheticCourse } from '../../src/shared/rt/synth/course';
 import { SOP_CLASS } from '../../src/shared/rt/dictionary';
+import { computeDvh, doseAtVolumeCc, volumeAtDose } from '../../src/shared/rt/dvh';
+import type { DoseGrid } from '../../src/shared/rt/parse/rtdose';
+import type { Roi, StructureSet } from '../../src/shared/rt/parse/rtstruct';
+import { loadStudy } from '../../src/shared/rt/study';
+import { sumDoseGrids } from '../../src/shared/rt/sum';
 import {
   cutAfter,
   editContours,
@@ -72,6 +77,11 @@ describe('ehr-rt', () => {
         'd95_gy',
         'd50_gy',
         'd2_gy',
+        'd2cc_gy',
+        'd0_03cc_gy',
+        'dose_at',
+        'volume_at',
+        'notes',
         'outside_grid_percent',
         'problem',
         'warnings',
@@ -114,6 +124,151 @@ describe('ehr-rt', () => {
       'delivered',
       'delivered',
     ]);
+  });
+
+  it('dvh --json gives Dx and Vx at the levels asked for, D2cc and D0.03cc', () => {
+    const folder = courseFolder('levels', synthesizeCourse({ matrix: 32, slices: 16 }));
+    const run = ehrRt('dvh', folder, '--json', '--dose-at', '95,2,50cc', '--volume-at', '20Gy,0');
+    expect(run.status, run.stderr).toBe(0);
+    type Row = {
+      name: string;
+      volume_cc: number;
+      max_gy: number;
+      d95_gy: number;
+      d2_gy: number;
+      d2cc_gy: number | null;
+      d0_03cc_gy: number | null;
+      dose_at: Record<string, number | null>;
+      volume_at: Record<string, { cc: number; percent: number }>;
+      notes: string[];
+    };
+    const { structures } = JSON.parse(run.stdout) as { structures: Row[] };
+    // The same course read in-process: the CLI prints the engine's numbers.
+    const study = loadStudy(synthesizeCourse({ matrix: 32, slices: 16 }).files);
+    const set = study.structureSets[0] as StructureSet;
+    const dose = study.doses[0] as DoseGrid;
+    for (const s of structures) {
+      const roi = set.rois.find((r) => r.name === s.name) as Roi;
+      const dvh = computeDvh(roi, dose);
+      expect(Object.keys(s.dose_at)).toEqual(['D2cc', 'D0.03cc', 'D95%', 'D2%', 'D50cc']);
+      expect(s.dose_at['D95%']).toBe(s.d95_gy);
+      expect(s.dose_at['D2%']).toBe(s.d2_gy);
+      expect(s.d0_03cc_gy).toBeCloseTo(doseAtVolumeCc(dvh, 0.03), 3);
+      expect(s.d2cc_gy).toBeCloseTo(doseAtVolumeCc(dvh, 2), 3);
+      // Near-maxima never exceed the max, and a smaller hot volume is at least as hot.
+      expect(s.d0_03cc_gy as number).toBeLessThanOrEqual(s.max_gy);
+      expect(s.d2cc_gy as number).toBeLessThanOrEqual(s.d0_03cc_gy as number);
+      expect(s.volume_at['V0Gy']).toEqual({ cc: s.volume_cc, percent: 100 });
+      const v20 = volumeAtDose(dvh, 20);
+      expect(s.volume_at['V20Gy']?.cc).toBeCloseTo(v20.cc, 2);
+      expect(s.volume_at['V20Gy']?.percent).toBeCloseTo(v20.percent, 1);
+      // The small-volume convention: no D50cc for a structure smaller than 50 cc.
+      if (s.volume_cc < 50) {
+        expect(s.dose_at['D50cc']).toBeNull();
+        expect(s.notes).toEqual([
+          expect.stringMatching(/D50cc: the structure .* smaller than 50 cc/),
+        ]);
+      } else expect(s.dose_at['D50cc']).toBeCloseTo(doseAtVolumeCc(dvh, 50), 3);
+    }
+    expect(structures.some((s) => s.volume_cc < 50)).toBe(true);
+    expect(structures.some((s) => s.volume_cc >= 50)).toBe(true);
+
+    // Without --json the levels are columns of the table.
+    const table = ehrRt('dvh', folder, '--dose-at', '95', '--volume-at', '20');
+    expect(table.status, table.stderr).toBe(0);
+    expect(table.stdout.split('\n')[1]).toMatch(/\tD2cc\tD0\.03cc\tD95%\tV20Gy_cc$/);
+  });
+
+  it('dvh refuses malformed levels with a usage error naming the level', () => {
+    const folder = join(work, 'levels');
+    for (const [flag, value, message] of [
+      ['--dose-at', '95,abc', /"abc" is not a volume/],
+      ['--dose-at', '150', /"150" is more than 100 %/],
+      ['--dose-at', '95,,2', /comma-separated list/],
+      ['--volume-at', '95%', /does not know the prescription; give the dose in Gy/],
+      ['--volume-at', '-5Gy', /"-5Gy" is not a dose/],
+    ] as const) {
+      const run = ehrRt('dvh', folder, '--json', flag, value);
+      expect(run.status, run.stderr).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(message);
+    }
+    const missing = ehrRt('dvh', folder, '--dose-at');
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/--dose-at needs a value/);
+    const elsewhere = ehrRt('history', folder, '--volume-at', '20');
+    expect(elsewhere.status).toBe(2);
+    expect(elsewhere.stderr).toMatch(/belong to the dvh command/);
+  });
+
+  it('constraints sums two courses in EQD2 with their own fractions and α/β', () => {
+    const one = synthesizeCourse({ matrix: 32, slices: 16, seed: 'cons-1' });
+    const two = synthesizeCourse({
+      matrix: 32,
+      slices: 16,
+      seed: 'cons-2',
+      frameOfReferenceUid: one.frameOfReferenceUid,
+      prescriptionGy: 30,
+      fractions: 10,
+    });
+    const dir = courseFolder('constraints', one);
+    for (const f of two.files)
+      if (f.name.startsWith('RD') || f.name.startsWith('RP'))
+        writeFileSync(join(dir, `C2_${f.name}`), f.bytes);
+    const run = ehrRt('constraints', dir, '--json');
+    expect(run.status, run.stderr).toBe(0);
+    type Out = {
+      courses: { dose: string; fractions: number }[];
+      close_margin_percent: number;
+      alpha_beta_gy: Record<string, { gy: number; basis: string }>;
+      constraints: { roi: string; metric: string; dose: string; value: number; status: string }[];
+    };
+    const out = JSON.parse(run.stdout) as Out;
+    expect(out.courses.map((c) => c.fractions).sort((a, b) => a - b)).toEqual([10, 30]);
+    expect(out.close_margin_percent).toBe(5);
+    expect(out.alpha_beta_gy['SPINAL_CORD']).toEqual({
+      gy: 2,
+      basis: 'spinal cord / brainstem (default)',
+    });
+    const cordRow = out.constraints.find((c) => c.roi === 'SPINAL_CORD');
+    expect(cordRow).toMatchObject({ metric: 'Dmax', dose: 'EQD2', status: 'pass' });
+    // The same numbers in-process: each course's dose converted with its own fractions.
+    const doseOf = (course: SyntheticCourse) => loadStudy(course.files).doses[0] as DoseGrid;
+    const cord = (loadStudy(one.files).structureSets[0] as StructureSet).rois.find(
+      (r) => r.name === 'SPINAL_CORD',
+    ) as Roi;
+    const eqd2 = sumDoseGrids(
+      [
+        { grid: doseOf(one), fractions: 30 },
+        { grid: doseOf(two), fractions: 10 },
+      ],
+      { biological: { quantity: 'EQD2', alphaBetaGy: 2 } },
+    );
+    expect(cordRow?.value).toBeCloseTo(computeDvh(cord, eqd2.grid).maxGy, 3);
+
+    // An edited α/β is used and shown; a malformed one is a usage error.
+    const edited = JSON.parse(
+      ehrRt('constraints', dir, '--json', '--alpha-beta', 'SPINAL_CORD=4').stdout,
+    ) as Out;
+    expect(edited.alpha_beta_gy['SPINAL_CORD']).toEqual({ gy: 4, basis: 'edited' });
+    const bad = ehrRt('constraints', dir, '--json', '--alpha-beta', 'SPINAL_CORD=0');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/α\/β for SPINAL_CORD must be a dose in Gy above 0/);
+    const malformed = ehrRt('constraints', dir, '--alpha-beta', 'cord');
+    expect(malformed.status).toBe(2);
+    expect(malformed.stderr).toMatch(/"cord" is not NAME=GY/);
+  });
+
+  it('constraints refuses a course whose plan is missing: its fractions are unknown', () => {
+    const course = synthesizeCourse({ matrix: 32, slices: 16, seed: 'cons-3' });
+    const dir = join(work, 'constraints-no-plan');
+    mkdirSync(dir, { recursive: true });
+    for (const f of course.files)
+      if (!f.name.startsWith('RP')) writeFileSync(join(dir, f.name), f.bytes);
+    const run = ehrRt('constraints', dir, '--json');
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/its plan is not in the folder.*no constraint was evaluated/);
   });
 
   it('fails on stderr with a non-zero exit and nothing on stdout', () => {

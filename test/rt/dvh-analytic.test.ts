@@ -5,6 +5,7 @@ import {
   summarizeDvh,
   volumeAtDose,
 } from '../../src/shared/rt/dvh';
+import type { Vec3 } from '../../src/shared/rt/geometry';
 import { sphere, sphericalShell } from '../../src/shared/rt/synth/shapes';
 import { analyticCase, bisect, relativeError, sphereCapVolume } from './helpers';
 
@@ -108,5 +109,48 @@ describe('DVH against analytic phantoms', () => {
     expect(dvh.minGy).toBe(0);
     expect(dvh.maxGy).toBeCloseTo(10, 3);
     expect(volumeAtDose(dvh, 5).percent).toBeLessThan(40);
+  });
+});
+
+describe('DVH extremes on a steep gradient', () => {
+  // A cone of 8 Gy/mm whose apex is a dose-grid sample inside the sphere (not on the 1 mm
+  // lattice): trilinear dose peaks (or dips) exactly at that sample, so the answer is known.
+  const apex: Vec3 = [5, -2.5, 0];
+  const distance = (p: readonly number[]) =>
+    Math.hypot((p[0] as number) - apex[0], (p[1] as number) - apex[1], (p[2] as number) - apex[2]);
+
+  it('max is the hottest dose inside the structure, not the lattice’s', () => {
+    const { roi, grid } = analyticCase({
+      solid: sphere([0, 0, 0], 20),
+      doseAt: (p) => Math.max(0, 70 - 8 * distance(p)),
+    });
+    const dvh = computeDvh(roi, grid);
+    expect(dvh.extremesIncludeGridSamples).toBe(true);
+    expect(dvh.maxGy).toBeCloseTo(70, 3);
+    // D at a vanishing volume is the max, and no volume receives more than it.
+    expect(doseAtVolumePercent(dvh, 0)).toBeCloseTo(70, 3);
+    expect(volumeAtDose(dvh, 70.01).cc).toBe(0);
+  });
+
+  it('min is the coldest dose inside the structure', () => {
+    const { roi, grid } = analyticCase({
+      solid: sphere([0, 0, 0], 20),
+      doseAt: (p) => 10 + 8 * distance(p),
+    });
+    const dvh = computeDvh(roi, grid);
+    expect(dvh.minGy).toBeCloseTo(10, 3);
+    expect(doseAtVolumePercent(dvh, 100)).toBeCloseTo(10, 3);
+  });
+
+  it('a dose peak just outside the structure does not count', () => {
+    // Apex at x = 25 mm, outside the 20 mm sphere: the max is the cone at the sphere's edge.
+    const { roi, grid } = analyticCase({
+      solid: sphere([0, 0, 0], 20),
+      doseAt: ([x, y, z]) =>
+        Math.max(0, 70 - 2 * Math.hypot((x as number) - 25, y as number, z as number)),
+    });
+    const dvh = computeDvh(roi, grid);
+    expect(dvh.maxGy).toBeLessThanOrEqual(70 - 2 * 5 + 1e-3);
+    expect(dvh.maxGy).toBeGreaterThan(70 - 2 * 6);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createDoseSampler } from '../../src/shared/rt/dose-sampler';
 import { computeDvh } from '../../src/shared/rt/dvh';
 import { buildDoseHistory } from '../../src/shared/rt/history';
 import { sumDoseGrids } from '../../src/shared/rt/sum';
@@ -104,7 +105,7 @@ describe('dose summation', () => {
     expect(summed).toBeGreaterThan(computeDvh(cord, b).maxGy);
   });
 
-  it('resamples grids of different geometry onto a common grid', () => {
+  it("lays the sum on the first course's grid, extended to cover the other", () => {
     const coarse = analyticCase({ solid: sphere([0, 0, 0], 10), doseAt: () => 2, gridSpacing: 5 });
     const fine = analyticCase({
       solid: sphere([0, 0, 0], 10),
@@ -117,12 +118,83 @@ describe('dose summation', () => {
       { grid: coarse.grid },
       { grid: { ...fine.grid, frameOfReferenceUid: forUid } },
     ]);
-    expect(provenance.grid.spacingMm).toEqual([2.5, 2.5, 2.5]);
-    // Union of a ±40 mm and a ±20 mm cube at 2.5 mm.
-    expect(grid.columns).toBe(33);
+    expect(provenance.grid.spacingMm).toEqual([5, 5, 5]);
+    expect(provenance.method).toMatch(/reference/);
+    // The ±20 mm cube lies inside the ±40 mm one: the lattice is the reference's own.
+    expect([grid.columns, grid.rows, grid.frames]).toEqual([17, 17, 17]);
+    expect(grid.position).toEqual(coarse.grid.position);
     const index = (c: number, r: number, f: number) => (f * grid.rows + r) * grid.columns + c;
-    expect(grid.dose[index(16, 16, 16)]).toBeCloseTo(3, 3); // centre: 2 + 1
+    expect(grid.dose[index(8, 8, 8)]).toBeCloseTo(3, 3); // centre: 2 + 1
     expect(grid.dose[index(0, 0, 0)]).toBeCloseTo(2, 3); // only the coarse grid reaches here
+  });
+
+  it("keeps the reference grid's values unchanged when a finer, offset grid is added", () => {
+    const reference = analyticCase({
+      solid: sphere([0, 0, 0], 10),
+      doseAt: ([x, y, z]) =>
+        20 + 0.7 * (x as number) - 0.3 * (y as number) + 0.05 * (z as number) ** 2,
+      gridSpacing: 2.5,
+      halfSize: 20,
+    }).grid;
+    // A finer grid (2 mm), offset by a fraction of a step, holding zero dose: the sum must be
+    // the reference itself, sample for sample (re-interpolating it would blur the quadratic).
+    const zero = analyticCase({
+      solid: sphere([0, 0, 0], 10),
+      doseAt: () => 0,
+      gridSpacing: 2,
+      halfSize: 10,
+    }).grid;
+    const offsetZero = {
+      ...zero,
+      frameOfReferenceUid: reference.frameOfReferenceUid,
+      position: [zero.position[0] + 0.7, zero.position[1] - 0.3, zero.position[2] + 1.1] as const,
+    };
+    const { grid } = sumDoseGrids([{ grid: reference }, { grid: offsetZero }]);
+    expect([grid.columns, grid.rows, grid.frames]).toEqual([
+      reference.columns,
+      reference.rows,
+      reference.frames,
+    ]);
+    expect(grid.rowSpacing).toBe(reference.rowSpacing);
+    expect(Array.from(grid.dose)).toEqual(Array.from(reference.dose));
+  });
+
+  it('covers a larger, offset second grid to its far edge', () => {
+    const reference = analyticCase({
+      solid: sphere([0, 0, 0], 10),
+      doseAt: () => 1,
+      gridSpacing: 2.5,
+      halfSize: 10,
+    }).grid;
+    // A plateau of 4 Gy over ±25 mm, shifted +13.3 mm in x (not a whole step) and +5 mm
+    // in z: its far corner (38.3, 25, 30) mm lies well beyond the reference (±10 mm).
+    const wide = analyticCase({
+      solid: sphere([0, 0, 0], 10),
+      doseAt: () => 4,
+      gridSpacing: 2.5,
+      halfSize: 25,
+    }).grid;
+    const shifted = {
+      ...wide,
+      frameOfReferenceUid: reference.frameOfReferenceUid,
+      position: [wide.position[0] + 13.3, wide.position[1], wide.position[2] + 5] as const,
+    };
+    const { grid } = sumDoseGrids([{ grid: reference }, { grid: shifted }]);
+    // The reference lattice (…, -10, -7.5, … mm) extended by whole steps to reach 38.3 mm.
+    const farX = grid.position[0] + (grid.columns - 1) * grid.columnSpacing;
+    const farY = grid.position[1] + (grid.rows - 1) * grid.rowSpacing;
+    const farZ = grid.position[2] + (grid.frameOffsets[grid.frames - 1] as number);
+    expect(farX).toBeCloseTo(40, 6);
+    expect(farY).toBeCloseTo(25, 6);
+    expect(farZ).toBeCloseTo(30, 6);
+    expect(grid.position).toEqual([-12.5, -25, -20]);
+    // The last lattice points inside the second grid hold its dose; the centre holds both.
+    const sample = createDoseSampler(grid);
+    expect(sample(0, 0, 0)).toBeCloseTo(5, 4);
+    expect(sample(37.5, 25, 30)).toBeCloseTo(4, 4);
+    expect(sample(37.5, -25, -20)).toBeCloseTo(4, 4);
+    // Past the second grid's own edge there is no dose (nothing is extrapolated).
+    expect(sample(40, 0, 0)).toBe(0);
   });
 
   it('refuses grids in different frames of reference, saying why', () => {

@@ -15,8 +15,15 @@
 //   the volume there counts as receiving 0 Gy (it stays in the volume, the mean and the
 //   histogram, since the planning system computed no dose there), and `outsideGridCc` says
 //   how much of the structure that is, so the viewer and the CLI can warn.
-// - Statistics: min, max and mean come from the samples themselves; Dx and Vx come from a
-//   fine histogram (default bin 0.01 Gy) with linear interpolation inside a bin.
+// - Statistics: the mean comes from the samples; Dx and Vx come from a fine histogram
+//   (default bin 0.01 Gy) with linear interpolation inside a bin.
+// - Min and max are the extremes of the dose inside the structure, not of the lattice: they
+//   are taken over the lattice samples together with every dose-grid voxel centre that lies
+//   inside the structure (in a plane's slab and inside its contours, even–odd). Trilinear
+//   dose takes its extremes at grid samples or on the structure's surface, so this finds the
+//   hot and cold spots a 1 mm lattice steps over on a steep gradient. The voxel-centre pass
+//   needs an axial dose grid (rows along ±x, columns along ±y), which is what planning
+//   systems write; on an oblique grid the extremes are the lattice's (stated in the Dvh).
 // - Work bound: the lattice and the histogram are sized before any sampling, and a DVH that
 //   would need more than MAX_LATTICE_WORK steps or MAX_BINS bins is refused with an error
 //   naming what made it so (hostile input must not hang the viewer's worker or the CLI).
@@ -53,6 +60,8 @@ export interface Dvh {
   resolutionMm: number;
   /** Volume (cc) of the structure outside the dose grid, counted as 0 Gy. */
   outsideGridCc: number;
+  /** Whether min and max include the dose-grid samples inside the structure (false: an oblique grid, or no sample centre lies inside). */
+  extremesIncludeGridSamples: boolean;
 }
 
 export interface DvhSummary {
@@ -70,6 +79,9 @@ interface Plane {
   z: number;
   polygons: Float64Array[];
   thickness: number;
+  /** The slab this plane stands for: [zFrom, zTo). */
+  zFrom: number;
+  zTo: number;
 }
 
 const PLANE_TOLERANCE_MM = 0.05;
@@ -143,10 +155,9 @@ function contourPlanes(roi: Roi, fallbackThickness: number): Plane[] {
   return zs.map((z, i) => {
     const below = gaps[i - 1];
     const above = gaps[i];
-    const thickness =
-      (joined(below) ? (below as number) : usual) / 2 +
-      (joined(above) ? (above as number) : usual) / 2;
-    return { z, polygons: byZ.get(z) ?? [], thickness };
+    const down = (joined(below) ? (below as number) : usual) / 2;
+    const up = (joined(above) ? (above as number) : usual) / 2;
+    return { z, polygons: byZ.get(z) ?? [], thickness: down + up, zFrom: z - down, zTo: z + up };
   });
 }
 
@@ -236,6 +247,70 @@ function frameSpacing(grid: DoseGrid): number {
   return Math.abs((grid.frameOffsets[1] as number) - (grid.frameOffsets[0] as number));
 }
 
+/** Extremes of the dose-grid samples whose centres lie inside the structure (null: none, or an oblique grid). */
+function gridSampleExtremes(
+  planes: readonly Plane[],
+  grid: DoseGrid,
+): { min: number; max: number } | null {
+  const [rx, ry, rz] = grid.rowDirection;
+  const [cx, cy, cz] = grid.columnDirection;
+  const axial =
+    Math.abs(Math.abs(rx) - 1) < 1e-6 &&
+    Math.abs(ry) < 1e-6 &&
+    Math.abs(rz) < 1e-6 &&
+    Math.abs(cx) < 1e-6 &&
+    Math.abs(Math.abs(cy) - 1) < 1e-6 &&
+    Math.abs(cz) < 1e-6;
+  if (!axial) return null;
+  const { columns, rows, frames, dose } = grid;
+  const [px, py, pz] = grid.position;
+  const nz = rx * cy; // the plane normal's z for an axial grid (row × column direction)
+  const stepX = rx * grid.columnSpacing;
+  const stepY = cy * grid.rowSpacing;
+  const planeSize = rows * columns;
+  let min = Infinity;
+  let max = -Infinity;
+  const crossings: number[] = [];
+  for (let k = 0; k < frames; k++) {
+    const z = pz + nz * (grid.frameOffsets[k] as number);
+    const plane = planes.find((p) => z >= p.zFrom && z < p.zTo);
+    if (!plane) continue;
+    const base = k * planeSize;
+    for (let r = 0; r < rows; r++) {
+      const y = py + r * stepY;
+      crossings.length = 0;
+      for (const polygon of plane.polygons) {
+        const n = polygon.length / 3;
+        for (let i = 0; i < n; i++) {
+          const j = (i + 1) % n;
+          const x1 = polygon[i * 3] as number;
+          const y1 = polygon[i * 3 + 1] as number;
+          const x2 = polygon[j * 3] as number;
+          const y2 = polygon[j * 3 + 1] as number;
+          // Same half-open rule as the lattice, so both passes agree on what is inside.
+          if (y1 <= y !== y2 <= y) crossings.push(x1 + ((y - y1) * (x2 - x1)) / (y2 - y1));
+        }
+      }
+      if (crossings.length < 2) continue;
+      crossings.sort((a, b) => a - b);
+      for (let e = 0; e + 1 < crossings.length; e += 2) {
+        // Columns whose centre x lies in [from, to) of this span.
+        const a = ((crossings[e] as number) - px) / stepX;
+        const b = ((crossings[e + 1] as number) - px) / stepX;
+        const first = Math.max(0, Math.ceil(Math.min(a, b)));
+        const last = Math.min(columns - 1, Math.ceil(Math.max(a, b)) - 1);
+        const row = base + r * columns;
+        for (let c = first; c <= last; c++) {
+          const d = dose[row + c] as number;
+          if (d < min) min = d;
+          if (d > max) max = d;
+        }
+      }
+    }
+  }
+  return max >= min ? { min, max } : null;
+}
+
 export function computeDvh(roi: Roi, grid: DoseGrid, options: DvhOptions = {}): Dvh {
   if (roi.frameOfReferenceUid !== grid.frameOfReferenceUid)
     throw new RtError(
@@ -283,6 +358,11 @@ export function computeDvh(roi: Roi, grid: DoseGrid, options: DvhOptions = {}): 
   });
 
   const bins = samples === 0 ? 0 : Math.min(Math.floor(maxDose / binWidth) + 1, binCount);
+  const atSamples = samples > 0 ? gridSampleExtremes(planes, grid) : null;
+  if (atSamples) {
+    minDose = Math.min(minDose, atSamples.min);
+    maxDose = Math.max(maxDose, atSamples.max);
+  }
   const differentialCc = new Float64Array(bins);
   for (let k = 0; k < bins; k++) differentialCc[k] = (histogram[k] as number) / 1000;
   const cumulativeCc = new Float64Array(bins + 1);
@@ -303,6 +383,7 @@ export function computeDvh(roi: Roi, grid: DoseGrid, options: DvhOptions = {}): 
     planes: planes.length,
     resolutionMm: res,
     outsideGridCc: outsideMm3 / 1000,
+    extremesIncludeGridSamples: atSamples !== null,
   };
 }
 
