@@ -869,6 +869,8 @@ export interface UpOptions {
   ownerPid?: number;
   /** With ownerPid: also delete the state dir then (for throwaway test networks). */
   wipeWithOwner?: boolean;
+  /** Start each hospital's PACS (Orthanc) too (default true; test networks start their own). */
+  pacs?: boolean;
 }
 
 export async function ensureBinaries(cfg: DevnetConfig, build: boolean): Promise<void> {
@@ -953,7 +955,7 @@ async function upLocked(cfg: DevnetConfig, opts: UpOptions): Promise<void> {
     );
   }
   cfg.log('both gateways can endorse with both hospitals');
-  await startPacs(cfg);
+  if (opts.pacs ?? true) await startPacs(cfg);
   writeProfiles(cfg);
   cfg.log(
     `network up in ${((Date.now() - t0) / 1000).toFixed(1)} s; profiles in ${join(cfg.stateDir, 'profiles')}, logs in ${cfg.logDir}`,
