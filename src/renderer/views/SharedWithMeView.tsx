@@ -8,6 +8,7 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { OperationProgressBar } from '../components/OperationProgressBar';
 import { ehr } from '../ehr';
 import { formatDate, formatDateTime, rightsLabel, shortId } from './format';
+import { AddFromPacsForm } from './AddFromPacsForm';
 import { AddRecordsForm } from './AddRecordsForm';
 import { RecordsTable } from './RecordsTable';
 import { FreshnessNote, RefreshButton, SectionStatus } from './SectionStatus';
@@ -244,6 +245,7 @@ export function PatientRecords({
         />
       )}
       {canAdd && <AddRecordsForm patientId={patientId} onAdded={reload} />}
+      {canAdd && <AddFromPacsForm patientId={patientId} onAdded={reload} />}
       {opening.state === 'opening' && (
         <OperationProgressBar
           operationId={opening.operationId}
