@@ -473,9 +473,13 @@ async function startPeer(cfg: DevnetConfig, org: PeerOrg): Promise<void> {
     env: peerEnv(cfg, org),
   });
   if (started) cfg.log(`started ${name} on :${port(cfg, name)}`);
+  // The operations endpoint answers while the peer still opens its ledgers; its gRPC listener
+  // (what `peer channel list` dials next) opens only after that, seconds later on a busy machine.
   await waitFor(
     `${name} to answer`,
-    () => healthz(cfg, port(cfg, `${name}-ops`), caCert(cfg, org.key)),
+    async () =>
+      (await healthz(cfg, port(cfg, `${name}-ops`), caCert(cfg, org.key))) &&
+      (await tcpOpen(port(cfg, name))),
     cfg.waitMs,
     {
       logHint: logFile(cfg, name),
