@@ -19,10 +19,16 @@ describe.skipIf(Boolean(skip))('Add from PACS through the UI', () => {
   let world: RecordWorld;
   let pacs: TestOrthanc;
   let shell: BrowserShell;
+  let shellB: BrowserShell;
+  let pacsB: TestOrthanc;
   const course = synthesizeCourse({ slices: 6, deliveredFractions: 2, patientId: 'HA-0042' });
 
   beforeAll(async () => {
-    [world, pacs] = await Promise.all([startRecordWorld(), startTestOrthanc('HospitalAPACS')]);
+    [world, pacs, pacsB] = await Promise.all([
+      startRecordWorld(),
+      startTestOrthanc('HospitalAPACS'),
+      startTestOrthanc('HospitalBPACS'),
+    ]);
     await new DicomWebClient({ baseUrl: pacs.dicomWebUrl }).store(course.files.map((f) => f.bytes));
     const [A] = world.workstations;
     await A.call('saveSettings', { values: { pacsUrl: pacs.dicomWebUrl } });
@@ -36,12 +42,18 @@ describe.skipIf(Boolean(skip))('Add from PACS through the UI', () => {
       write: true,
     });
     await A.signOut();
-    shell = await openBrowserShell({ dispatch: A.app.dispatch, events: A.app.events });
+    const B = world.workstations[1];
+    await B.call('saveSettings', { values: { pacsUrl: pacsB.dicomWebUrl } });
+    [shell, shellB] = await Promise.all([
+      openBrowserShell({ dispatch: A.app.dispatch, events: A.app.events }),
+      openBrowserShell({ dispatch: B.app.dispatch, events: B.app.events }),
+    ]);
   }, 300_000);
 
   afterAll(async () => {
     await shell?.close();
-    await Promise.all([world?.stop(), pacs?.close()]);
+    await shellB?.close();
+    await Promise.all([world?.stop(), pacs?.close(), pacsB?.close()]);
   });
 
   it('searches the PACS, picks the series and adds the course as records per category', async () => {
@@ -81,6 +93,40 @@ describe.skipIf(Boolean(skip))('Add from PACS through the UI', () => {
       ].sort(),
     );
     await shell.screenshot('e2e', 'pacs-1-added-from-pacs');
+    await signOut(page);
+  }, 180_000);
+
+  it('the receiving hospital imports the shared imaging into its PACS under its own patient', async () => {
+    const { patient, oncologistB } = world.people;
+    const [A] = world.workstations;
+    await A.signInAs(patient);
+    await A.call('grantAccess', {
+      caregiverId: oncologistB.id,
+      categories: ['imaging'],
+      validFrom: new Date(Date.now() - 60_000).toISOString(),
+      validTo: new Date(Date.now() + 86_400_000).toISOString(),
+      read: true,
+      write: false,
+    });
+    await A.signOut();
+    const page = shellB.page;
+    await signIn(page, 'oncologistB');
+    await section(page, 'Shared with me');
+    await page.getByRole('button', { name: /^Show records of pat-/ }).click();
+    const form = page.getByRole('region', { name: 'Send to our PACS' });
+    await form.waitFor({ timeout: 30_000 });
+    await form.getByLabel('Local patient ID').fill('HB-7');
+    await form.getByLabel('Local patient name').fill('DOE^JOHN');
+    await form.getByRole('button', { name: 'Send to our PACS…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(/under patient DOE\^JOHN \(ID HB-7\)/).waitFor();
+    await dialog.getByRole('button', { name: 'Import' }).click();
+    await form.getByText('Imported into your PACS: 6 new instances.').waitFor({ timeout: 60_000 });
+    const found = await new DicomWebClient({ baseUrl: pacsB.dicomWebUrl }).searchStudies({
+      patientId: 'HB-7',
+    });
+    expect(found.map((s) => s.studyInstanceUid)).toEqual([course.studyInstanceUid]);
+    await shellB.screenshot('e2e', 'pacs-2-sent-to-our-pacs');
     await signOut(page);
   }, 180_000);
 });

@@ -10,6 +10,7 @@ import { ehr } from '../ehr';
 import { formatDate, formatDateTime, rightsLabel, shortId } from './format';
 import { AddFromPacsForm } from './AddFromPacsForm';
 import { AddRecordsForm } from './AddRecordsForm';
+import { SendToPacsForm } from './SendToPacsForm';
 import { RecordsTable } from './RecordsTable';
 import { FreshnessNote, RefreshButton, SectionStatus } from './SectionStatus';
 import { settle, useLedger } from './useLedger';
@@ -246,6 +247,7 @@ export function PatientRecords({
       )}
       {canAdd && <AddRecordsForm patientId={patientId} onAdded={reload} />}
       {canAdd && <AddFromPacsForm patientId={patientId} onAdded={reload} />}
+      {records.length > 0 && <SendToPacsForm patientId={patientId} records={records} />}
       {opening.state === 'opening' && (
         <OperationProgressBar
           operationId={opening.operationId}
