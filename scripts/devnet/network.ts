@@ -473,9 +473,13 @@ async function startPeer(cfg: DevnetConfig, org: PeerOrg): Promise<void> {
     env: peerEnv(cfg, org),
   });
   if (started) cfg.log(`started ${name} on :${port(cfg, name)}`);
+  // The operations endpoint answers while the peer still opens its ledgers; its gRPC listener
+  // (what `peer channel list` dials next) opens only after that, seconds later on a busy machine.
   await waitFor(
     `${name} to answer`,
-    () => healthz(cfg, port(cfg, `${name}-ops`), caCert(cfg, org.key)),
+    async () =>
+      (await healthz(cfg, port(cfg, `${name}-ops`), caCert(cfg, org.key))) &&
+      (await tcpOpen(port(cfg, name))),
     cfg.waitMs,
     {
       logHint: logFile(cfg, name),
@@ -869,6 +873,8 @@ export interface UpOptions {
   ownerPid?: number;
   /** With ownerPid: also delete the state dir then (for throwaway test networks). */
   wipeWithOwner?: boolean;
+  /** Start each hospital's PACS (Orthanc) too (default true; test networks start their own). */
+  pacs?: boolean;
 }
 
 export async function ensureBinaries(cfg: DevnetConfig, build: boolean): Promise<void> {
@@ -953,7 +959,7 @@ async function upLocked(cfg: DevnetConfig, opts: UpOptions): Promise<void> {
     );
   }
   cfg.log('both gateways can endorse with both hospitals');
-  await startPacs(cfg);
+  if (opts.pacs ?? true) await startPacs(cfg);
   writeProfiles(cfg);
   cfg.log(
     `network up in ${((Date.now() - t0) / 1000).toFixed(1)} s; profiles in ${join(cfg.stateDir, 'profiles')}, logs in ${cfg.logDir}`,

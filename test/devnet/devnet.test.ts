@@ -118,6 +118,8 @@ describe.skipIf(skipReason !== undefined)('devnet (real Fabric network on loopba
         'peer-hospitala',
         'peer-hospitalb',
         'chaincode-hospitala',
+        'orthanc-hospitala',
+        'orthanc-hospitalb',
       ]),
     );
   }, 60_000);

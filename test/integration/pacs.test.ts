@@ -4,11 +4,15 @@
 // kept, and the failures a clinician can meet: the PACS down, a study already held under
 // another patient, an instance the PACS refuses (nothing half-imported). Then, on the real
 // Fabric network, Add from PACS: the course becomes one record per category, and opens.
+import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Operations } from '../../src/main/app/operations';
 import { EhrError } from '../../src/main/errors';
+import { toUserError } from '../../src/main/failures';
 import { DicomWebClient } from '../../src/main/pacs/dicomweb';
 import { readIdentity } from '../../src/main/pacs/patient-rewrite';
 import { searchPacs } from '../../src/main/pacs/search';
@@ -125,6 +129,48 @@ describe.skipIf(Boolean(missing))('the hospital PACS over DICOMweb (real Orthanc
       return retrieveSeriesFiles({ pacsUrl: sending.dicomWebUrl }, [ct], op);
     });
     await expect(stopped).rejects.toMatchObject({ code: 'ABORTED' });
+
+    const unknown = await rejection(
+      run((op) =>
+        addFromPacs(
+          {} as never,
+          {} as never,
+          { pacsUrl: sending.dicomWebUrl },
+          {
+            patientId: 'pat-x',
+            series: [{ studyInstanceUid: ct.studyInstanceUid, seriesInstanceUid: '1.2.3.4' }],
+          },
+          op,
+        ),
+      ),
+    );
+    expect(unknown.code).toBe('PACS_REFUSED');
+    expect(unknown.message).toBe(
+      'The PACS does not hold that study or series (any more). Nothing was added.',
+    );
+  });
+
+  it('says the PACS is too slow when it accepts a connection and never answers', async () => {
+    const silent = createServer(() => {}); // accepts, reads, never answers
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const client = new DicomWebClient({
+        baseUrl: `http://127.0.0.1:${port}/dicom-web`,
+        timeoutMs: 300,
+      });
+      const error = await client.searchStudies({ patientId: 'HA-0042' }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'TIMEOUT' });
+      const shown = toUserError(error, 'The search found nothing.');
+      expect(shown.code).toBe('PACS_UNAVAILABLE');
+      expect(shown.message).toBe(
+        'The hospital PACS did not answer in time. The search found nothing. Try again.',
+      );
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
   });
 
   const request = (files = course.files) => ({

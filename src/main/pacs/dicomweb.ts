@@ -297,6 +297,11 @@ export class DicomWebClient {
 
   #statusError(status: number, text: string): PacsError {
     const detail = text.slice(0, 200).replace(/\s+/g, ' ').trim();
+    if (status === 404) {
+      return new PacsError('REFUSED', 'The PACS does not hold that study or series (any more).', {
+        status,
+      });
+    }
     return status >= 500
       ? new PacsError(
           'SERVER_ERROR',

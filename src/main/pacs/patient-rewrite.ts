@@ -114,16 +114,25 @@ export function rewritePatient(bytes: Uint8Array, local: LocalPatient, name = 'A
   const implicit = syntax === IMPLICIT_LE;
   const charset = ds.string('x00080005') ?? '';
   const identity = readIdentity(bytes, name);
-  const others = [...identity.otherPatientIds];
-  if (identity.patientId && identity.patientId !== local.patientId) {
-    if (!others.includes(identity.patientId)) others.push(identity.patientId);
+  // Items already there keep their issuer; the sender's ID joins them once (a repeated
+  // import, or a file already under this patient, adds nothing).
+  const items = (ds.elements.x00101002?.items ?? []).map((i) => ({
+    id: i.dataSet?.string('x00100020') ?? '',
+    issuer: i.dataSet?.string('x00100021') ?? '',
+  }));
+  if (
+    identity.patientId &&
+    identity.patientId !== local.patientId &&
+    !items.some((i) => i.id === identity.patientId)
+  ) {
+    items.push({ id: identity.patientId, issuer: local.senderIssuer });
   }
-  const otherItems = others.map((id) => [
-    element(0x00100020, 'LO', textBytes(id, charset), implicit),
-    ...(id === identity.patientId
-      ? [element(0x00100021, 'LO', textBytes(local.senderIssuer, charset), implicit)]
-      : []),
-  ]);
+  const otherItems = items
+    .filter((i) => i.id)
+    .map((i) => [
+      element(0x00100020, 'LO', textBytes(i.id, charset), implicit),
+      ...(i.issuer ? [element(0x00100021, 'LO', textBytes(i.issuer, charset), implicit)] : []),
+    ]);
   const replaced = new Map<number, Buffer>([
     [0x00100010, element(0x00100010, 'PN', textBytes(local.patientName, charset), implicit)],
     [0x00100020, element(0x00100020, 'LO', textBytes(local.patientId, charset), implicit)],

@@ -8,7 +8,9 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { OperationProgressBar } from '../components/OperationProgressBar';
 import { ehr } from '../ehr';
 import { formatDate, formatDateTime, rightsLabel, shortId } from './format';
+import { AddFromPacsForm } from './AddFromPacsForm';
 import { AddRecordsForm } from './AddRecordsForm';
+import { SendToPacsForm } from './SendToPacsForm';
 import { RecordsTable } from './RecordsTable';
 import { FreshnessNote, RefreshButton, SectionStatus } from './SectionStatus';
 import { settle, useLedger } from './useLedger';
@@ -244,6 +246,8 @@ export function PatientRecords({
         />
       )}
       {canAdd && <AddRecordsForm patientId={patientId} onAdded={reload} />}
+      {canAdd && <AddFromPacsForm patientId={patientId} onAdded={reload} />}
+      {records.length > 0 && <SendToPacsForm patientId={patientId} records={records} />}
       {opening.state === 'opening' && (
         <OperationProgressBar
           operationId={opening.operationId}
