@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(chromium xvfb softhsm2 opensc openssl fonts-dejavu-core python3 make g++
+DEBIAN_PACKAGES=(chromium openjdk-17-jdk-headless maven xvfb softhsm2 opensc openssl fonts-dejavu-core python3 make g++
   dicom3tools python3-pydicom dcmtk libgdcm-tools)
 
 missing=()
@@ -65,6 +65,8 @@ echo "setup: Hyperledger Fabric and Fabric CA binaries"
 bash scripts/devnet/build-fabric.sh
 echo "setup: MinIO (S3-compatible storage for tests)"
 npx tsx scripts/s3/minio.ts build
+echo "setup: HAPI FHIR JPA server (each hospital's EHR)"
+bash scripts/hospital/build-hapi-fhir.sh >/dev/null
 
 if [ "${EHR_WITH_ELECTRON:-0}" = "1" ]; then
   echo "setup: fetching the Electron binary and rebuilding native modules for it"
