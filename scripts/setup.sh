@@ -11,6 +11,8 @@ DEBIAN_PACKAGES=(chromium xvfb softhsm2 opensc openssl fonts-dejavu-core python3
   python3-numpy python3-scipy python3-matplotlib python3-six python3-pip)
 # Each hospital's PACS: Orthanc with its DICOMweb plugin (scripts/hospital/orthanc.ts).
 DEBIAN_PACKAGES+=(orthanc orthanc-dicomweb)
+# Each hospital's EHR: HAPI FHIR built with Maven (scripts/hospital/build-hapi-fhir.sh).
+DEBIAN_PACKAGES+=(openjdk-17-jdk-headless maven)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
@@ -68,6 +70,8 @@ echo "setup: Hyperledger Fabric and Fabric CA binaries"
 bash scripts/devnet/build-fabric.sh
 echo "setup: MinIO (S3-compatible storage for tests)"
 npx tsx scripts/s3/minio.ts build
+echo "setup: HAPI FHIR JPA server (each hospital's EHR)"
+bash scripts/hospital/build-hapi-fhir.sh >/dev/null
 
 # dicompyler-core, the reference the RT benchmark measures our DVH and summation against,
 # is on PyPI only: installed for the system Python (its numpy/scipy/pydicom come from
