@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { PEER_ORGS, resolveConfig } from '../devnet/config';
 import { readProfile, up, type ConnectionProfile } from '../devnet/network';
+import { pacsUrl } from '../hospital/devnet-pacs';
 import { startMinio, type MinioServer } from '../s3/minio';
 import { composeApp, type ComposedApp, type ComposeOptions } from '../../src/main/app/compose';
 import { CardClient } from '../../src/main/keystore/card-client';
@@ -369,6 +370,8 @@ export async function prepareDemoWorld(options: {
           storageEndpoint: storage.endpoint,
           storageBucket: DEMO_BUCKET,
           storageRegion: storage.region,
+          // The hospital's own PACS on the local network (scripts/hospital/devnet-pacs.ts).
+          pacsUrl: `${pacsUrl(cfg, PEER_ORGS[hospital]!)}/dicom-web`,
         },
       });
       if (!saved.ok) throw new Error(`the demo settings were refused: ${saved.error.message}`);
