@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     };
     const child = spawn(electron.path, [REPO_ROOT, ...passThrough], { stdio: 'inherit', env });
     child.on('exit', (code) => {
-      void world?.storage.stop();
+      void world?.stopServices();
       process.exit(code ?? 0);
     });
     return;

@@ -1,6 +1,7 @@
 import { AccessLogContract } from './contracts/access-log-contract';
 import { BreakGlassContract } from './contracts/break-glass-contract';
 import { DirectoryContract } from './contracts/directory-contract';
+import { HospitalServicesContract } from './contracts/hospital-services-contract';
 import { PermissionsContract } from './contracts/permissions-contract';
 import { RecordGatewayContract } from './contracts/record-gateway-contract';
 import { RecordsContract } from './contracts/records-contract';
@@ -9,6 +10,7 @@ export {
   AccessLogContract,
   BreakGlassContract,
   DirectoryContract,
+  HospitalServicesContract,
   PermissionsContract,
   RecordGatewayContract,
   RecordsContract,
@@ -25,6 +27,7 @@ export type {
   BreakGlassEntry,
 } from './model/permission-entry';
 export type { RecordMetadata } from './model/record-metadata';
+export type { RecordGatewayEntry } from './model/record-gateway-entry';
 export type { AccessEntry } from './model/access-entry';
 export type {
   BreakGlassAcknowledgement,
@@ -44,4 +47,5 @@ export const contracts = [
   AccessLogContract,
   BreakGlassContract,
   RecordGatewayContract,
+  HospitalServicesContract,
 ];

@@ -16,10 +16,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { PEER_ORGS, resolveConfig } from '../devnet/config';
+import { PEER_ORGS, port, resolveConfig } from '../devnet/config';
 import { readProfile, up, type ConnectionProfile } from '../devnet/network';
 import { pacsUrl } from '../hospital/devnet-pacs';
 import { startMinio, type MinioServer } from '../s3/minio';
+import { startGatewayFromProfile } from '../../src/gateway/from-profile';
+import type { RunningGateway } from '../../src/gateway/server';
 import { composeApp, type ComposedApp, type ComposeOptions } from '../../src/main/app/compose';
 import { CardClient } from '../../src/main/keystore/card-client';
 import { initTokenOrThrow } from '../../src/main/keystore/init-token-run';
@@ -32,7 +34,8 @@ import { enrolPerson, newUserId, orgAdminLedger, type PersonSpec } from './peopl
 export const DEMO_PIN = '123456';
 /** The demo cards' security-officer PIN (what re-initialises a card). */
 const DEMO_SO_PIN = '87654321';
-const DEMO_BUCKET = 'action-ehr-records';
+/** Each hospital's own bucket, on the one demo storage service; only its gateway holds the key. */
+const DEMO_BUCKETS = ['hospital-a-records', 'hospital-b-records'] as const;
 const COURSE: Category[] = ['imaging', 'radiotherapy-plan', 'dose', 'treatment-record'];
 
 export interface DemoCard {
@@ -55,7 +58,11 @@ export interface DemoWorld {
   cards: DemoCard[];
   workstations: [DemoWorkstation, DemoWorkstation];
   storage: MinioServer;
-  /** Environment a workstation needs for the demo storage (the access key). */
+  /** Each hospital's record gateway, in front of its bucket. */
+  gateways: RunningGateway[];
+  /** Stops the gateways and the storage (the network keeps running). */
+  stopServices(): Promise<void>;
+  /** Environment of the demo's workstations (the demo cards' SoftHSM2 configuration). */
   env: NodeJS.ProcessEnv;
   close(): Promise<void>;
 }
@@ -339,15 +346,19 @@ export async function prepareDemoWorld(options: {
     forcePathStyle: true,
     credentials: marker.storage,
   });
-  await s3.send(new CreateBucketCommand({ Bucket: DEMO_BUCKET })).catch((error: unknown) => {
-    if ((error as { name?: string }).name !== 'BucketAlreadyOwnedByYou') throw error;
-  });
+  for (const bucket of DEMO_BUCKETS) {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((error: unknown) => {
+      if ((error as { name?: string }).name !== 'BucketAlreadyOwnedByYou') throw error;
+    });
+  }
   s3.destroy();
-  const workstationEnv = {
-    ...process.env,
-    EHR_S3_ACCESS_KEY_ID: marker.storage.accessKeyId,
-    EHR_S3_SECRET_ACCESS_KEY: marker.storage.secretAccessKey,
+  const gateways = await startDemoGateways(cfg, profiles, storage, marker.storage, log);
+  const stopServices = async () => {
+    for (const g of gateways) await g.close();
+    await storage.stop();
   };
+  // The workstations hold no storage credentials: the hospitals' gateways do.
+  const workstationEnv = { ...process.env };
 
   const workstations = await Promise.all(
     ([0, 1] as const).map(async (hospital): Promise<DemoWorkstation> => {
@@ -367,9 +378,6 @@ export async function prepareDemoWorld(options: {
           pkcs11ModulePath: softhsmModulePath(),
           caUrl: profile.ca.url,
           caTlsCaPath: profile.ca.tlsCACertPath,
-          storageEndpoint: storage.endpoint,
-          storageBucket: DEMO_BUCKET,
-          storageRegion: storage.region,
           // The hospital's own PACS on the local network (scripts/hospital/devnet-pacs.ts).
           pacsUrl: `${pacsUrl(cfg, PEER_ORGS[hospital]!)}/dicom-web`,
         },
@@ -383,10 +391,12 @@ export async function prepareDemoWorld(options: {
     cards: marker.cards,
     workstations: workstations as [DemoWorkstation, DemoWorkstation],
     storage,
+    gateways,
+    stopServices,
     env: workstationEnv,
     async close() {
       for (const w of workstations) await w.app.close();
-      await storage.stop();
+      await stopServices();
     },
   };
   if (!marker.seeded) {
@@ -400,4 +410,47 @@ export async function prepareDemoWorld(options: {
     writeFileSync(markerFile, JSON.stringify(marker, null, 2));
   }
   return world;
+}
+
+/**
+ * Each hospital's record gateway on its devnet port, in front of its own bucket, and
+ * published on the ledger by the hospital's administrator (again only when it moved).
+ */
+async function startDemoGateways(
+  cfg: ReturnType<typeof resolveConfig>,
+  profiles: ConnectionProfile[],
+  storage: MinioServer,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+  log: (line: string) => void,
+): Promise<RunningGateway[]> {
+  const gateways: RunningGateway[] = [];
+  try {
+    for (const [hospital, profile] of profiles.entries()) {
+      const gateway = await startGatewayFromProfile(
+        profile,
+        profiles.filter((p) => p !== profile),
+        {
+          port: port(cfg, `gateway-${PEER_ORGS[hospital]!.key}`),
+          bucket: DEMO_BUCKETS[hospital]!,
+          s3: { endpoint: storage.endpoint, region: storage.region, ...credentials },
+        },
+      );
+      gateways.push(gateway);
+      const admin = orgAdminLedger(profile);
+      try {
+        const listed = await admin.ledger.listRecordGateways();
+        const current = listed.find((g) => g.mspId === profile.mspId);
+        if (current?.url !== gateway.url || current.bucket !== DEMO_BUCKETS[hospital]) {
+          await admin.ledger.publishRecordGateway(gateway.url, DEMO_BUCKETS[hospital]!);
+        }
+      } finally {
+        admin.close();
+      }
+      log(`demo: ${profile.organization}'s record gateway at ${gateway.url}`);
+    }
+    return gateways;
+  } catch (error) {
+    for (const g of gateways) await g.close();
+    throw error;
+  }
 }

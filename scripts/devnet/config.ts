@@ -150,6 +150,10 @@ export function defaultPortOffsets(orderers: number): Record<string, number> {
     'orthanc-hospitala-dicom': 61,
     'orthanc-hospitalb': 62,
     'orthanc-hospitalb-dicom': 63,
+    // Each hospital's record gateway (src/gateway), started beside the record storage by
+    // the demo world (scripts/demo/demo-world.ts).
+    'gateway-hospitala': 80,
+    'gateway-hospitalb': 81,
   };
   ordererNames(orderers).forEach((o, i) => {
     p[o] = 10 + i * 3;

@@ -7,20 +7,9 @@
 // in the devnet state dir). It stops when its owner process is gone or its lifetime is up.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { connectToPeer } from '../main/ledger/connection';
-import { signers } from '@hyperledger/fabric-gateway';
-import { createPrivateKey } from 'node:crypto';
-import { startGateway } from './server';
-import { rootsFromProfiles, type ProfileWithMsp } from './trusted-roots';
+import { startGatewayFromProfile, type GatewayProfile } from './from-profile';
 
-interface Profile extends ProfileWithMsp {
-  channel: string;
-  chaincode: string;
-  peer: { endpoint: string; tlsCACertPath: string };
-  identities: Record<string, { certPath: string; keyPath: string; mspDir: string }>;
-}
-
-const readProfile = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Profile;
+const readProfile = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as GatewayProfile;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -46,20 +35,7 @@ async function main(): Promise<void> {
     );
   }
   const own = readProfile(values.profile);
-  const service = own.identities.gateway;
-  if (!service) throw new Error(`${values.profile} has no gateway identity`);
-  const certificatePem = readFileSync(service.certPath, 'utf8');
-  const connection = connectToPeer(
-    { endpoint: own.peer.endpoint, tlsCaPem: readFileSync(own.peer.tlsCACertPath, 'utf8') },
-    {
-      mspId: own.mspId,
-      certificatePem,
-      signDigest: signers.newPrivateKeySigner(createPrivateKey(readFileSync(service.keyPath))),
-    },
-  );
-  const contract = connection.gateway.getNetwork(own.channel).getContract(own.chaincode);
-  const trusted = [own, ...(values.trust ?? []).map(readProfile)];
-  const gateway = await startGateway({
+  const gateway = await startGatewayFromProfile(own, (values.trust ?? []).map(readProfile), {
     port: Number(values.port),
     bucket: values.bucket,
     s3: {
@@ -68,8 +44,6 @@ async function main(): Promise<void> {
       accessKeyId,
       secretAccessKey,
     },
-    contract,
-    trustedRoots: rootsFromProfiles(trusted),
     onAnswer: (line) => console.log(`${new Date().toISOString()} ${line}`),
   });
   console.log(`record gateway of ${own.mspId} listening at ${gateway.url}`);
@@ -77,7 +51,6 @@ async function main(): Promise<void> {
   const stop = async (why: string) => {
     console.log(`record gateway stopping: ${why}`);
     await gateway.close();
-    connection.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

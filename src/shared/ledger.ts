@@ -10,6 +10,7 @@ export type {
   CategoryEntry,
 } from '../../chaincode/src/model/permission-entry';
 export type { RecordMetadata } from '../../chaincode/src/model/record-metadata';
+export type { RecordGatewayEntry } from '../../chaincode/src/model/record-gateway-entry';
 export type { AccessEntry } from '../../chaincode/src/model/access-entry';
 export type {
   BreakGlassAcknowledgement,

@@ -487,7 +487,8 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
         await cardGone;
       return { kind: 'pass' };
     });
-    const station = await world.openWorkstation(1, { storageEndpoint: proxy.endpoint });
+    const detour = await world.detourStorage(0, proxy.endpoint);
+    const station = await world.openWorkstation(1);
     try {
       await station.signInAs(physicistB);
       // Settled as soon as it fails, so the rejection is never left unhandled.
@@ -515,6 +516,7 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
       );
     } finally {
       pulled();
+      await detour.restore();
       await proxy.close();
     }
   }, 120_000);

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CardClient } from '../../src/main/keystore/card-client';
 import { provisionCard, type CardIdentity } from '../../src/main/keystore/provision';
 import { companionKey, newObjectKey } from '../../src/main/storage/keys';
-import { pointerUri } from '../../src/main/records/envelopes';
+import { pointerUri } from '../../src/main/storage/record-storage';
 import { ObjectStore } from '../../src/main/storage/store';
 import { EncryptStream } from '../../src/main/vault/encrypt-stream';
 import { unwrapDataKey, wrapDataKey, type KeyEnvelope } from '../../src/main/vault/envelope';

@@ -25,6 +25,8 @@ export function startTestGateway(
   net: TestLedgerNetwork,
   s3: TestS3,
   org: OrgIndex,
+  /** Another bucket of the same service, or the service reached through another address (a fault proxy). */
+  options: { bucket?: string; s3Endpoint?: string } = {},
 ): Promise<RunningGateway> {
   const profile = net.profile(org);
   // The service identity devnet up enrolled for the hospital's gateway (scripts/devnet/pki.ts).
@@ -34,9 +36,9 @@ export function startTestGateway(
   const contract = connection.gateway.getNetwork(profile.channel).getContract(profile.chaincode);
   return startGateway({
     port: 0,
-    bucket: s3.bucket,
+    bucket: options.bucket ?? s3.bucket,
     s3: {
-      endpoint: s3.settings.endpoint,
+      endpoint: options.s3Endpoint ?? s3.settings.endpoint,
       region: s3.settings.region,
       accessKeyId: s3.settings.accessKeyId,
       secretAccessKey: s3.settings.secretAccessKey,

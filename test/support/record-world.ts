@@ -1,5 +1,6 @@
 // The record flow's world for a test file: the two-hospital Fabric network, a real S3
-// server (MinIO), smart cards (SoftHSM2) for a patient of HospitalA, HospitalA's oncologist
+// server (MinIO) with a bucket per hospital behind that hospital's record gateway (published
+// on the ledger, the only holder of the bucket's credentials), smart cards (SoftHSM2) for a patient of HospitalA, HospitalA's oncologist
 // and HospitalB's oncologist and physicist — each enrolled at his hospital's CA and in the
 // directory — and one workstation per hospital, composed exactly as the app composes itself.
 import { composeApp, type ComposedApp } from '../../src/main/app/compose';
@@ -12,6 +13,9 @@ import { childScriptsFromSource } from './child-scripts';
 import { startLedgerNetwork, type OrgIndex, type TestLedgerNetwork } from './ledger-network';
 import { softhsmTokens, type TestTokens } from './softhsm';
 import { startTestS3, type TestS3 } from '../storage/helpers';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import type { RunningGateway } from '../../src/gateway/server';
+import { startTestGateway } from './record-gateway';
 import { tempDir } from './tmp';
 
 export const PIN = '314159';
@@ -82,7 +86,6 @@ export interface Workstation {
 
 export interface WorkstationSettings {
   peerEndpoint: string;
-  storageEndpoint: string;
   /** A clinic kiosk (settings locked, the patient forgotten at sign-out). */
   kiosk: boolean;
   /** Reuse this workstation's data folder (e.g. to reopen it with other settings). */
@@ -92,6 +95,15 @@ export interface WorkstationSettings {
 export interface RecordWorld {
   net: TestLedgerNetwork;
   s3: TestS3;
+  /** Each hospital's bucket (HospitalA's is s3.bucket), served by its gateway. */
+  buckets: [string, string];
+  gateways: [RunningGateway, RunningGateway];
+  /**
+   * Until restored, the hospital's records are fetched through `s3Endpoint` (e.g. a fault
+   * proxy in front of the storage): a second gateway presigning for it is published in place
+   * of the hospital's own. Workstations signed in before keep the gateway they found.
+   */
+  detourStorage(hospital: OrgIndex, s3Endpoint: string): Promise<{ restore(): Promise<void> }>;
   tokens: TestTokens;
   people: Record<PersonName, Person>;
   workstations: [Workstation, Workstation];
@@ -137,7 +149,24 @@ export async function startRecordWorld(): Promise<RecordWorld> {
   const admins = [orgAdminLedger(net.profile(0)), orgAdminLedger(net.profile(1))];
   const home = tempDir('record-world');
   const people = {} as Record<PersonName, Person>;
+  const buckets: [string, string] = [s3.bucket, `${s3.bucket}-b`];
+  await s3.raw.send(new CreateBucketCommand({ Bucket: buckets[1] }));
+  const gateways = [
+    await startTestGateway(net, s3, 0, { bucket: buckets[0] }),
+    await startTestGateway(net, s3, 1, { bucket: buckets[1] }),
+  ] as [RunningGateway, RunningGateway];
+  const publish = async (hospital: OrgIndex, url: string) => {
+    const admin = orgAdminLedger(net.profile(hospital));
+    try {
+      await admin.ledger.publishRecordGateway(url, buckets[hospital]);
+    } finally {
+      admin.close();
+    }
+  };
   try {
+    await Promise.all(
+      admins.map((a, i) => a.ledger.publishRecordGateway(gateways[i]!.url, buckets[i]!)),
+    );
     for (const name of names) {
       const { hospital, spec } = PEOPLE[name];
       await card.call('signIn', { serial: serials[name]!, pin: PIN });
@@ -155,11 +184,8 @@ export async function startRecordWorld(): Promise<RecordWorld> {
     await card.stop();
   }
 
-  const env = {
-    ...process.env,
-    EHR_S3_ACCESS_KEY_ID: s3.settings.accessKeyId,
-    EHR_S3_SECRET_ACCESS_KEY: s3.settings.secretAccessKey,
-  };
+  // The workstations hold no storage credentials: the gateways do.
+  const env = { ...process.env };
   const dirs: { cleanup(): void }[] = [];
   const openWorkstation = async (
     hospital: OrgIndex,
@@ -196,9 +222,6 @@ export async function startRecordWorld(): Promise<RecordWorld> {
         pkcs11ModulePath: softhsmModulePath(),
         caUrl: profile.ca.url,
         caTlsCaPath: profile.ca.tlsCACertPath,
-        storageEndpoint: overrides.storageEndpoint ?? s3.settings.endpoint,
-        storageBucket: s3.bucket,
-        storageRegion: s3.settings.region,
       },
     });
     if (!saved.ok) throw new Error(`workstation settings refused: ${saved.error.message}`);
@@ -217,6 +240,21 @@ export async function startRecordWorld(): Promise<RecordWorld> {
   return {
     net,
     s3,
+    buckets,
+    gateways,
+    async detourStorage(hospital, s3Endpoint) {
+      const detour = await startTestGateway(net, s3, hospital, {
+        bucket: buckets[hospital],
+        s3Endpoint,
+      });
+      await publish(hospital, detour.url);
+      return {
+        async restore() {
+          await publish(hospital, gateways[hospital].url);
+          await detour.close();
+        },
+      };
+    },
     tokens,
     people,
     workstations,
@@ -225,6 +263,7 @@ export async function startRecordWorld(): Promise<RecordWorld> {
     async stop() {
       for (const w of opened) await w.app.close().catch(() => undefined);
       for (const d of dirs) d.cleanup();
+      for (const g of gateways) await g.close();
       await net.stop();
       await s3.stop();
       tokens.cleanup();

@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { RecordDecryptor } from '../../src/main/vault/decryptor';
 import { EncryptStream, type SealedObject } from '../../src/main/vault/encrypt-stream';
-import { HEADER_BYTES, TAG_BYTES, VaultError } from '../../src/main/vault/format';
+import { HEADER_BYTES, TAG_BYTES, VaultError, sealedSize } from '../../src/main/vault/format';
 import { decryptToMemory } from '../../src/main/vault/memory';
 import { unwrapDataKey, wrapDataKey } from '../../src/main/vault/envelope';
 import { publicKeyFromPoint } from '../../src/main/keystore/ec-point';
@@ -86,6 +86,8 @@ describe('vault stream format', () => {
       expect(sealed.storedBytes).toBe(stored.length);
       expect(sealed.chunks).toBe(Math.max(1, Math.ceil(size / CHUNK)));
       expect(stored.length).toBe(HEADER_BYTES + size + sealed.chunks * TAG_BYTES);
+      // What an upload announces as its length before encrypting.
+      expect(sealedSize(size, CHUNK)).toBe(stored.length);
       expect(
         await decryptToMemory(stored, key, { sha256: sealed.sha256, storagePointer: POINTER }),
       ).toEqual(data);

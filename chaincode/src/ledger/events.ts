@@ -20,6 +20,7 @@ export const EventName = {
   breakGlassAcknowledged: 'BreakGlassAcknowledged',
   recordAdded: 'RecordAdded',
   recordDownloaded: 'RecordDownloaded',
+  recordGatewayPublished: 'RecordGatewayPublished',
 } as const;
 
 export type EventName = (typeof EventName)[keyof typeof EventName];

@@ -48,6 +48,10 @@ export const KeyType = {
    *  (Version 1 used 'record-by-pointer' under [patientId, storagePointer]: unique per
    *  patient only.) */
   recordByObject: 'record-by-object',
+  /** [mspId] → RecordGatewayEntry: where a hospital's record gateway answers, for its bucket */
+  recordGateway: 'record-gateway',
+  /** [bucket] → mspId: one hospital per bucket, so a pointer names one gateway */
+  recordGatewayByBucket: 'record-gateway-by-bucket',
 } as const;
 
 /** Fixed width keeps the lexical order of log keys equal to their numeric order. */
@@ -98,4 +102,8 @@ export const keys = {
     ctx.stub.createCompositeKey(KeyType.disclosure, [patientId, accessId]),
   recordByObject: (ctx: Context, storagePointer: string) =>
     ctx.stub.createCompositeKey(KeyType.recordByObject, [storagePointer]),
+  recordGateway: (ctx: Context, mspId: string) =>
+    ctx.stub.createCompositeKey(KeyType.recordGateway, [mspId]),
+  recordGatewayByBucket: (ctx: Context, bucket: string) =>
+    ctx.stub.createCompositeKey(KeyType.recordGatewayByBucket, [bucket]),
 };

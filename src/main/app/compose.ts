@@ -85,7 +85,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const events: AppEvents = new EventEmitter();
   session.onChange((next) => events.emit('sessionChanged', next));
   const operations = new Operations((progress) => events.emit('operationProgress', progress));
-  const open: OpenServices = (card, user, values) => openSignedInServices(card, user, values, env);
+  const open: OpenServices = (card, user, values) => openSignedInServices(card, user, values);
   const views = new CachedViews(
     new ViewCache(db),
     (changed) => events.emit('viewChanged', changed),

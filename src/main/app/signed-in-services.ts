@@ -1,6 +1,7 @@
 // What a signed-in user works with, built when a card signs in and closed when it signs out
 // or leaves the reader: a Fabric Gateway connection to the hospital's own peer whose every
-// signature is made by the card, and the record storage from the connection settings.
+// signature is made by the card, and the record storage: each hospital's record gateway as
+// the ledger lists it, asked with requests the card signs (no bucket credentials here).
 // The use cases under records/, permissions/, directory/ and history/ take these services.
 import { readFileSync } from 'node:fs';
 import type { Network } from '@hyperledger/fabric-gateway';
@@ -11,9 +12,7 @@ import { connectToPeer, type LedgerConnection } from '../ledger/connection';
 import { EhrLedger } from '../ledger/ehr-ledger';
 import { CHAINCODE_NAME, LEDGER_CHANNEL } from '../ledger/names';
 import type { SignedInCard } from '../session/session';
-import { storageSettingsFrom } from '../storage/from-workstation-settings';
-import { ObjectStore } from '../storage/store';
-import { toUserError } from '../failures';
+import { RecordStorage } from '../storage/record-storage';
 
 export interface SignedInUser {
   /** Ledger id: the patient's pseudonym or the caregiver's / admin's id. */
@@ -28,8 +27,8 @@ export interface SignedInServices {
   ledger: EhrLedger;
   /** The channel, for the chaincode event stream. */
   network: Network;
-  /** The record storage; throws NOT_CONFIGURED when Connection settings lack it. */
-  store(): ObjectStore;
+  /** The record storage, through the record gateway of the hospital that keeps each object. */
+  storage: RecordStorage;
   close(): void;
 }
 
@@ -44,7 +43,6 @@ export function openSignedInServices(
   card: SignedInCard,
   user: SignedInUser,
   settings: Settings,
-  env: NodeJS.ProcessEnv = process.env,
 ): SignedInServices {
   if (!settings.peerEndpoint) throw notConfigured("The hospital ledger peer's endpoint");
   if (!settings.peerTlsCaPath) throw notConfigured("The peer's TLS CA certificate");
@@ -68,24 +66,17 @@ export function openSignedInServices(
   );
   const network = connection.gateway.getNetwork(LEDGER_CHANNEL);
   const contract = network.getContract(CHAINCODE_NAME);
-  let store: ObjectStore | null = null;
+  const ledger = new EhrLedger(contract);
   return {
     user,
     card,
-    ledger: new EhrLedger(contract),
+    ledger,
     network,
-    store() {
-      if (!store) {
-        try {
-          store = new ObjectStore(storageSettingsFrom(settings, env));
-        } catch (error) {
-          throw toUserError(error);
-        }
-      }
-      return store;
-    },
+    storage: new RecordStorage(ledger, settings.mspId, {
+      certificatePem: card.identity.certificatePem,
+      signDigest: (digest) => card.signDigest(digest),
+    }),
     close() {
-      store?.close();
       connection.close();
     },
   };

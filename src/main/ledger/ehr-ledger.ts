@@ -17,6 +17,7 @@ import type {
   LedgerRole,
   PermissionEntry,
   RecordListing,
+  RecordGatewayEntry,
   RecordMetadata,
   RevokeEntry,
 } from '../../shared/ledger';
@@ -161,6 +162,14 @@ export class EhrLedger {
       r.contentType,
       r.keyEnvelopeRef,
     ]);
+  }
+
+  publishRecordGateway(url: string, bucket: string) {
+    return this.submit<RecordGatewayEntry>('HospitalServices:publishRecordGateway', [url, bucket]);
+  }
+
+  listRecordGateways() {
+    return this.evaluate<RecordGatewayEntry[]>('HospitalServices:listRecordGateways');
   }
 
   listRecords(patientId: string) {

@@ -9,7 +9,6 @@ import type { Category, RecordMetadata } from '../../shared/ledger';
 import type { Operation } from '../app/operations';
 import type { SignedInServices } from '../app/signed-in-services';
 import {
-  parsePointer,
   readEnvelopes,
   unwrapWithCard,
   writeEnvelopes,
@@ -36,15 +35,16 @@ async function rewriteEnvelopes(
   op: Operation,
   change: (envelopes: KeyEnvelope[]) => Promise<KeyEnvelope[] | null>,
 ): Promise<number> {
-  const store = services.store();
   const records = await recordsIn(services, categories);
   let changed = 0;
   for (const [index, record] of records.entries()) {
     op.report('keys', index, records.length);
-    const envelopeKey = parsePointer(record.keyEnvelopeRef, store).key;
-    const next = await change(await readEnvelopes(store, envelopeKey, op.signal));
+    // The patient's own objects: his card's signature is what the gateway checks.
+    const { store, key } = await services.storage.locate(record.keyEnvelopeRef);
+    const scope = { patientId: record.patientId, category: record.category };
+    const next = await change(await readEnvelopes(store, key, scope, op.signal));
     if (!next) continue;
-    await writeEnvelopes(store, envelopeKey, next);
+    await writeEnvelopes(store, key, next, scope, op.signal);
     changed++;
   }
   op.report('keys', records.length, records.length);

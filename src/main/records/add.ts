@@ -21,13 +21,10 @@ import { newObjectKey } from '../storage/keys';
 import { EncryptStream } from '../vault/encrypt-stream';
 import { bundlePieces, bundleSize, type BundleFile } from './bundle';
 import { classifyFiles, groupIntoRecords, type RecordGroup } from './classify';
-import {
-  envelopeKeyOf,
-  envelopesFor,
-  pointerUri,
-  writeEnvelopes,
-  type Recipient,
-} from './envelopes';
+import { pointerUri } from '../storage/record-storage';
+import type { GatewayObjectStore } from '../storage/gateway-store';
+import { sealedSize } from '../vault/format';
+import { envelopeKeyOf, envelopesFor, writeEnvelopes, type Recipient } from './envelopes';
 import { recordView } from './views';
 
 export interface AddRecordsRequest {
@@ -123,29 +120,34 @@ async function recipientsByCategory(
  */
 async function addOne(
   services: SignedInServices,
+  store: GatewayObjectStore,
   directory: DirectoryLookup,
   patientId: string,
   recipients: Recipient[],
   group: RecordGroup,
   op: Operation,
-  stored: Set<string>,
+  stored: Map<string, Category>,
   onBytes: (loaded: number) => void,
 ): Promise<AddedRecord> {
-  const store = services.store();
   const files = group.files.map((f) => f.file);
+  const scope = { patientId, category: group.category };
   const dataKey = randomBytes(32);
   const key = newObjectKey();
   const storagePointer = pointerUri(store.bucket, key);
   const encryptor = new EncryptStream(dataKey, { boundTo: storagePointer });
   const envelopeKey = envelopeKeyOf(key);
-  stored.add(key).add(envelopeKey);
+  stored.set(key, group.category).set(envelopeKey, group.category);
   try {
-    await store.put(Readable.from(bundlePieces(files)).pipe(encryptor), {
+    await store.put(
       key,
-      signal: op.signal,
-      onProgress: (p) => onBytes(p.loaded),
-    });
-    await writeEnvelopes(store, envelopeKey, envelopesFor(dataKey, recipients));
+      {
+        stream: Readable.from(bundlePieces(files)).pipe(encryptor),
+        size: sealedSize(bundleSize(files)),
+      },
+      scope,
+      { signal: op.signal, onProgress: (p) => onBytes(p.loaded) },
+    );
+    await writeEnvelopes(store, envelopeKey, envelopesFor(dataKey, recipients), scope, op.signal);
   } finally {
     dataKey.fill(0);
   }
@@ -189,10 +191,13 @@ export async function addRecords(
   op: Operation,
 ): Promise<AddedRecord[]> {
   const groups = groupIntoRecords(classifyFiles(request.files));
-  const stored = new Set<string>();
+  const stored = new Map<string, Category>();
   const outcomes: PromiseSettledResult<AddedRecord>[] = [];
+  let store: GatewayObjectStore | null = null;
   try {
     await checkWriteGrants(services, request.patientId, groups);
+    store = await services.storage.own();
+    const here = store;
     const totalBytes = groups.reduce((n, g) => n + bundleSize(g.files.map((f) => f.file)), 0);
     const loaded = groups.map(() => 0);
     const recipientsOf = await recipientsByCategory(services, directory, request.patientId);
@@ -202,6 +207,7 @@ export async function addRecords(
         groups.map((group, i) =>
           addOne(
             services,
+            here,
             directory,
             request.patientId,
             recipients[i]!,
@@ -229,10 +235,9 @@ export async function addRecords(
   } catch (error) {
     // What this add stored but did not register is deleted again.
     await Promise.all(
-      [...stored].map((key) =>
-        services
-          .store()
-          .delete(key)
+      [...stored].map(([key, category]) =>
+        store
+          ?.delete(key, { patientId: request.patientId, category })
           .catch(() => undefined),
       ),
     );

@@ -3,38 +3,10 @@
 // record's category. Granting adds an envelope, revoking removes one; the data key itself
 // is only ever unwrapped in memory, on a card, for as long as the re-wrap takes.
 import { EhrError } from '../errors';
-import type { ObjectStore } from '../storage/store';
+import type { GatewayObjectStore, ObjectScope } from '../storage/gateway-store';
 import { companionKey } from '../storage/keys';
 import { unwrapDataKey, wrapDataKey, publicKeyFromPem, type KeyEnvelope } from '../vault/envelope';
 import type { SignedInCard } from '../session/session';
-
-export interface StoredPointer {
-  bucket: string;
-  key: string;
-}
-
-/** `s3://bucket/key` as the ledger holds it. */
-export function pointerUri(bucket: string, key: string): string {
-  return `s3://${bucket}/${key}`;
-}
-
-export function parsePointer(uri: string, store: ObjectStore): StoredPointer {
-  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
-  if (!match) {
-    throw new EhrError(
-      'RECORD_MISSING',
-      `The ledger points this record at ${uri}, which is not a storage address this workstation reads.`,
-    );
-  }
-  const [, bucket, key] = match as unknown as [string, string, string];
-  if (bucket !== store.bucket) {
-    throw new EhrError(
-      'NOT_CONFIGURED',
-      `This record is kept in the storage bucket "${bucket}", but this workstation is set up for "${store.bucket}". Ask your hospital IT.`,
-    );
-  }
-  return { bucket, key };
-}
 
 export function envelopeKeyOf(recordKey: string): string {
   return companionKey(recordKey, 'keys');
@@ -47,11 +19,12 @@ async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {
 }
 
 export async function readEnvelopes(
-  store: ObjectStore,
+  store: GatewayObjectStore,
   key: string,
+  scope: ObjectScope,
   signal?: AbortSignal,
 ): Promise<KeyEnvelope[]> {
-  const raw = await readAll(await store.getStream(key, signal ? { signal } : {}));
+  const raw = await readAll((await store.get(key, scope, signal ? { signal } : {})).body);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw.toString('utf8'));
@@ -71,11 +44,13 @@ export async function readEnvelopes(
 }
 
 export async function writeEnvelopes(
-  store: ObjectStore,
+  store: GatewayObjectStore,
   key: string,
   envelopes: KeyEnvelope[],
+  scope: ObjectScope,
+  signal?: AbortSignal,
 ): Promise<void> {
-  await store.put(Buffer.from(JSON.stringify(envelopes)), { key, contentType: 'application/json' });
+  await store.put(key, Buffer.from(JSON.stringify(envelopes)), scope, signal ? { signal } : {});
 }
 
 /** Unwraps this card's envelope to the record's data key (ECDH on the card). */

@@ -11,7 +11,7 @@ import type { DirectoryLookup } from '../directory/lookup';
 import { toUserError } from '../failures';
 import { decryptToMemory } from '../vault/memory';
 import { readBundle } from './bundle';
-import { parsePointer, readEnvelopes, unwrapWithCard } from './envelopes';
+import { readEnvelopes, unwrapWithCard } from './envelopes';
 import { patientOf } from './list';
 import { recordView } from './views';
 
@@ -59,17 +59,15 @@ export async function openRecord(
     op.report('ledger', 0, 1);
     const { record, basis } = await disclose(services, patientId, request.recordId);
     op.report('ledger', 1, 1);
-    const store = services.store();
-    const { key } = parsePointer(record.storagePointer, store);
-    const envelopes = await readEnvelopes(
-      store,
-      parsePointer(record.keyEnvelopeRef, store).key,
-      op.signal,
-    );
+    // The record's own hospital's gateway answers only now that the disclosure is committed.
+    const scope = { patientId };
+    const { store, key } = await services.storage.locate(record.storagePointer);
+    const envelopesAt = await services.storage.locate(record.keyEnvelopeRef);
+    const envelopes = await readEnvelopes(envelopesAt.store, envelopesAt.key, scope, op.signal);
     dataKey = await unwrapWithCard(envelopes, services.card).catch((error: unknown) => {
       throw basis === 'break-glass' ? emergencyKeyMissing(error) : error;
     });
-    const download = await store.get(key, {
+    const download = await store.get(key, scope, {
       signal: op.signal,
       onProgress: (p) => op.report('download', p.loaded, p.total ?? record.sizeBytes),
     });

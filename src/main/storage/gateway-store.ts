@@ -10,6 +10,36 @@ import type { GatewayOperation } from '../../shared/gateway/protocol';
 import { StorageError } from './errors';
 import type { Download } from './download';
 import { isObjectKey } from './keys';
+import { PROGRESS_STEP_BYTES, type ProgressListener } from './progress';
+
+export interface TransferOptions {
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+}
+
+/**
+ * The bytes of `source`, counted as they pass: reported at most every PROGRESS_STEP_BYTES and
+ * at the end. A generator rather than a piped Transform, so an error of the source (the
+ * vault's encryptor, a dropped connection) reaches the consumer instead of stalling it.
+ */
+async function* counted(
+  source: AsyncIterable<Buffer>,
+  key: string,
+  total: number,
+  onProgress: ProgressListener,
+): AsyncGenerator<Buffer> {
+  let loaded = 0;
+  let reported = 0;
+  for await (const chunk of source) {
+    loaded += chunk.length;
+    if (loaded - reported >= PROGRESS_STEP_BYTES) {
+      reported = loaded;
+      onProgress({ key, loaded, total });
+    }
+    yield chunk;
+  }
+  onProgress({ key, loaded, total });
+}
 
 export interface ObjectScope {
   patientId: string;
@@ -58,11 +88,7 @@ export class GatewayObjectStore {
   }
 
   /** Opens an object for reading once the gateway allowed it; the body streams. */
-  async get(
-    key: string,
-    scope: ObjectScope,
-    options: { signal?: AbortSignal } = {},
-  ): Promise<Download> {
+  async get(key: string, scope: ObjectScope, options: TransferOptions = {}): Promise<Download> {
     const url = await this.#url('read', key, scope, options.signal);
     const res = await fetch(url, { signal: options.signal });
     if (res.status === 404) {
@@ -74,9 +100,15 @@ export class GatewayObjectStore {
         `The hospital’s storage refused the download (${res.status}).`,
       );
     }
+    const size = Number(res.headers.get('content-length') ?? 0);
+    const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>, {
+      signal: options.signal,
+    });
     return {
-      body: Readable.fromWeb(res.body as WebReadableStream<Uint8Array>),
-      size: Number(res.headers.get('content-length') ?? 0),
+      body: options.onProgress
+        ? Readable.from(counted(body, key, size, options.onProgress))
+        : body,
+      size,
     };
   }
 
@@ -89,14 +121,21 @@ export class GatewayObjectStore {
     key: string,
     body: Buffer | { stream: AsyncIterable<Buffer>; size: number },
     scope: ObjectScope,
-    options: { signal?: AbortSignal } = {},
+    options: TransferOptions = {},
   ): Promise<void> {
     const url = await this.#url('write', key, scope, options.signal);
+    const stream = Buffer.isBuffer(body)
+      ? null
+      : Readable.from(
+          options.onProgress
+            ? counted(body.stream, key, body.size, options.onProgress)
+            : body.stream,
+        );
     const init: RequestInit & { duplex?: 'half' } = Buffer.isBuffer(body)
       ? { method: 'PUT', body: body as unknown as BodyInit, signal: options.signal }
       : {
           method: 'PUT',
-          body: Readable.toWeb(Readable.from(body.stream)) as unknown as BodyInit,
+          body: Readable.toWeb(stream!) as unknown as BodyInit,
           headers: { 'content-length': String(body.size) },
           // The stream goes up as it is produced, not buffered whole in memory.
           duplex: 'half',
