@@ -7,9 +7,6 @@ export const SETTING_KEYS = [
   'peerEndpoint',
   'peerTlsCaPath',
   'mspId',
-  'storageEndpoint',
-  'storageBucket',
-  'storageRegion',
   'pkcs11ModulePath',
   'pacsUrl',
   'caUrl',
@@ -21,11 +18,11 @@ export type SettingKey = (typeof SETTING_KEYS)[number];
 /** A saved setting is a string; null means "not set yet". */
 export type Settings = Record<SettingKey, string | null>;
 
-export type SettingKind = 'hostPort' | 'filePath' | 'mspId' | 'httpUrl' | 'bucket' | 'region';
+export type SettingKind = 'hostPort' | 'filePath' | 'mspId' | 'httpUrl';
 
 export interface SettingDefinition {
   key: SettingKey;
-  group: 'Hospital ledger peer' | 'Cloud storage' | 'Smart card' | 'Hospital PACS' | 'Hospital CA';
+  group: 'Hospital ledger peer' | 'Smart card' | 'Hospital PACS' | 'Hospital CA';
   label: string;
   hint: string;
   example: string;
@@ -56,30 +53,6 @@ export const SETTING_DEFINITIONS: readonly SettingDefinition[] = [
     hint: "Your hospital's membership service provider id on the channel.",
     example: 'HospitalAMSP',
     kind: 'mspId',
-  },
-  {
-    key: 'storageEndpoint',
-    group: 'Cloud storage',
-    label: 'Storage endpoint',
-    hint: 'The S3-compatible service that keeps the encrypted records.',
-    example: 'https://s3.hospital-a.example',
-    kind: 'httpUrl',
-  },
-  {
-    key: 'storageBucket',
-    group: 'Cloud storage',
-    label: 'Bucket',
-    hint: 'The bucket that holds encrypted records.',
-    example: 'action-ehr-records',
-    kind: 'bucket',
-  },
-  {
-    key: 'storageRegion',
-    group: 'Cloud storage',
-    label: 'Region',
-    hint: 'The region the storage signs requests for; leave empty for us-east-1 (MinIO, Ceph).',
-    example: 'eu-central-1',
-    kind: 'region',
   },
   {
     key: 'pkcs11ModulePath',
@@ -205,21 +178,6 @@ function checkMspId(value: string): string | null {
   return null;
 }
 
-// S3 bucket naming rules (AWS general-purpose buckets), which MinIO and others follow.
-function checkBucket(value: string): string | null {
-  if (value.length < 3 || value.length > 63) return 'A bucket name has 3 to 63 characters.';
-  if (/[A-Z]/.test(value)) return 'A bucket name uses lower-case letters only.';
-  if (!/^[a-z0-9.-]+$/.test(value)) {
-    return 'A bucket name uses only lower-case letters, digits, "." and "-".';
-  }
-  if (!/^[a-z0-9].*[a-z0-9]$/.test(value)) {
-    return 'A bucket name starts and ends with a letter or digit.';
-  }
-  if (value.includes('..')) return 'A bucket name has no two dots in a row.';
-  if (IPV4.test(value)) return 'A bucket name must not look like an IP address.';
-  return null;
-}
-
 function checkFilePathSyntax(value: string): string | null {
   const absolute = value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value);
   if (!absolute) return 'Give the full path of the file (starting with / or a drive letter).';
@@ -242,14 +200,8 @@ export function checkSettingSyntax(key: SettingKey, value: string): string | nul
       return checkHttpUrl(value, def.example);
     case 'mspId':
       return checkMspId(value);
-    case 'bucket':
-      return checkBucket(value);
     case 'filePath':
       return checkFilePathSyntax(value);
-    case 'region':
-      return /^[a-z][a-z0-9-]{1,31}$/.test(value)
-        ? null
-        : `"${value}" is not a region name (lower-case letters, digits and "-", e.g. eu-central-1).`;
   }
 }
 

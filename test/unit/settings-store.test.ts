@@ -87,14 +87,14 @@ describe('settings store', () => {
     const attempt = store.save({
       mspId: 'HospitalBMSP',
       peerEndpoint: 'peer0:7051',
-      storageBucket: 'Bad_Bucket',
+      pacsUrl: 'ftp://pacs.hospital-a.example',
     });
     await expect(attempt).rejects.toBeInstanceOf(EhrError);
     await attempt.catch((error: EhrError) => {
       expect(error.code).toBe('INVALID_SETTING');
       expect(error.message).toBe('Nothing was saved: one setting needs correcting.');
       expect(error.fields).toEqual({
-        storageBucket: 'A bucket name uses lower-case letters only.',
+        pacsUrl: 'Only http:// or https:// URLs are supported (got ftp:).',
       });
     });
     expect(store.read().mspId).toBe('HospitalAMSP');

@@ -42,23 +42,23 @@ describe('settings text checks', () => {
   });
 
   it.each([
-    ['https://s3.hospital-a.example', null],
+    ['https://ca.hospital-a.example', null],
     ['http://127.0.0.1:9000', null],
     ['https://[::1]:9000/base', null],
-    ['s3.hospital-a.example', /is not a URL/],
-    ['ftp://s3.example', /Only http:\/\/ or https:\/\//],
-    ['https://key:secret@s3.example', /credentials are never kept/],
-    ['https://s3.example:99999', /Port 99999 is out of range/],
-    ['https://s3.example/?x=1', /query/],
+    ['ca.hospital-a.example', /is not a URL/],
+    ['ftp://ca.example', /Only http:\/\/ or https:\/\//],
+    ['https://key:secret@ca.example', /credentials are never kept/],
+    ['https://ca.example:99999', /Port 99999 is out of range/],
+    ['https://ca.example/?x=1', /query/],
     // Plain http only where the connection never leaves the machine.
     ['http://localhost:9000', null],
     ['http://127.8.0.1:9000', null],
     ['http://[::1]:9000', null],
-    ['http://s3.hospital-a.example', /Use https:\/\/ for s3\.hospital-a\.example/],
+    ['http://ca.hospital-a.example', /Use https:\/\/ for ca\.hospital-a\.example/],
     ['http://10.0.0.5:9000', /plain http:\/\/ is allowed only on this computer/],
     ['http://127.0.0.1.nip.io', /Use https:\/\//],
-  ])('checks the storage endpoint %s', (value, message) => {
-    const result = checkSettingSyntax('storageEndpoint', value);
+  ])('checks the CA URL %s', (value, message) => {
+    const result = checkSettingSyntax('caUrl', value);
     if (message === null) expect(result).toBeNull();
     else expect(result).toMatch(message);
   });
@@ -68,22 +68,6 @@ describe('settings text checks', () => {
       /Use https:\/\//,
     );
     expect(checkSettingSyntax('pacsUrl', 'http://127.0.0.1:8042/dicom-web')).toBeNull();
-  });
-
-  it.each([
-    ['ab', /3 to 63 characters/],
-    ['Records', /lower-case letters only/],
-    ['records_2026', /only lower-case letters, digits/],
-    ['-records', /starts and ends with a letter or digit/],
-    ['records..a', /no two dots/],
-    ['192.168.1.10', /must not look like an IP address/],
-  ])('refuses the bucket name %s', (value, message) => {
-    expect(checkSettingSyntax('storageBucket', value)).toMatch(message);
-  });
-
-  it('checks region names', () => {
-    expect(checkSettingSyntax('storageRegion', 'eu-central-1')).toBeNull();
-    expect(checkSettingSyntax('storageRegion', 'EU Central')).toMatch(/not a region name/);
   });
 
   it('asks for absolute paths for files', () => {

@@ -33,8 +33,11 @@ export function postToParent(message: unknown, then?: () => void): void {
     electronPort.postMessage(message);
     then?.();
   } else if (process.send) {
-    if (then) process.send(message as object, () => then());
-    else process.send(message as object);
+    // The parent may have gone between a timer firing and this send (a card watcher's
+    // "removed" after the app exited): with a callback the EPIPE comes back here instead of
+    // crashing the child with an unhandled 'error'; the child then ends on 'disconnect'.
+    if (!process.connected) return;
+    process.send(message as object, () => then?.());
   } else {
     then?.();
   }
