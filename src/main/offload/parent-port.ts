@@ -36,7 +36,10 @@ export function postToParent(message: unknown, then?: () => void): void {
     // The parent may have gone between a timer firing and this send (a card watcher's
     // "removed" after the app exited): with a callback the EPIPE comes back here instead of
     // crashing the child with an unhandled 'error'; the child then ends on 'disconnect'.
-    if (!process.connected) return;
+    if (!process.connected) {
+      then?.();
+      return;
+    }
     process.send(message as object, () => then?.());
   } else {
     then?.();
