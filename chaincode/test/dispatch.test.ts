@@ -106,6 +106,7 @@ describe('through the fabric-shim contract router', () => {
         'review:SUBMIT',
       ],
       RecordGateway: ['authorizeRead:EVALUATE', 'authorizeWrite:EVALUATE'],
+      HospitalServices: ['listRecordGateways:EVALUATE', 'publishRecordGateway:SUBMIT'],
       'org.hyperledger.fabric': ['GetMetadata:built-in'],
     });
     const grant = metadata.contracts.Permissions?.transactions.find((t) => t.name === 'grant');

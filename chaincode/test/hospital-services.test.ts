@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { HospitalServicesContract } from '../src/contracts/hospital-services-contract';
 import type { RecordGatewayEntry } from '../src/model/record-gateway-entry';
+import { ecEncryptionKeyPem, rsaEncryptionKeyPem } from './support/certificates';
 import { HOSPITAL_A, HOSPITAL_B, World } from './support/world';
 
 describe('HospitalServices record gateways', () => {
@@ -14,6 +15,7 @@ describe('HospitalServices record gateways', () => {
         ctx,
         'https://records.hospital-a.example/',
         'hospital-a-records',
+        ecEncryptionKeyPem(),
       ),
     );
     assert.equal(a.mspId, HOSPITAL_A);
@@ -21,7 +23,12 @@ describe('HospitalServices record gateways', () => {
     assert.equal(a.publishedAt, world.net.nowIso);
     world.net.assertLastEvent('RecordGatewayPublished', null);
     await world.net.submit(world.adminB, (ctx) =>
-      contract.publishRecordGateway(ctx, 'http://127.0.0.1:17081', 'hospital-b-records'),
+      contract.publishRecordGateway(
+        ctx,
+        'http://127.0.0.1:17081',
+        'hospital-b-records',
+        ecEncryptionKeyPem(),
+      ),
     );
     const patient = await world.registerPatient(HOSPITAL_A);
     const listed = await world.net.evaluate<RecordGatewayEntry[]>(patient.identity, (ctx) =>
@@ -40,7 +47,7 @@ describe('HospitalServices record gateways', () => {
     const world = await World.create();
     for (const url of ['https://old.hospital-a.example', 'https://new.hospital-a.example']) {
       await world.net.submit(world.adminA, (ctx) =>
-        contract.publishRecordGateway(ctx, url, 'hospital-a-records'),
+        contract.publishRecordGateway(ctx, url, 'hospital-a-records', ecEncryptionKeyPem()),
       );
     }
     const listed = await world.net.evaluate<RecordGatewayEntry[]>(world.adminB, (ctx) =>
@@ -59,12 +66,19 @@ describe('HospitalServices record gateways', () => {
         ctx,
         'https://records.hospital-a.example',
         'hospital-a-records',
+        ecEncryptionKeyPem(),
       ),
     );
     const caregiver = await world.registerCaregiver(HOSPITAL_B);
     await world.net.refused(
       caregiver.identity,
-      (ctx) => contract.publishRecordGateway(ctx, 'https://evil.example', 'hospital-b-records'),
+      (ctx) =>
+        contract.publishRecordGateway(
+          ctx,
+          'https://evil.example',
+          'hospital-b-records',
+          ecEncryptionKeyPem(),
+        ),
       /^FORBIDDEN\(admin-role\)/,
     );
     await world.net.refused(
@@ -74,6 +88,7 @@ describe('HospitalServices record gateways', () => {
           ctx,
           'https://records.hospital-b.example',
           'hospital-a-records',
+          ecEncryptionKeyPem(),
         ),
       /^CONFLICT\(bucket\).*HospitalAMSP/,
     );
@@ -84,15 +99,32 @@ describe('HospitalServices record gateways', () => {
     ]) {
       await world.net.refused(
         world.adminB,
-        (ctx) => contract.publishRecordGateway(ctx, url, 'hospital-b-records'),
+        (ctx) =>
+          contract.publishRecordGateway(ctx, url, 'hospital-b-records', ecEncryptionKeyPem()),
         /^INVALID_ARGUMENT\(url\)/,
       );
     }
     await world.net.refused(
       world.adminB,
       (ctx) =>
-        contract.publishRecordGateway(ctx, 'https://records.hospital-b.example', 'Bad_Bucket'),
+        contract.publishRecordGateway(
+          ctx,
+          'https://records.hospital-b.example',
+          'Bad_Bucket',
+          ecEncryptionKeyPem(),
+        ),
       /^INVALID_ARGUMENT\(bucket\)/,
+    );
+    await world.net.refused(
+      world.adminB,
+      (ctx) =>
+        contract.publishRecordGateway(
+          ctx,
+          'https://records.hospital-b.example',
+          'hospital-b-records',
+          rsaEncryptionKeyPem(),
+        ),
+      /^INVALID_ARGUMENT\(emergencyPublicKeyPem\).*P-256/,
     );
   });
 });

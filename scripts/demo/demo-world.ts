@@ -21,6 +21,8 @@ import { readProfile, up, type ConnectionProfile } from '../devnet/network';
 import { pacsUrl } from '../hospital/devnet-pacs';
 import { startMinio, type MinioServer } from '../s3/minio';
 import { startGatewayFromProfile } from '../../src/gateway/from-profile';
+import { loadEmergencyKey } from '../../src/gateway/emergency-key';
+import { emergencyRecipientId } from '../../src/shared/gateway/protocol';
 import type { RunningGateway } from '../../src/gateway/server';
 import { composeApp, type ComposedApp, type ComposeOptions } from '../../src/main/app/compose';
 import { CardClient } from '../../src/main/keystore/card-client';
@@ -352,7 +354,7 @@ export async function prepareDemoWorld(options: {
     });
   }
   s3.destroy();
-  const gateways = await startDemoGateways(cfg, profiles, storage, marker.storage, log);
+  const gateways = await startDemoGateways(cfg, profiles, storage, marker.storage, demoDir, log);
   const stopServices = async () => {
     for (const g of gateways) await g.close();
     await storage.stop();
@@ -421,11 +423,17 @@ async function startDemoGateways(
   profiles: ConnectionProfile[],
   storage: MinioServer,
   credentials: { accessKeyId: string; secretAccessKey: string },
+  demoDir: string,
   log: (line: string) => void,
 ): Promise<RunningGateway[]> {
   const gateways: RunningGateway[] = [];
   try {
     for (const [hospital, profile] of profiles.entries()) {
+      // Kept with the demo's state: the records stored so far are wrapped for it.
+      const emergencyKey = loadEmergencyKey(
+        join(demoDir, `emergency-key-${PEER_ORGS[hospital]!.key}.pem`),
+        emergencyRecipientId(profile.mspId),
+      );
       const gateway = await startGatewayFromProfile(
         profile,
         profiles.filter((p) => p !== profile),
@@ -433,6 +441,7 @@ async function startDemoGateways(
           port: port(cfg, `gateway-${PEER_ORGS[hospital]!.key}`),
           bucket: DEMO_BUCKETS[hospital]!,
           s3: { endpoint: storage.endpoint, region: storage.region, ...credentials },
+          emergencyKey,
         },
       );
       gateways.push(gateway);
@@ -440,8 +449,16 @@ async function startDemoGateways(
       try {
         const listed = await admin.ledger.listRecordGateways();
         const current = listed.find((g) => g.mspId === profile.mspId);
-        if (current?.url !== gateway.url || current.bucket !== DEMO_BUCKETS[hospital]) {
-          await admin.ledger.publishRecordGateway(gateway.url, DEMO_BUCKETS[hospital]!);
+        if (
+          current?.url !== gateway.url ||
+          current.bucket !== DEMO_BUCKETS[hospital] ||
+          current.emergencyPublicKey !== emergencyKey.publicKeyPem
+        ) {
+          await admin.ledger.publishRecordGateway(
+            gateway.url,
+            DEMO_BUCKETS[hospital]!,
+            emergencyKey.publicKeyPem,
+          );
         }
       } finally {
         admin.close();

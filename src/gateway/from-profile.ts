@@ -19,7 +19,7 @@ export interface GatewayProfile extends ProfileWithMsp {
 export async function startGatewayFromProfile(
   own: GatewayProfile,
   others: readonly GatewayProfile[],
-  options: Pick<GatewayOptions, 'port' | 'bucket' | 's3' | 'onAnswer'>,
+  options: Pick<GatewayOptions, 'port' | 'bucket' | 's3' | 'onAnswer' | 'emergencyKey'>,
 ): Promise<RunningGateway> {
   const service = own.identities.gateway;
   if (!service) throw new Error(`the profile of ${own.mspId} has no gateway identity`);

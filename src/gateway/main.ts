@@ -1,6 +1,10 @@
 // Runs one hospital's record gateway as a process:
 //   tsx src/gateway/main.ts --profile <own profile.json> --trust <profile.json>... \
-//     --bucket <name> --s3-endpoint <url> --port <n> [--owner-pid <pid>] [--lifetime-ms <ms>]
+//     --bucket <name> --s3-endpoint <url> --port <n> [--emergency-key <pem file>]
+//     [--owner-pid <pid>] [--lifetime-ms <ms>]
+// The emergency key (created there when missing; emergency-key.ts) is what break-glass
+// openings of this hospital's records are decrypted through; its public half is published
+// on the ledger with the gateway.
 // The bucket's credentials come from the environment (EHR_GATEWAY_S3_ACCESS_KEY_ID,
 // EHR_GATEWAY_S3_SECRET_ACCESS_KEY): the gateway is their only holder. It signs its ledger
 // queries with the service identity of its own profile (identities.gateway, a software key
@@ -8,6 +12,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startGatewayFromProfile, type GatewayProfile } from './from-profile';
+import { loadEmergencyKey } from './emergency-key';
+import { emergencyRecipientId } from '../shared/gateway/protocol';
 
 const readProfile = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as GatewayProfile;
 
@@ -20,6 +26,7 @@ async function main(): Promise<void> {
       's3-endpoint': { type: 'string' },
       's3-region': { type: 'string', default: 'us-east-1' },
       port: { type: 'string' },
+      'emergency-key': { type: 'string' },
       'owner-pid': { type: 'string' },
       'lifetime-ms': { type: 'string' },
     },
@@ -45,6 +52,9 @@ async function main(): Promise<void> {
       secretAccessKey,
     },
     onAnswer: (line) => console.log(`${new Date().toISOString()} ${line}`),
+    ...(values['emergency-key']
+      ? { emergencyKey: loadEmergencyKey(values['emergency-key'], emergencyRecipientId(own.mspId)) }
+      : {}),
   });
   console.log(`record gateway of ${own.mspId} listening at ${gateway.url}`);
 

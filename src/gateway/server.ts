@@ -14,8 +14,15 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Contract } from '@hyperledger/fabric-gateway';
-import { PRESIGN_PATH, type GatewayRefusal, type PresignAnswer } from '../shared/gateway/protocol';
-import { authorize } from './authorize';
+import {
+  PRESIGN_PATH,
+  type EmergencyKeyAnswer,
+  type GatewayRefusal,
+  type PresignAnswer,
+} from '../shared/gateway/protocol';
+import { companionKey } from '../main/storage/keys';
+import { rewrapForCaller, type EmergencyKey } from './emergency-key';
+import { authorize, type GatewayDecision } from './authorize';
 import { NonceCache } from './nonce-cache';
 import { GatewayRefused } from './refusal';
 import { verifyPresignRequest, type TrustedRoot } from './verify-request';
@@ -34,6 +41,8 @@ export interface GatewayOptions {
   contract: Contract;
   /** The channel's hospital CAs (the MSPs' root certificates). */
   trustedRoots: readonly TrustedRoot[];
+  /** The hospital's emergency key, for break-glass openings (emergency-key.ts). */
+  emergencyKey?: EmergencyKey;
   /** Called once per answered request, e.g. for the gateway's own log. */
   onAnswer?: (line: string) => void;
 }
@@ -112,6 +121,42 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     }
   };
 
+  // Under break-glass only: the record's data key, re-wrapped for the caller from this
+  // hospital's emergency envelope, once his break-glass disclosure of it is committed.
+  const emergencyEnvelope = async (key: string, decision: GatewayDecision) => {
+    if (!options.emergencyKey) {
+      throw new GatewayRefused(
+        501,
+        'no-emergency-key',
+        'This record gateway holds no emergency key, so it opens nothing by break-glass.',
+      );
+    }
+    if (
+      decision.rule !== 'caregiver-disclosure' ||
+      decision.basis !== 'break-glass' ||
+      !decision.callerEncryptionPublicKey
+    ) {
+      throw new GatewayRefused(
+        403,
+        'break-glass-disclosure',
+        `The emergency key is given only for a record opened by break-glass; ${decision.callerId}'s access is ${decision.basis ?? decision.rule}.`,
+      );
+    }
+    if (!key.endsWith('.keys') || companionKey(key.slice(0, -'.keys'.length), 'keys') !== key) {
+      throw new GatewayRefused(
+        400,
+        'malformed-request',
+        'Ask the emergency key for a record’s .keys.',
+      );
+    }
+    const stored = await s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: key }));
+    const bytes = Buffer.from(await stored.Body!.transformToByteArray());
+    return rewrapForCaller(options.emergencyKey, bytes, {
+      id: decision.callerId,
+      encryptionPublicKeyPem: decision.callerEncryptionPublicKey,
+    });
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     try {
       const path = (req.url ?? '').split('?')[0];
@@ -140,6 +185,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           'certificate-hospital',
           `User ${decision.callerId} is registered at ${decision.callerMspId}, but his certificate was issued by ${verified.issuerMspId}'s CA.`,
         );
+      }
+      if (verified.request.operation === 'emergency-key') {
+        const envelope = await emergencyEnvelope(verified.request.objectKey, decision);
+        const answer: EmergencyKeyAnswer = { envelope, rule: 'break-glass-disclosure' };
+        options.onAnswer?.(
+          `emergency key of ${verified.request.objectKey} for ${decision.callerId} (break-glass)`,
+        );
+        send(res, 200, answer);
+        return;
       }
       if (verified.request.operation === 'write' && decision.rule === 'caregiver-write-grant') {
         await refuseExisting(verified.request.objectKey);

@@ -26,7 +26,7 @@ export interface VerifiedRequest {
   issuerMspId: string;
 }
 
-const OPERATIONS: readonly GatewayOperation[] = ['read', 'write', 'delete'];
+const OPERATIONS: readonly GatewayOperation[] = ['read', 'write', 'delete', 'emergency-key'];
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string {
   const value = headers[name];
@@ -57,10 +57,10 @@ function checkBody(r: Partial<PresignRequest> | null): PresignRequest {
     throw new GatewayRefused(
       400,
       'malformed-request',
-      'The request must name an operation (read, write or delete), a patientId and an objectKey.',
+      'The request must name an operation (read, write, delete or emergency-key), a patientId and an objectKey.',
     );
   }
-  if (r.operation !== 'read' && !r.category) {
+  if ((r.operation === 'write' || r.operation === 'delete') && !r.category) {
     throw new GatewayRefused(
       400,
       'malformed-request',

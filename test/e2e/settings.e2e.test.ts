@@ -76,7 +76,7 @@ describe('connection settings in Chromium', () => {
     await page.getByRole('button', { name: 'Save settings' }).click();
     await expect
       .poll(() => page.getByRole('alert').textContent())
-      .toMatch(/Nothing was saved: 7 settings need correcting/);
+      .toMatch(/Nothing was saved: 6 settings need correcting/);
     const stored = app.db.prepare('SELECT count(*) AS n FROM settings').get() as { n: number };
     expect(stored.n).toBe(0);
   });

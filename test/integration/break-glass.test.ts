@@ -134,14 +134,36 @@ describe.skipIf(Boolean(skip))('break-glass on the real network', () => {
     expect(add.error.message).toMatch(/Emergency access only lets you read .* Nothing was added\./);
     expect(await objectCount()).toBe(stored);
 
-    // The opening is on the ledger, flagged, before any key is looked for; no key was ever
-    // wrapped for this card, so nothing is decrypted (no emergency key escrow yet).
+    // No key was ever wrapped for this card: the opening is on the ledger, flagged, and then
+    // the record's hospital's gateway wraps the data key for this card from its emergency
+    // envelope, checking on its peer that this break-glass disclosure is committed.
     const imaging = listing.records.find((r) => r.category === 'imaging')!;
-    const open = await failure(
-      B.call('openRecord', { patientId: patient.id, recordId: imaging.recordId }),
-    );
-    expect(open.error.code).toBe('RECORD_NOT_SHARED');
-    expect(open.error.message).toMatch(/emergency opening is recorded on the ledger/);
+    const shown = await B.call('openRecord', {
+      patientId: patient.id,
+      recordId: imaging.recordId,
+    });
+    expect(shown.record.accessBasis).toBe('break-glass');
+    expect(shown.files.length).toBeGreaterThan(0);
+    for (const file of shown.files) {
+      const original = course.files.find((f) => f.name === file.name)!;
+      expect(Buffer.from(file.bytes).equals(Buffer.from(original.bytes))).toBe(true);
+    }
+
+    // The gateway gives the emergency key only against a committed break-glass disclosure of
+    // that very record: not for a record he has not opened, nor to anyone without access.
+    const dose = listing.records.find((r) => r.category === 'dose')!;
+    const onLedger = await B.app.workspace.current().services.ledger.listRecords(patient.id);
+    const doseEnvelopes = onLedger.records.find((r) => r.record.recordId === dose.recordId)!.record
+      .keyEnvelopeRef;
+    const askEmergencyKey = async (station: Workstation) => {
+      const { services } = station.app.workspace.current();
+      const { store, key } = await services.storage.locate(doseEnvelopes);
+      return store.emergencyEnvelope(key, { patientId: patient.id });
+    };
+    await expect(askEmergencyKey(B)).rejects.toMatchObject({ rule: 'download-disclosure' });
+    await B.signOut();
+    await B.signInAs(world.people.physicistB);
+    await expect(askEmergencyKey(B)).rejects.toMatchObject({ rule: 'caregiver-read-grant' });
     await B.signOut();
   });
 

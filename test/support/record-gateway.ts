@@ -4,6 +4,8 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { startGateway, type RunningGateway } from '../../src/gateway/server';
+import { newEmergencyKey, type EmergencyKey } from '../../src/gateway/emergency-key';
+import { emergencyRecipientId } from '../../src/shared/gateway/protocol';
 import type { TrustedRoot } from '../../src/gateway/verify-request';
 import { rootsFromProfiles } from '../../src/gateway/trusted-roots';
 import type { TestS3 } from '../storage/helpers';
@@ -26,15 +28,17 @@ export function startTestGateway(
   s3: TestS3,
   org: OrgIndex,
   /** Another bucket of the same service, or the service reached through another address (a fault proxy). */
-  options: { bucket?: string; s3Endpoint?: string } = {},
-): Promise<RunningGateway> {
+  options: { bucket?: string; s3Endpoint?: string; emergencyKey?: EmergencyKey } = {},
+): Promise<RunningGateway & { emergencyKey: EmergencyKey }> {
   const profile = net.profile(org);
   // The service identity devnet up enrolled for the hospital's gateway (scripts/devnet/pki.ts).
   const ids = profile.identities.gateway!;
   const identity = softwareIdentity(profile.mspId, ids.certPath, ids.keyPath);
   const { connection } = net.connect(org, identity);
   const contract = connection.gateway.getNetwork(profile.channel).getContract(profile.chaincode);
-  return startGateway({
+  const emergencyKey = options.emergencyKey ?? newEmergencyKey(emergencyRecipientId(profile.mspId));
+  const started = startGateway({
+    emergencyKey,
     port: 0,
     bucket: options.bucket ?? s3.bucket,
     s3: {
@@ -46,4 +50,5 @@ export function startTestGateway(
     contract,
     trustedRoots: channelRoots(net),
   });
+  return started.then((gateway) => ({ ...gateway, emergencyKey }));
 }

@@ -15,6 +15,7 @@ import { softhsmTokens, type TestTokens } from './softhsm';
 import { startTestS3, type TestS3 } from '../storage/helpers';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { RunningGateway } from '../../src/gateway/server';
+import type { EmergencyKey } from '../../src/gateway/emergency-key';
 import { startTestGateway } from './record-gateway';
 import { tempDir } from './tmp';
 
@@ -92,12 +93,14 @@ export interface WorkstationSettings {
   userDataDir: string;
 }
 
+type TestGateway = RunningGateway & { emergencyKey: EmergencyKey };
+
 export interface RecordWorld {
   net: TestLedgerNetwork;
   s3: TestS3;
   /** Each hospital's bucket (HospitalA's is s3.bucket), served by its gateway. */
   buckets: [string, string];
-  gateways: [RunningGateway, RunningGateway];
+  gateways: [TestGateway, TestGateway];
   /**
    * Until restored, the hospital's records are fetched through `s3Endpoint` (e.g. a fault
    * proxy in front of the storage): a second gateway presigning for it is published in place
@@ -154,18 +157,28 @@ export async function startRecordWorld(): Promise<RecordWorld> {
   const gateways = [
     await startTestGateway(net, s3, 0, { bucket: buckets[0] }),
     await startTestGateway(net, s3, 1, { bucket: buckets[1] }),
-  ] as [RunningGateway, RunningGateway];
+  ] as [TestGateway, TestGateway];
   const publish = async (hospital: OrgIndex, url: string) => {
     const admin = orgAdminLedger(net.profile(hospital));
     try {
-      await admin.ledger.publishRecordGateway(url, buckets[hospital]);
+      await admin.ledger.publishRecordGateway(
+        url,
+        buckets[hospital],
+        gateways[hospital].emergencyKey.publicKeyPem,
+      );
     } finally {
       admin.close();
     }
   };
   try {
     await Promise.all(
-      admins.map((a, i) => a.ledger.publishRecordGateway(gateways[i]!.url, buckets[i]!)),
+      admins.map((a, i) =>
+        a.ledger.publishRecordGateway(
+          gateways[i]!.url,
+          buckets[i]!,
+          gateways[i]!.emergencyKey.publicKeyPem,
+        ),
+      ),
     );
     for (const name of names) {
       const { hospital, spec } = PEOPLE[name];
@@ -246,6 +259,7 @@ export async function startRecordWorld(): Promise<RecordWorld> {
       const detour = await startTestGateway(net, s3, hospital, {
         bucket: buckets[hospital],
         s3Endpoint,
+        emergencyKey: gateways[hospital].emergencyKey,
       });
       await publish(hospital, detour.url);
       return {

@@ -10,6 +10,7 @@ import { readJsonRange, readText } from '../ledger/state';
 import { txTimeIso } from '../ledger/tx-time';
 import type { RecordGatewayEntry } from '../model/record-gateway-entry';
 import { matchPattern } from '../validation/primitives';
+import { parseEncryptionPublicKey } from '../validation/public-key';
 
 /** http(s) base URL of a service, printable ASCII, no query or fragment. */
 const SERVICE_URL = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[\x21-\x22\x24-\x3e\x40-\x7e]*)?$/;
@@ -28,13 +29,18 @@ export class HospitalServicesContract extends EhrContract {
   }
 
   /**
-   * An administrator publishes (or moves) his hospital's record gateway and the bucket it
-   * serves. A bucket belongs to one hospital: the records pointing into it are fetched only
+   * An administrator publishes (or moves) his hospital's record gateway, the bucket it
+   * serves and the public half of its emergency key (RecordGatewayEntry). A bucket belongs to one hospital: the records pointing into it are fetched only
    * through that hospital's gateway, so another hospital cannot claim it.
    */
   @Transaction()
   @Returns('string')
-  async publishRecordGateway(ctx: Context, url: string, bucket: string): Promise<string> {
+  async publishRecordGateway(
+    ctx: Context,
+    url: string,
+    bucket: string,
+    emergencyPublicKeyPem: string,
+  ): Promise<string> {
     const mspId = requireAnyAdmin(ctx, "publish their hospital's record gateway");
     const base = matchPattern(
       'url',
@@ -51,6 +57,13 @@ export class HospitalServicesContract extends EhrContract {
       BUCKET,
       'an S3 bucket name such as hospital-a-records',
     );
+    const emergencyKey = parseEncryptionPublicKey('emergencyPublicKeyPem', emergencyPublicKeyPem);
+    if (emergencyKey.type !== 'ec-p256') {
+      throw invalidArgument(
+        'emergencyPublicKeyPem',
+        'must be an EC P-256 key (the envelopes use ECDH on P-256)',
+      );
+    }
     const owner = await readText(ctx, keys.recordGatewayByBucket(ctx, name));
     if (owner !== null && owner !== mspId) {
       throw conflict(
@@ -62,6 +75,7 @@ export class HospitalServicesContract extends EhrContract {
       mspId,
       url: base.replace(/\/+$/, ''),
       bucket: name,
+      emergencyPublicKey: emergencyKey.pem,
       publishedAt: txTimeIso(ctx),
       publishedBy: ctx.clientIdentity.getID(),
     };

@@ -109,6 +109,8 @@ export class RecordGatewayContract extends EhrContract {
       rule: 'caregiver-disclosure',
       recordId: record.recordId,
       accessId: disclosure.accessId,
+      basis: disclosure.basis,
+      callerEncryptionPublicKey: caller.encryptionPublicKey,
     } satisfies GatewayDecision);
   }
 

@@ -6,4 +6,11 @@ export interface GatewayDecision {
   patientId: string;
   recordId?: string;
   accessId?: string;
+  /** For caregiver-disclosure: whether that disclosure was made under a grant or break-glass. */
+  basis?: 'grant' | 'break-glass';
+  /**
+   * For caregiver-disclosure: the caller's encryption key from the directory, for which the
+   * gateway re-wraps a record's data key from its emergency envelope under break-glass.
+   */
+  callerEncryptionPublicKey?: string;
 }

@@ -4,6 +4,7 @@
 import { EhrError } from '../errors';
 import {
   PRESIGN_PATH,
+  type EmergencyKeyAnswer,
   type GatewayRefusal,
   type PresignAnswer,
   type PresignRequest,
@@ -43,6 +44,18 @@ const SENTENCES: Record<string, [ErrorCode, string]> = {
     'STORAGE_DENIED',
     `${GAVE_NOTHING} this computer’s clock is too far from the gateway’s. Ask your hospital IT to check the time.`,
   ],
+  'break-glass-disclosure': [
+    'LEDGER_REFUSED',
+    `${GAVE_NOTHING} the emergency key opens only records opened under break-glass.`,
+  ],
+  'no-emergency-envelope': [
+    'RECORD_NOT_SHARED',
+    'Your emergency opening is recorded on the ledger, but this record was stored without an emergency key of its hospital, so it cannot be decrypted here.',
+  ],
+  'no-emergency-key': [
+    'RECORD_NOT_SHARED',
+    'Your emergency opening is recorded on the ledger, but the record’s hospital keeps no emergency key, so it cannot be decrypted here.',
+  ],
   'ledger-unreachable': [
     'LEDGER_UNAVAILABLE',
     `${GAVE_NOTHING} it cannot reach its hospital’s ledger peer to check your access. Try again in a moment.`,
@@ -66,12 +79,47 @@ export class GatewayRefusedError extends EhrError {
   }
 }
 
+/** A presigned URL for one object (read, write or delete). */
 export async function requestPresignedUrl(
   gatewayUrl: string,
   request: PresignRequest,
   signer: RequestSigner,
   options: { signal?: AbortSignal } = {},
 ): Promise<PresignAnswer> {
+  const answer = await askGateway<PresignAnswer>(gatewayUrl, request, signer, options);
+  if (!answer.url) throw unexpected(gatewayUrl);
+  return answer;
+}
+
+/** Under break-glass: the record's data key wrapped for this card by the gateway (emergency-key). */
+export async function requestEmergencyEnvelope(
+  gatewayUrl: string,
+  request: Omit<PresignRequest, 'operation'>,
+  signer: RequestSigner,
+  options: { signal?: AbortSignal } = {},
+): Promise<EmergencyKeyAnswer> {
+  const answer = await askGateway<EmergencyKeyAnswer>(
+    gatewayUrl,
+    { ...request, operation: 'emergency-key' },
+    signer,
+    options,
+  );
+  if (!answer.envelope) throw unexpected(gatewayUrl);
+  return answer;
+}
+
+const unexpected = (gatewayUrl: string) =>
+  new EhrError(
+    'STORAGE_FAILED',
+    `${GAVE_NOTHING} ${gatewayUrl} answered something that is not a record gateway’s answer.`,
+  );
+
+async function askGateway<Answer>(
+  gatewayUrl: string,
+  request: PresignRequest,
+  signer: RequestSigner,
+  options: { signal?: AbortSignal },
+): Promise<Answer> {
   const signed = await signPresignRequest(request, signer);
   let res: Response;
   try {
@@ -88,8 +136,8 @@ export async function requestPresignedUrl(
       `The hospital’s record gateway at ${gatewayUrl} does not answer, so nothing was fetched or stored. Try again, or ask your hospital IT.`,
     );
   }
-  const answer = (await res.json().catch(() => null)) as (PresignAnswer & GatewayRefusal) | null;
-  if (res.ok && answer?.url) return answer;
+  const answer = (await res.json().catch(() => null)) as (Answer & GatewayRefusal) | null;
+  if (res.ok && answer) return answer;
   const rule = answer?.error?.rule ?? `http-${res.status}`;
   const [code, sentence] =
     SENTENCES[rule] ??

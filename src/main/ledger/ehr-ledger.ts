@@ -164,8 +164,12 @@ export class EhrLedger {
     ]);
   }
 
-  publishRecordGateway(url: string, bucket: string) {
-    return this.submit<RecordGatewayEntry>('HospitalServices:publishRecordGateway', [url, bucket]);
+  publishRecordGateway(url: string, bucket: string, emergencyPublicKeyPem: string) {
+    return this.submit<RecordGatewayEntry>('HospitalServices:publishRecordGateway', [
+      url,
+      bucket,
+      emergencyPublicKeyPem,
+    ]);
   }
 
   listRecordGateways() {

@@ -196,12 +196,16 @@ export async function addRecords(
   let store: GatewayObjectStore | null = null;
   try {
     await checkWriteGrants(services, request.patientId, groups);
-    store = await services.storage.own();
-    const here = store;
+    const own = await services.storage.own();
+    store = own.store;
+    const here = own.store;
     const totalBytes = groups.reduce((n, g) => n + bundleSize(g.files.map((f) => f.file)), 0);
     const loaded = groups.map(() => 0);
     const recipientsOf = await recipientsByCategory(services, directory, request.patientId);
-    const recipients = await Promise.all(groups.map((g) => recipientsOf(g.category)));
+    // Every record is also wrapped for this hospital's emergency key (break-glass).
+    const recipients = await Promise.all(
+      groups.map(async (g) => [...(await recipientsOf(g.category)), own.emergency]),
+    );
     outcomes.push(
       ...(await Promise.allSettled(
         groups.map((group, i) =>
@@ -236,9 +240,7 @@ export async function addRecords(
     // What this add stored but did not register is deleted again.
     await Promise.all(
       [...stored].map(([key, category]) =>
-        store
-          ?.delete(key, { patientId: request.patientId, category })
-          .catch(() => undefined),
+        store?.delete(key, { patientId: request.patientId, category }).catch(() => undefined),
       ),
     );
     const added = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));

@@ -11,6 +11,7 @@ import type { DirectoryLookup } from '../directory/lookup';
 import { toUserError } from '../failures';
 import { decryptToMemory } from '../vault/memory';
 import { readBundle } from './bundle';
+import type { GatewayObjectStore } from '../storage/gateway-store';
 import { readEnvelopes, unwrapWithCard } from './envelopes';
 import { patientOf } from './list';
 import { recordView } from './views';
@@ -35,16 +36,23 @@ async function disclose(
 }
 
 /**
- * Under break-glass the opening is on the ledger (flagged) before any key is looked for; a
- * record whose data key was never wrapped for this card still cannot be decrypted here: no
- * emergency key escrow exists yet (docs/ARCHITECTURE.md, "Emergency access").
+ * Under break-glass the opening is on the ledger (flagged) before any key is looked for. A
+ * record whose data key was never wrapped for this card is then wrapped for it by the
+ * record's own hospital's gateway, from that hospital's emergency envelope: the gateway
+ * checks on its peer that this break-glass disclosure is committed (src/gateway/emergency-key.ts).
  */
-function emergencyKeyMissing(error: unknown): unknown {
-  if (!(error instanceof EhrError) || error.code !== 'RECORD_NOT_SHARED') return error;
-  return new EhrError(
-    'RECORD_NOT_SHARED',
-    'Your emergency opening is recorded on the ledger, but this record’s key was never shared with your card, so it cannot be decrypted on this workstation.',
+async function emergencyDataKey(
+  services: SignedInServices,
+  envelopesAt: { store: GatewayObjectStore; key: string },
+  patientId: string,
+  signal: AbortSignal,
+): Promise<Buffer> {
+  const envelope = await envelopesAt.store.emergencyEnvelope(
+    envelopesAt.key,
+    { patientId },
+    { signal },
   );
+  return unwrapWithCard([envelope], services.card);
 }
 
 export async function openRecord(
@@ -65,7 +73,13 @@ export async function openRecord(
     const envelopesAt = await services.storage.locate(record.keyEnvelopeRef);
     const envelopes = await readEnvelopes(envelopesAt.store, envelopesAt.key, scope, op.signal);
     dataKey = await unwrapWithCard(envelopes, services.card).catch((error: unknown) => {
-      throw basis === 'break-glass' ? emergencyKeyMissing(error) : error;
+      if (
+        basis !== 'break-glass' ||
+        !(error instanceof EhrError) ||
+        error.code !== 'RECORD_NOT_SHARED'
+      )
+        throw error;
+      return emergencyDataKey(services, envelopesAt, patientId, op.signal);
     });
     const download = await store.get(key, scope, {
       signal: op.signal,

@@ -4,7 +4,8 @@
 // URL only. The scope (patient, and category for writes) is what the gateway's rule needs.
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { requestPresignedUrl } from '../gateway-client/presign';
+import { requestEmergencyEnvelope, requestPresignedUrl } from '../gateway-client/presign';
+import type { KeyEnvelope } from '../vault/envelope';
 import type { RequestSigner } from '../gateway-client/sign-request';
 import type { GatewayOperation } from '../../shared/gateway/protocol';
 import { StorageError } from './errors';
@@ -105,9 +106,7 @@ export class GatewayObjectStore {
       signal: options.signal,
     });
     return {
-      body: options.onProgress
-        ? Readable.from(counted(body, key, size, options.onProgress))
-        : body,
+      body: options.onProgress ? Readable.from(counted(body, key, size, options.onProgress)) : body,
       size,
     };
   }
@@ -148,6 +147,24 @@ export class GatewayObjectStore {
         `The hospital’s storage refused the upload (${res.status}).`,
       );
     }
+  }
+
+  /**
+   * Under break-glass: the data key of the record whose envelopes are `envelopeKey`, wrapped
+   * by the gateway for this card from the hospital's emergency envelope.
+   */
+  async emergencyEnvelope(
+    envelopeKey: string,
+    scope: ObjectScope,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<KeyEnvelope> {
+    const answer = await requestEmergencyEnvelope(
+      this.#options.gatewayUrl,
+      { patientId: scope.patientId, objectKey: envelopeKey },
+      this.#options.signer,
+      options,
+    );
+    return answer.envelope as KeyEnvelope;
   }
 
   /** Deletes an object once the gateway allowed it (a missing object is no error). */

@@ -9,6 +9,7 @@ import { EhrError } from '../errors';
 import type { EhrLedger } from '../ledger/ehr-ledger';
 import type { RequestSigner } from '../gateway-client/sign-request';
 import { GatewayObjectStore } from './gateway-store';
+import { emergencyRecipientId } from '../../shared/gateway/protocol';
 
 export interface StoredPointer {
   bucket: string;
@@ -55,9 +56,7 @@ export class RecordStorage {
   }
 
   async #find(match: (g: RecordGatewayEntry) => boolean): Promise<RecordGatewayEntry | null> {
-    return (
-      (await this.#list(false)).find(match) ?? (await this.#list(true)).find(match) ?? null
-    );
+    return (await this.#list(false)).find(match) ?? (await this.#list(true)).find(match) ?? null;
   }
 
   #storeOf(entry: RecordGatewayEntry): GatewayObjectStore {
@@ -87,8 +86,14 @@ export class RecordStorage {
     return { store: this.#storeOf(entry), key };
   }
 
-  /** This hospital's gateway, where the records added here are kept. */
-  async own(): Promise<GatewayObjectStore> {
+  /**
+   * This hospital's gateway, where the records added here are kept, and the recipient of
+   * its emergency envelope: every record added here is also wrapped for it, for break-glass.
+   */
+  async own(): Promise<{
+    store: GatewayObjectStore;
+    emergency: { id: string; encryptionPublicKeyPem: string };
+  }> {
     const entry = await this.#find((g) => g.mspId === this.ownMspId);
     if (!entry) {
       throw new EhrError(
@@ -96,6 +101,12 @@ export class RecordStorage {
         `Your hospital (${this.ownMspId}) has not published its record gateway on the ledger, so records cannot be stored. Ask your hospital IT.`,
       );
     }
-    return this.#storeOf(entry);
+    return {
+      store: this.#storeOf(entry),
+      emergency: {
+        id: emergencyRecipientId(entry.mspId),
+        encryptionPublicKeyPem: entry.emergencyPublicKey,
+      },
+    };
   }
 }

@@ -139,7 +139,10 @@ export function chunkNonce(prefix: Buffer, index: number, final: boolean): Buffe
  * bytes themselves, and one tag per chunk (at least one: an empty record is one empty final
  * chunk). Known before encrypting, so an upload can announce its exact length.
  */
-export function sealedSize(plaintextBytes: number, chunkBytes: number = DEFAULT_CHUNK_BYTES): number {
+export function sealedSize(
+  plaintextBytes: number,
+  chunkBytes: number = DEFAULT_CHUNK_BYTES,
+): number {
   const chunks = Math.max(1, Math.ceil(plaintextBytes / chunkBytes));
   return HEADER_BYTES + plaintextBytes + chunks * TAG_BYTES;
 }

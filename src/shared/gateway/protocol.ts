@@ -19,7 +19,15 @@ export const GATEWAY_HEADERS = {
 /** How far a request's timestamp may be from the gateway's clock, either way. */
 export const REQUEST_WINDOW_MS = 60_000;
 
-export type GatewayOperation = 'read' | 'write' | 'delete';
+/**
+ * read / write / delete: a presigned URL for the object. emergency-key: for a record's key
+ * envelopes (`<key>.keys`) under break-glass, the record's data key re-wrapped by the gateway
+ * from its emergency envelope for the caller's own encryption key (EmergencyKeyAnswer).
+ */
+export type GatewayOperation = 'read' | 'write' | 'delete' | 'emergency-key';
+
+/** The recipient id of a hospital gateway's emergency envelope in a record's `.keys`. */
+export const emergencyRecipientId = (mspId: string) => `emergency:${mspId}`;
 
 /** What a workstation asks for (the JSON body). */
 export interface PresignRequest {
@@ -39,6 +47,13 @@ export interface PresignAnswer {
   expiresAt: string;
   /** The rule that allowed it, e.g. caregiver-disclosure. */
   rule: string;
+}
+
+/** The gateway's answer to emergency-key: an envelope of the record's data key for the caller. */
+export interface EmergencyKeyAnswer {
+  /** A KeyEnvelope (src/main/vault/envelope.ts) whose recipient is the caller. */
+  envelope: unknown;
+  rule: 'break-glass-disclosure';
 }
 
 /** Why a request was not answered; `rule` names the rule (403) or the fault. */
