@@ -15,8 +15,10 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Contract } from '@hyperledger/fabric-gateway';
 import {
+  INFO_PATH,
   PRESIGN_PATH,
   type EmergencyKeyAnswer,
+  type GatewayInfo,
   type GatewayRefusal,
   type PresignAnswer,
 } from '../shared/gateway/protocol';
@@ -160,11 +162,20 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     try {
       const path = (req.url ?? '').split('?')[0];
+      if (req.method === 'GET' && path === INFO_PATH) {
+        const info: GatewayInfo = {
+          service: 'action-ehr-record-gateway',
+          bucket: options.bucket,
+          emergencyPublicKey: options.emergencyKey?.publicKeyPem ?? null,
+        };
+        send(res, 200, info);
+        return;
+      }
       if (req.method !== 'POST' || path !== PRESIGN_PATH) {
         throw new GatewayRefused(
           404,
           'unknown-endpoint',
-          `Only POST ${PRESIGN_PATH} is served here.`,
+          `Only POST ${PRESIGN_PATH} and GET ${INFO_PATH} are served here.`,
         );
       }
       const body = await readBody(req);

@@ -124,7 +124,8 @@ function checkHostPort(value: string, example: string): string | null {
   return checkHost(match[1] ?? '') ?? checkPort(match[2] ?? '');
 }
 
-function checkHttpUrl(value: string, example: string): string | null {
+/** An http(s) service URL: no credentials, query or fragment; plain http on loopback only. */
+export function checkHttpUrl(value: string, example: string): string | null {
   const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(value)?.[1];
   if (authority?.includes('@')) {
     return 'Remove the user name and password from the URL; credentials are never kept in it.';

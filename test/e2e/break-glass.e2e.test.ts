@@ -5,6 +5,7 @@
 // on the ledger as an emergency one; the patient is told at sign-in and sees it in red in his
 // access history; HospitalB's administrator reviews it, and the patient sees the review.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { courseShown } from '../../scripts/demo/tour';
 import { synthesizeCourse } from '../../src/shared/rt/synth/course';
 import { openBrowserShell, type BrowserShell } from '../harness/browser-shell';
 import { ledgerSkipReason } from '../support/ledger-network';
@@ -73,10 +74,12 @@ describe.skipIf(Boolean(skip))('break-glass through the UI', () => {
     const rows = records.locator('tbody tr');
     expect(await rows.count()).toBeGreaterThan(0);
     expect(await rows.filter({ hasText: 'Emergency access' }).count()).toBe(await rows.count());
+    // Decrypted through HospitalA's gateway from its emergency envelope, and flagged.
     await page.getByRole('button', { name: /^Open Imaging record of/ }).click();
+    await courseShown(page, 'Review');
     await page
-      .getByText(/Your emergency opening is recorded on the ledger/)
-      .waitFor({ timeout: 60_000 });
+      .getByRole('heading', { name: /Imaging\) · opened by emergency access$/ })
+      .waitFor({ timeout: 30_000 });
     await shellB.screenshot('e2e', 'break-glass-1-opened');
 
     // The banner stays on every screen and counts down with the clock.

@@ -275,4 +275,44 @@ describe.skipIf(Boolean(skip))('the administrator on the real network', () => {
     const again = await B.call('revokeUser', { userId: nora.id });
     expect(again.user.status).toBe('revoked');
   });
+
+  it('publishes his hospital’s record gateway from its URL, and refuses what is not one, publishing nothing', async () => {
+    const listed = await B.call('listRecordGateways');
+    expect(listed.map((g) => [g.mspId, g.url, g.bucket, g.ours])).toEqual([
+      ['HospitalAMSP', world.gateways[0].url, world.buckets[0], false],
+      ['HospitalBMSP', world.gateways[1].url, world.buckets[1], true],
+    ]);
+
+    const nothing = await failure(B.call('publishRecordGateway', { url: 'http://127.0.0.1:9' }));
+    expect(nothing.error.code).toBe('STORAGE_UNAVAILABLE');
+    expect(nothing.error.message).toMatch(
+      /Nothing answers at http:\/\/127\.0\.0\.1:9.*nothing was published/,
+    );
+    const storage = await failure(
+      B.call('publishRecordGateway', { url: world.s3.settings.endpoint }),
+    );
+    expect(storage.error.message).toMatch(
+      /not an ACTION-EHR record gateway; nothing was published/,
+    );
+    const plain = await failure(
+      B.call('publishRecordGateway', { url: 'http://records.hospital-b.example' }),
+    );
+    expect(plain.error.code).toBe('INVALID_ARGUMENT');
+    expect(plain.error.message).toMatch(/Use https:\/\//);
+    const patientTries = await failure(
+      A.call('publishRecordGateway', { url: world.gateways[1].url }),
+    );
+    expect(patientTries.error.code).toBe('NOT_ALLOWED');
+    expect(await B.call('listRecordGateways')).toEqual(listed);
+
+    // Publishing the running gateway again (as after moving it) is its entry, renewed.
+    const published = await B.call('publishRecordGateway', { url: `${world.gateways[1].url}/` });
+    expect(published).toMatchObject({
+      mspId: 'HospitalBMSP',
+      url: world.gateways[1].url,
+      bucket: world.buckets[1],
+      ours: true,
+    });
+    expect(published.emergencyKeyFingerprint).toBe(listed[1]!.emergencyKeyFingerprint);
+  });
 });

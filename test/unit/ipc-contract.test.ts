@@ -153,6 +153,14 @@ const MALFORMED: Record<ChannelName, unknown[]> = {
   ],
   listUsers: [{ mspId: 'HospitalAMSP' }, 1],
   revokeUser: [undefined, {}, { userId: 'Dr Smith' }, { userId: CAREGIVER, extra: 1 }],
+  listRecordGateways: [{}, 'x'],
+  publishRecordGateway: [
+    undefined,
+    {},
+    { url: 7 },
+    { url: 'x'.repeat(513) },
+    { url: 'https://a', extra: 1 },
+  ],
   searchPacs: [null, 'x', { patientId: 7 }, { patientName: 'x'.repeat(65) }, { host: 'x' }],
   addFromPacs: [
     undefined,

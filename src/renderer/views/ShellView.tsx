@@ -17,6 +17,7 @@ import { SharedWithMeView } from './SharedWithMeView';
 import { SharingView } from './SharingView';
 import { EnrolView } from './EnrolView';
 import { UsersView } from './UsersView';
+import { RecordGatewaysView } from './RecordGatewaysView';
 import './ledger.css';
 import { addOpened, type ViewerLoad } from './viewerLoad';
 
@@ -144,6 +145,7 @@ const SECTION_VIEWS: Record<SectionViewId, (props: SectionViewProps) => React.Re
     <EmergencyAccessView {...emptyOf(section)} viewerLabel={viewerLabel} onOpened={onOpened} />
   ),
   'break-glass-review': ({ section }) => <BreakGlassReviewView {...emptyOf(section)} />,
+  'record-gateways': ({ section }) => <RecordGatewaysView {...emptyOf(section)} />,
 };
 
 function emptyOf(section: Section) {

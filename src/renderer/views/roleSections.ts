@@ -13,7 +13,8 @@ export type SectionViewId =
   | 'rt-review'
   | 'rt-dose-history'
   | 'break-glass-open'
-  | 'break-glass-review';
+  | 'break-glass-review'
+  | 'record-gateways';
 
 export interface Section {
   id: string;
@@ -119,6 +120,14 @@ export const ROLE_SECTIONS: Record<Role, Section[]> = {
       emptyText:
         'Insert a blank card, or a card to enrol again, then refresh. Your own card is never offered.',
       view: 'enrol',
+    },
+    {
+      id: 'record-gateways',
+      label: 'Record gateways',
+      emptyTitle: 'No record gateway is published',
+      emptyText:
+        'Each hospital’s record gateway, in front of its storage, is published on the ledger: every workstation fetches that hospital’s records through it and holds no storage key itself. Publish yours with its URL.',
+      view: 'record-gateways',
     },
   ],
 };

@@ -40,8 +40,12 @@ export function addOpened(previous: ViewerLoad | null, opened: OpenedRecord): Vi
     }),
   ];
   const what = [...new Set(records.map((r) => CATEGORY_LABELS[r.category]))].join(', ');
+  // Every record opened by break-glass is flagged on screen as on the ledger.
+  const emergency = records.some((r) => r.accessBasis === 'break-glass')
+    ? ' · opened by emergency access'
+    : '';
   const label = `Patient ${shortId(record.patientId)} · ${records.length} record${
     records.length === 1 ? '' : 's'
-  } (${what})`;
+  } (${what})${emergency}`;
   return { key, patientId: record.patientId, records, files, label };
 }

@@ -2,8 +2,21 @@
 // the card) and the gateway (which verifies them). Pure data and strings: hashing and
 // signatures happen on each side with its own crypto.
 
-/** The one endpoint: a presigned URL for one stored object. */
+/** The signed endpoint: a presigned URL for one stored object (or, for emergency-key, an envelope). */
 export const PRESIGN_PATH = '/v1/presign';
+
+/**
+ * The public one (GET, unsigned): what the hospital's administrator publishes on the ledger
+ * for this gateway — the bucket it serves and the public half of its emergency key.
+ */
+export const INFO_PATH = '/v1/info';
+
+export interface GatewayInfo {
+  service: 'action-ehr-record-gateway';
+  bucket: string;
+  /** SPKI PEM; null when the gateway holds no emergency key. */
+  emergencyPublicKey: string | null;
+}
 
 export const GATEWAY_HEADERS = {
   /** The card's signing certificate, PEM, base64-encoded (headers carry no newlines). */

@@ -30,6 +30,8 @@ export const CHANNEL_NAMES = [
   'enrolCard',
   'listUsers',
   'revokeUser',
+  'listRecordGateways',
+  'publishRecordGateway',
   'searchPacs',
   'addFromPacs',
   'sendToPacs',

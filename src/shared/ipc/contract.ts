@@ -33,6 +33,7 @@ export type {
   EnrolmentCardView,
   EnrolmentStep,
   EnrolResult,
+  RecordGatewayView,
   RevokeUserResult,
   UserList,
 } from './slices/admin';

@@ -6,6 +6,7 @@ import { enrolCard } from '../../admin/enrol-card';
 import { listEnrolmentCards } from '../../admin/enrolment-cards';
 import { listUsers } from '../../admin/list-users';
 import { revokeUser } from '../../admin/revoke-user';
+import { listRecordGateways, publishRecordGateway } from '../../admin/record-gateway';
 import type { Operations } from '../../app/operations';
 import type { CachedViews } from '../../app/views';
 import type { UserWorkspace } from '../../app/workspace';
@@ -48,5 +49,8 @@ export function adminHandlers(deps: AdminHandlerDeps): HandlersOf<typeof adminCo
       return { items: value, asOf, stale };
     },
     revokeUser: (request) => revokeUser(admin(), request),
+    listRecordGateways: () => listRecordGateways(deps.workspace.current().services),
+    publishRecordGateway: (request) =>
+      publishRecordGateway(deps.workspace.current().services, request),
   };
 }

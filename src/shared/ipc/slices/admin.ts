@@ -68,6 +68,18 @@ export interface RevokeUserResult {
   certificatesRevoked: number;
 }
 
+/** A hospital's record gateway as the ledger lists it (HospitalServices). */
+export interface RecordGatewayView {
+  mspId: string;
+  url: string;
+  bucket: string;
+  /** First 16 hex digits of the SHA-256 of its emergency key, to compare with the gateway's. */
+  emergencyKeyFingerprint: string;
+  publishedAt: string;
+  /** This administrator's own hospital's. */
+  ours: boolean;
+}
+
 const pin = (what: string) =>
   z
     .string()
@@ -119,5 +131,10 @@ export const adminContract = {
   revokeUser: {
     args: z.object({ userId }).strict(),
     result: returns<RevokeUserResult>(),
+  },
+  listRecordGateways: { args: z.undefined(), result: returns<RecordGatewayView[]>() },
+  publishRecordGateway: {
+    args: z.object({ url: z.string().max(512, 'at most 512 characters') }).strict(),
+    result: returns<RecordGatewayView>(),
   },
 };
