@@ -31,6 +31,7 @@ import {
 } from './config.ts';
 import { endorseThroughGateway } from './endorsable.ts';
 import { pacsStatus, startPacs } from '../hospital/devnet-pacs.ts';
+import { gatewayStatus } from '../hospital/devnet-gateways.ts';
 import {
   caAnswers,
   caCert,
@@ -1111,6 +1112,7 @@ export async function status(cfg: DevnetConfig): Promise<StatusLine[]> {
     });
   }
   lines.push(...(await pacsStatus(cfg)));
+  lines.push(...(await gatewayStatus(cfg)));
   const wd = alivePid(cfg, 'watchdog');
   if (wd)
     lines.push({
