@@ -78,7 +78,7 @@ describe.skipIf(Boolean(skip))('break-glass through the UI', () => {
     await page.getByRole('button', { name: /^Open Imaging record of/ }).click();
     await courseShown(page, 'Review');
     await page
-      .getByRole('heading', { name: /Imaging\) · opened by emergency access$/ })
+      .getByText(/^Opened from the ledger: .*\(Imaging\) · opened by emergency access$/)
       .waitFor({ timeout: 30_000 });
     await shellB.screenshot('e2e', 'break-glass-1-opened');
 

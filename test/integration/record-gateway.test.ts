@@ -35,6 +35,7 @@ import {
   type RecordWorld,
 } from '../support/record-world';
 import { startTestGateway } from '../support/record-gateway';
+import { startFaultProxy } from '../storage/fault-proxy';
 import { minioMissingReason } from '../storage/helpers';
 
 const skip = ledgerSkipReason() ?? minioMissingReason();
@@ -369,6 +370,73 @@ describe.skipIf(Boolean(skip))('the record gateway of HospitalA', () => {
         ),
     );
     expect(refused).toMatchObject({ code: 'LEDGER_REFUSED', rule: 'caregiver-read-grant' });
+  });
+
+  it('resumes a download the network cut, from the byte it stopped at, and refuses a changed object', async () => {
+    const { patient } = world.people;
+    const big = randomBytes(1_500_000);
+    const key = newObjectKey();
+    const envelopes = companionKey(key, 'keys');
+    for (const [k, body] of [
+      [key, big],
+      [envelopes, Buffer.from('[]')],
+    ] as const) {
+      await world.s3.raw.send(
+        new PutObjectCommand({ Bucket: world.s3.bucket, Key: k, Body: body }),
+      );
+    }
+    await ledgerOf(patient, (ledger) =>
+      ledger.addRecord({
+        patientId: patient.id,
+        category: 'imaging',
+        storagePointer: `s3://${world.s3.bucket}/${key}`,
+        sha256: createHash('sha256').update(big).digest('hex'),
+        sizeBytes: big.length,
+        contentType: 'application/dicom',
+        keyEnvelopeRef: `s3://${world.s3.bucket}/${envelopes}`,
+      }),
+    );
+    // The first GET of the object is cut after 200 kB, as a flaky hospital uplink would.
+    let changeBeforeResume = false;
+    const proxy = await startFaultProxy(world.s3.settings.endpoint, async (req) => {
+      const isObject = req.method === 'GET' && req.url?.includes(key) && !req.url.includes('.keys');
+      if (!isObject) return { kind: 'pass' };
+      if (req.headers.range && changeBeforeResume) {
+        await world.s3.raw.send(
+          new PutObjectCommand({ Bucket: world.s3.bucket, Key: key, Body: randomBytes(10) }),
+        );
+      }
+      return req.headers.range ? { kind: 'pass' } : { kind: 'cut', afterBytes: 200_000 };
+    });
+    const flaky = await startTestGateway(world.net, world.s3, 0, { s3Endpoint: proxy.endpoint });
+    try {
+      const read = () =>
+        asCard(patient, async (signer) => {
+          const store = new GatewayObjectStore({
+            gatewayUrl: flaky.url,
+            bucket: world.s3.bucket,
+            signer,
+          });
+          const download = await store.get(key, { patientId: patient.id });
+          const parts: Buffer[] = [];
+          for await (const part of download.body) parts.push(part as Buffer);
+          return Buffer.concat(parts);
+        });
+      expect((await read()).equals(big)).toBe(true);
+      const gets = proxy.seen.filter((r) => r.method === 'GET' && r.path.includes(key));
+      expect(gets.map((r) => [r.fault, r.range])).toEqual([
+        ['cut', undefined],
+        ['pass', expect.stringMatching(/^bytes=\d+-$/)],
+      ]);
+      expect(Number(/bytes=(\d+)-/.exec(gets[1]!.range!)![1])).toBeGreaterThan(0);
+
+      // The object changes between the cut and the resume: the stream fails, nothing spliced.
+      changeBeforeResume = true;
+      await expect(read()).rejects.toMatchObject({ code: 'CHANGED' });
+    } finally {
+      await flaky.close();
+      await proxy.close();
+    }
   });
 
   it('refuses once the patient revoked the grant, and a user his hospital revoked', async () => {

@@ -12,6 +12,11 @@ import { StorageError } from './errors';
 import type { Download } from './download';
 import { isObjectKey } from './keys';
 import { PROGRESS_STEP_BYTES, type ProgressListener } from './progress';
+import { backoffDelay, sleep, type RetryPolicy } from './retry';
+
+/** How often one download resumes after a dropped connection before it gives up. */
+const MAX_RESUMES = 4;
+const RESUME_BACKOFF: RetryPolicy = { maxAttempts: MAX_RESUMES + 1, baseDelayMs: 200, maxDelayMs: 3000 };
 
 export interface TransferOptions {
   signal?: AbortSignal;
@@ -88,27 +93,86 @@ export class GatewayObjectStore {
     ).url;
   }
 
-  /** Opens an object for reading once the gateway allowed it; the body streams. */
+  /**
+   * Opens an object for reading once the gateway allowed it; the body streams. A dropped
+   * connection mid-body is resumed: a fresh URL from the gateway (the disclosure is still
+   * fresh), asking only for the remaining bytes (Range) of the same version (If-Match), so
+   * a 200 MB study over a hospital uplink does not start over, and a changed object fails
+   * as CHANGED rather than splicing two versions together.
+   */
   async get(key: string, scope: ObjectScope, options: TransferOptions = {}): Promise<Download> {
-    const url = await this.#url('read', key, scope, options.signal);
-    const res = await fetch(url, { signal: options.signal });
+    const res = await this.#fetchRead(key, scope, options.signal);
+    const size = Number(res.headers.get('content-length') ?? 0);
+    const etag = res.headers.get('etag') ?? undefined;
+    const bytes = this.#resuming(res, key, scope, size, etag, options.signal);
+    return {
+      body: Readable.from(
+        options.onProgress ? counted(bytes, key, size, options.onProgress) : bytes,
+      ),
+      size,
+      ...(etag ? { etag } : {}),
+    };
+  }
+
+  async #fetchRead(
+    key: string,
+    scope: ObjectScope,
+    signal?: AbortSignal,
+    from?: { offset: number; etag: string },
+  ): Promise<Response> {
+    const url = await this.#url('read', key, scope, signal);
+    const res = await fetch(url, {
+      signal,
+      ...(from ? { headers: { range: `bytes=${from.offset}-`, 'if-match': from.etag } } : {}),
+    });
     if (res.status === 404) {
       throw new StorageError('NOT_FOUND', 'The stored object is gone from the hospital’s storage.');
     }
-    if (!res.ok || !res.body) {
+    if (res.status === 412) {
+      throw new StorageError(
+        'CHANGED',
+        'The stored record changed while it was being downloaded; nothing of it is used. Open it again.',
+      );
+    }
+    if (!res.ok || !res.body || (from && res.status !== 206)) {
       throw new StorageError(
         'REJECTED',
         `The hospital’s storage refused the download (${res.status}).`,
       );
     }
-    const size = Number(res.headers.get('content-length') ?? 0);
-    const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>, {
-      signal: options.signal,
-    });
-    return {
-      body: options.onProgress ? Readable.from(counted(body, key, size, options.onProgress)) : body,
-      size,
-    };
+    return res;
+  }
+
+  async *#resuming(
+    first: Response,
+    key: string,
+    scope: ObjectScope,
+    size: number,
+    etag: string | undefined,
+    signal?: AbortSignal,
+  ): AsyncGenerator<Buffer> {
+    let res = first;
+    let received = 0;
+    for (let resumes = 0; ; resumes++) {
+      try {
+        for await (const chunk of Readable.fromWeb(res.body as WebReadableStream<Uint8Array>)) {
+          received += (chunk as Buffer).length;
+          yield chunk as Buffer;
+        }
+        if (received >= size) return;
+        throw new Error(`the connection closed after ${received} of ${size} bytes`);
+      } catch (error) {
+        if (signal?.aborted || error instanceof StorageError) throw error;
+        if (!etag || resumes >= MAX_RESUMES) {
+          throw new StorageError(
+            'INCOMPLETE',
+            `The download from the hospital’s storage broke off after ${received} of ${size} bytes (${(error as Error).message}).`,
+          );
+        }
+        await sleep(backoffDelay(RESUME_BACKOFF, resumes), signal);
+        res = await this.#fetchRead(key, scope, signal, { offset: received, etag });
+      }
+    }
   }
 
   /**
