@@ -1,5 +1,6 @@
-// Shared by the storage tests and the storage benchmark: a real MinIO on loopback with a
-// bucket, raw S3 access for checking what the store left behind, and byte sources.
+// Shared by the tests and benchmarks that need record storage: a real MinIO on loopback with
+// a bucket, raw S3 access for checking what the gateways and workstations left behind, and
+// byte sources.
 import { randomBytes } from 'node:crypto';
 import {
   CreateBucketCommand,
@@ -13,13 +14,22 @@ import {
   startMinio,
   type MinioServer,
 } from '../../scripts/s3/minio';
-import type { StorageSettings } from '../../src/main/storage';
 import { tempDir } from '../support/tmp';
 
 /** Why MinIO tests are skipped, or undefined when the cached binary is there. */
 export function minioMissingReason(): string | undefined {
   if (cachedMinioBinary()) return undefined;
   return `MinIO is not built (${minioBinaryPath()} missing); run \`npx tsx scripts/s3/minio.ts build\` (several minutes) to enable the S3 tests`;
+}
+
+/** Where the test bucket is and the root key to it (only gateways and tests hold it). */
+export interface StorageSettings {
+  endpoint: string;
+  bucket: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  forcePathStyle: boolean;
 }
 
 export interface TestS3 {

@@ -1,6 +1,6 @@
 // Object keys: random, well-formed, and carrying nothing about the patient.
 import { describe, expect, it } from 'vitest';
-import { companionKey, isObjectKey, newObjectKey } from '../../src/main/storage';
+import { companionKey, isObjectKey, newObjectKey } from '../../src/main/storage/keys';
 
 // What a caller has at hand when it stores a record; none of it may end up in a key.
 const PATIENT = {

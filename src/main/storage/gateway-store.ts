@@ -9,7 +9,6 @@ import type { KeyEnvelope } from '../vault/envelope';
 import type { RequestSigner } from '../gateway-client/sign-request';
 import type { GatewayOperation } from '../../shared/gateway/protocol';
 import { StorageError } from './errors';
-import type { Download } from './download';
 import { isObjectKey } from './keys';
 import { PROGRESS_STEP_BYTES, type ProgressListener } from './progress';
 import { backoffDelay, sleep, type RetryPolicy } from './retry';
@@ -17,6 +16,13 @@ import { backoffDelay, sleep, type RetryPolicy } from './retry';
 /** How often one download resumes after a dropped connection before it gives up. */
 const MAX_RESUMES = 4;
 const RESUME_BACKOFF: RetryPolicy = { maxAttempts: MAX_RESUMES + 1, baseDelayMs: 200, maxDelayMs: 3000 };
+
+/** A download that has started: the body streams, its size is what the storage announced. */
+export interface Download {
+  body: Readable;
+  size: number;
+  etag?: string;
+}
 
 export interface TransferOptions {
   signal?: AbortSignal;
