@@ -120,8 +120,9 @@ async function seedBreakGlass(world: DemoWorld, log: (line: string) => void): Pr
     await call(B.app, 'openBreakGlass', { patientId, reason: EMERGENCY_REASON, durationHours: 1 });
     const { records } = await call(B.app, 'listRecords', { patientId });
     const plan = records.find((r) => r.category === 'radiotherapy-plan');
-    // The opening is on the ledger first, flagged; its key was never wrapped for his card.
-    if (plan) await B.app.dispatch('openRecord', { patientId, recordId: plan.recordId });
+    // The opening is on the ledger first, flagged; its key was never wrapped for his card,
+    // so HospitalA's gateway wraps it for him from its emergency envelope.
+    if (plan) await call(B.app, 'openRecord', { patientId, recordId: plan.recordId });
   });
   log('demo: HospitalB’s emergency physician opened the patient’s records by break-glass');
 }
