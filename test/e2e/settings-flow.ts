@@ -42,6 +42,7 @@ const LABEL_IDS: Record<string, string> = {
   Region: 'setting-storageRegion',
   'PKCS#11 module': 'setting-pkcs11ModulePath',
   'PACS URL': 'setting-pacsUrl',
+  'EHR FHIR URL': 'setting-ehrUrl',
   'CA URL': 'setting-caUrl',
   'CA TLS certificate': 'setting-caTlsCaPath',
 };

@@ -41,6 +41,7 @@ export const settingsContract = {
             storageRegion: optionalSetting,
             pkcs11ModulePath: optionalSetting,
             pacsUrl: optionalSetting,
+            ehrUrl: optionalSetting,
             caUrl: optionalSetting,
             caTlsCaPath: optionalSetting,
           } satisfies Record<SettingKey, z.ZodType>)
