@@ -87,7 +87,10 @@ export async function fhirCount(
   params: Record<string, string> = {},
 ): Promise<number> {
   const query = new URLSearchParams({ ...params, _summary: 'count' });
-  const res = await fetch(`${baseUrl}/${type}?${query.toString()}`, { headers: FHIR_JSON });
+  // no-cache: HAPI otherwise answers a repeated search from its cache for a minute.
+  const res = await fetch(`${baseUrl}/${type}?${query.toString()}`, {
+    headers: { ...FHIR_JSON, 'cache-control': 'no-cache' },
+  });
   return ((await res.json()) as R4.Bundle).total ?? 0;
 }
 

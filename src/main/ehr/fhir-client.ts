@@ -209,7 +209,8 @@ export class FhirClient {
         method,
         headers:
           body === undefined
-            ? { accept: FHIR_JSON }
+            ? // HAPI would otherwise answer a search repeated within a minute from its cache.
+              { accept: FHIR_JSON, 'cache-control': 'no-cache' }
             : { accept: FHIR_JSON, 'content-type': `${FHIR_JSON}; charset=utf-8` },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: combined,
