@@ -73,21 +73,25 @@ async function fakeServer(
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/fhir`, server };
 }
 
+// ONE HAPI server for this file (a minute and a GB each), started by the first block that
+// needs it and shared by both.
+let sharedFhir: Promise<TestFhir> | undefined;
+const fhirServer = () => (sharedFhir ??= startTestFhir());
+afterAll(async () => {
+  await (await sharedFhir?.catch(() => undefined))?.close();
+});
+
 describe.skipIf(Boolean(missing))('the hospital EHR over FHIR R4 (real HAPI FHIR)', () => {
   let ehr: TestFhir;
   const localPatientId = `HA-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
-    ehr = await startTestFhir();
+    ehr = await fhirServer();
     await fhirTransaction(
       ehr.baseUrl,
       patientHistory({ localPatientId, pseudonym: null, extraObservations: 25 }),
     );
   }, 15 * 60_000);
-
-  afterAll(async () => {
-    await ehr?.close();
-  });
 
   describe('the FHIR client', () => {
     it('checks the server is FHIR R4, and searches across pages', async () => {
@@ -221,7 +225,7 @@ describe.skipIf(Boolean(worldSkip))(
     beforeAll(async () => {
       // One HAPI server plays both hospitals' EHRs (one per file: start-up is the slow part);
       // each hospital's patients are its own, by their ids.
-      [world, ehrA] = await Promise.all([startRecordWorld(), startTestFhir()]);
+      [world, ehrA] = await Promise.all([startRecordWorld(), fhirServer()]);
       ehrB = ehrA;
       const { patient } = world.people;
       await fhirTransaction(
@@ -234,7 +238,7 @@ describe.skipIf(Boolean(worldSkip))(
     }, 15 * 60_000);
 
     afterAll(async () => {
-      await Promise.all([world?.stop(), ehrA?.close()]);
+      await world?.stop();
     });
 
     it('finds the patient by his hospital ID, linked to his pseudonym, with what the EHR holds', async () => {
