@@ -19,6 +19,7 @@ export const GOOD_VALUES = (files: SettingsFlowFiles) => ({
   Region: 'eu-central-1',
   'PKCS#11 module': files.softhsmModule,
   'PACS URL': 'http://127.0.0.1:8042/dicom-web',
+  'EHR FHIR URL': 'http://127.0.0.1:8080/fhir',
   'CA URL': 'https://ca.hospital-a.example:7054',
   'CA TLS certificate': files.caPem,
 });
