@@ -517,6 +517,10 @@ describe.skipIf(Boolean(worldSkip))(
         alreadyThere: 1,
       });
       expect(await count('Observation')).toBe(1);
+      // The sender's patient id kept on the local patient never makes him that hospital's
+      // patient: a search by it still finds the sender's patient only.
+      const sendersOwn = await searchEhr(settings, { localPatientId: localA });
+      expect(sendersOwn.patient.fhirId).toBe(senderPatient!.id);
       await B.signOut();
     }, 240_000);
   },

@@ -42,6 +42,14 @@ function displayName(patient: R4.Patient): string {
   return [...(name.given ?? []), name.family].filter(Boolean).join(' ');
 }
 
+/**
+ * Whether the identifier is the hospital's own patient id `value`: not one of ours (the
+ * pseudonym, or another hospital's patient id an import kept), which may hold the same text.
+ */
+function isHospitalId(identifier: R4.Identifier, value: string): boolean {
+  return identifier.value === value && !identifier.system?.startsWith('urn:action-ehr:');
+}
+
 /** The Patient whose identifier is `localPatientId`; exactly one, or a clear refusal. */
 export async function findLocalPatient(
   ehr: FhirClient,
@@ -50,7 +58,7 @@ export async function findLocalPatient(
 ): Promise<LinkedPatient> {
   const found = (
     await ehr.search<R4.Patient>('Patient', { identifier: localPatientId }, signal)
-  ).filter((p) => p.identifier?.some((i) => i.value === localPatientId));
+  ).filter((p) => p.identifier?.some((i) => isHospitalId(i, localPatientId)));
   if (found.length === 0) {
     throw new EhrError(
       'EHR_PATIENT_MISMATCH',
@@ -70,7 +78,7 @@ export async function findLocalPatient(
   );
   return {
     resource,
-    localIdentifier: resource.identifier!.find((i) => i.value === localPatientId)!,
+    localIdentifier: resource.identifier!.find((i) => isHospitalId(i, localPatientId))!,
     patient: {
       fhirId: resource.id,
       localPatientId,
