@@ -7,6 +7,7 @@ import { EhrError } from './errors';
 import { CardError } from './keystore/errors';
 import { isTransientGrpc, LedgerError } from './ledger/errors';
 import { toEhrError as cardToEhrError } from './session/card-session';
+import { FhirError } from './ehr/errors';
 import { PacsError } from './pacs/errors';
 import { StorageError } from './storage/errors';
 import { VaultError } from './vault/format';
@@ -57,6 +58,7 @@ export function toUserError(error: unknown, outcome?: Outcome): EhrError {
   if (error instanceof StorageError) return fromStorage(error, outcome);
   if (error instanceof VaultError) return fromVault(error, outcome);
   if (error instanceof PacsError) return fromPacs(error, outcome);
+  if (error instanceof FhirError) return fromFhir(error, outcome);
   if (error instanceof CardError) {
     const card = cardToEhrError(error);
     return new EhrError(card.code, sentence(card.message, outcome));
@@ -151,6 +153,37 @@ function fromPacs(error: PacsError, outcome?: Outcome): EhrError {
       return new EhrError(
         'PACS_FAILED',
         sentence('The hospital PACS could not complete the request:', error.message, outcome),
+      );
+  }
+}
+
+function fromFhir(error: FhirError, outcome?: Outcome): EhrError {
+  switch (error.code) {
+    case 'UNREACHABLE':
+      return new EhrError(
+        'EHR_UNAVAILABLE',
+        sentence(
+          'The hospital EHR cannot be reached.',
+          outcome,
+          'Try again, or ask your hospital IT.',
+        ),
+      );
+    case 'TIMEOUT':
+      return new EhrError(
+        'EHR_UNAVAILABLE',
+        sentence('The hospital EHR did not answer in time.', outcome, 'Try again.'),
+      );
+    case 'REFUSED':
+      return new EhrError('EHR_REFUSED', sentence(error.message, outcome));
+    case 'NOT_FHIR':
+    case 'NOT_R4':
+      return new EhrError('EHR_NOT_R4', sentence(error.message, outcome));
+    case 'ABORTED':
+      return new EhrError('CANCELLED', sentence('Cancelled.', outcome));
+    default:
+      return new EhrError(
+        'EHR_FAILED',
+        sentence('The hospital EHR could not complete the request:', error.message, outcome),
       );
   }
 }

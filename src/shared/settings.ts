@@ -9,6 +9,7 @@ export const SETTING_KEYS = [
   'mspId',
   'pkcs11ModulePath',
   'pacsUrl',
+  'ehrUrl',
   'caUrl',
   'caTlsCaPath',
 ] as const;
@@ -22,7 +23,7 @@ export type SettingKind = 'hostPort' | 'filePath' | 'mspId' | 'httpUrl';
 
 export interface SettingDefinition {
   key: SettingKey;
-  group: 'Hospital ledger peer' | 'Smart card' | 'Hospital PACS' | 'Hospital CA';
+  group: 'Hospital ledger peer' | 'Smart card' | 'Hospital PACS' | 'Hospital EHR' | 'Hospital CA';
   label: string;
   hint: string;
   example: string;
@@ -68,6 +69,14 @@ export const SETTING_DEFINITIONS: readonly SettingDefinition[] = [
     label: 'PACS URL',
     hint: "Your PACS's DICOMweb or REST base URL.",
     example: 'https://pacs.hospital-a.example/dicom-web',
+    kind: 'httpUrl',
+  },
+  {
+    key: 'ehrUrl',
+    group: 'Hospital EHR',
+    label: 'EHR FHIR URL',
+    hint: "Your EHR's FHIR R4 base URL (where /metadata answers).",
+    example: 'https://ehr.hospital-a.example/fhir',
     kind: 'httpUrl',
   },
   {

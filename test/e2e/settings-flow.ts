@@ -16,6 +16,7 @@ export const GOOD_VALUES = (files: SettingsFlowFiles) => ({
   'MSP id': 'HospitalAMSP',
   'PKCS#11 module': files.softhsmModule,
   'PACS URL': 'http://127.0.0.1:8042/dicom-web',
+  'EHR FHIR URL': 'http://127.0.0.1:8080/fhir',
   'CA URL': 'https://ca.hospital-a.example:7054',
   'CA TLS certificate': files.caPem,
 });
@@ -36,6 +37,7 @@ const LABEL_IDS: Record<string, string> = {
   'MSP id': 'setting-mspId',
   'PKCS#11 module': 'setting-pkcs11ModulePath',
   'PACS URL': 'setting-pacsUrl',
+  'EHR FHIR URL': 'setting-ehrUrl',
   'CA URL': 'setting-caUrl',
   'CA TLS certificate': 'setting-caTlsCaPath',
 };

@@ -174,6 +174,19 @@ const MALFORMED: Record<ChannelName, unknown[]> = {
     { patientId: PATIENT, recordId: RECORD, localPatientId: 'A\\B', localPatientName: 'DOE^J' },
     { patientId: PATIENT, recordId: 'x', localPatientId: 'HB-7', localPatientName: 'DOE^J' },
   ],
+  searchEhr: [undefined, { localPatientId: '' }, { localPatientId: 'HA-1|x' }, { name: 'Doe' }],
+  addFromEhr: [
+    undefined,
+    { patientId: 'Doe', localPatientId: 'HA-1' },
+    { patientId: PATIENT, localPatientId: 'HA-1', resourceTypes: [] },
+    { patientId: PATIENT, localPatientId: 'HA-1', resourceTypes: ['Patient'] },
+  ],
+  importIntoEhr: [
+    undefined,
+    { patientId: PATIENT, recordId: RECORD, localPatientId: '' },
+    { patientId: PATIENT, recordId: 'x', localPatientId: 'HB-7' },
+    { patientId: PATIENT, recordId: RECORD, localPatientId: 'HB,7' },
+  ],
 };
 
 const home = tempDir('ipc');

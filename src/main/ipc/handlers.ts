@@ -13,6 +13,7 @@ import type { AdminScripts } from '../admin/admin-deps';
 import type { Pkcs11ModulePolicy } from '../settings/pkcs11-modules';
 import { adminHandlers } from './handlers/admin';
 import { ledgerHandlers } from './handlers/ledger';
+import { ehrHandlers } from './handlers/ehr';
 import { pacsHandlers } from './handlers/pacs';
 import { sessionHandlers } from './handlers/session';
 import { settingsHandlers } from './handlers/settings';
@@ -37,5 +38,6 @@ export function createHandlerTable(deps: HandlerDeps): HandlerTable {
     ...breakGlassHandlers(deps.workspace, deps.views),
     ...adminHandlers(deps),
     ...pacsHandlers(deps.workspace, deps.operations, () => deps.settings.read()),
+    ...ehrHandlers(deps.workspace, deps.operations, () => deps.settings.read()),
   };
 }

@@ -53,6 +53,11 @@ const FHIR_CATEGORY: Record<string, Category> = {
   Medication: 'medication',
 };
 
+/** The category a FHIR resource type is shared under, or undefined when it is not shared. */
+export function fhirCategoryOf(resourceType: string): Category | undefined {
+  return Object.hasOwn(FHIR_CATEGORY, resourceType) ? FHIR_CATEGORY[resourceType] : undefined;
+}
+
 function classifyDicom(file: BundleFile): ClassifiedFile {
   let sopClass: string;
   try {
@@ -99,7 +104,7 @@ function fhirResourceCategory(
       `${name} is JSON but not a FHIR resource (no resourceType). Nothing was added.`,
     );
   }
-  const category = FHIR_CATEGORY[type];
+  const category = fhirCategoryOf(type);
   if (!category) {
     throw new EhrError(
       'FILES_REFUSED',

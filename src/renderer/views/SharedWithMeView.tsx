@@ -8,8 +8,10 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { OperationProgressBar } from '../components/OperationProgressBar';
 import { ehr } from '../ehr';
 import { formatDate, formatDateTime, rightsLabel, shortId } from './format';
+import { AddFromEhrForm } from './AddFromEhrForm';
 import { AddFromPacsForm } from './AddFromPacsForm';
 import { AddRecordsForm } from './AddRecordsForm';
+import { ImportIntoEhrForm } from './ImportIntoEhrForm';
 import { SendToPacsForm } from './SendToPacsForm';
 import { RecordsTable } from './RecordsTable';
 import { FreshnessNote, RefreshButton, SectionStatus } from './SectionStatus';
@@ -247,7 +249,9 @@ export function PatientRecords({
       )}
       {canAdd && <AddRecordsForm patientId={patientId} onAdded={reload} />}
       {canAdd && <AddFromPacsForm patientId={patientId} onAdded={reload} />}
+      {canAdd && <AddFromEhrForm patientId={patientId} onAdded={reload} />}
       {records.length > 0 && <SendToPacsForm patientId={patientId} records={records} />}
+      {records.length > 0 && <ImportIntoEhrForm patientId={patientId} records={records} />}
       {opening.state === 'opening' && (
         <OperationProgressBar
           operationId={opening.operationId}

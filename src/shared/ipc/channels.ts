@@ -35,6 +35,9 @@ export const CHANNEL_NAMES = [
   'searchPacs',
   'addFromPacs',
   'sendToPacs',
+  'searchEhr',
+  'addFromEhr',
+  'importIntoEhr',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

@@ -8,6 +8,7 @@ import { breakGlassContract } from './slices/break-glass';
 import { adminContract } from './slices/admin';
 import { directoryContract } from './slices/directory';
 import { historyContract } from './slices/history';
+import { ehrContract } from './slices/ehr';
 import { pacsContract } from './slices/pacs';
 import { permissionsContract } from './slices/permissions';
 import { recordsContract, type OperationProgress } from './slices/records';
@@ -54,6 +55,7 @@ export const contract = {
   ...breakGlassContract,
   ...adminContract,
   ...pacsContract,
+  ...ehrContract,
 } as const satisfies Record<ChannelName, { args: z.ZodType; result: unknown }>;
 
 export type Contract = typeof contract;

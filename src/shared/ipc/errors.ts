@@ -42,6 +42,11 @@ export const ERROR_CODES = [
   'PACS_REFUSED', // the PACS refused the request, or an instance it was sent
   'PACS_FAILED', // the PACS failed, or answered something that is not DICOMweb
   'PACS_PATIENT_CONFLICT', // the study is in the PACS under another patient
+  'EHR_UNAVAILABLE', // the hospital EHR (FHIR server) did not answer (down, or too slow)
+  'EHR_REFUSED', // the EHR refused the request (its OperationOutcome says why)
+  'EHR_FAILED', // the EHR failed with a server error
+  'EHR_NOT_R4', // the EHR, or a record, is not FHIR R4 JSON (an HTML page, malformed, R5)
+  'EHR_PATIENT_MISMATCH', // no such patient in the EHR, or linked to another pseudonym
   'CANCELLED', // the person cancelled the operation
   'INTERNAL', // a bug: logged in full in the main process, summarised here
 ] as const;

@@ -38,6 +38,7 @@ export const settingsContract = {
             mspId: optionalSetting,
             pkcs11ModulePath: optionalSetting,
             pacsUrl: optionalSetting,
+            ehrUrl: optionalSetting,
             caUrl: optionalSetting,
             caTlsCaPath: optionalSetting,
           } satisfies Record<SettingKey, z.ZodType>)
