@@ -15,7 +15,11 @@ import { backoffDelay, sleep, type RetryPolicy } from './retry';
 
 /** How often one download resumes after a dropped connection before it gives up. */
 const MAX_RESUMES = 4;
-const RESUME_BACKOFF: RetryPolicy = { maxAttempts: MAX_RESUMES + 1, baseDelayMs: 200, maxDelayMs: 3000 };
+const RESUME_BACKOFF: RetryPolicy = {
+  maxAttempts: MAX_RESUMES + 1,
+  baseDelayMs: 200,
+  maxDelayMs: 3000,
+};
 
 /** A download that has started: the body streams, its size is what the storage announced. */
 export interface Download {
