@@ -36,10 +36,20 @@ export function useOperationProgress(operationId: string | null): OperationProgr
 interface Props {
   operationId: string;
   label: string;
+  /** Offers Cancel, which asks the main process to stop the operation. */
+  cancellable?: boolean;
   onCancel?: () => void;
 }
 
-export function OperationProgressBar({ operationId, label, onCancel }: Props) {
+/** Asks the main process to stop an operation; its own call then fails with what was kept. */
+export function cancelOperation(operationId: string): void {
+  void ehr()
+    .cancelOperation({ operationId })
+    .catch(() => undefined);
+}
+
+export function OperationProgressBar({ operationId, label, cancellable, onCancel }: Props) {
+  const cancel = onCancel ?? (cancellable ? () => cancelOperation(operationId) : undefined);
   const progress = useOperationProgress(operationId);
   const total = progress?.bytesTotal ?? null;
   return (
@@ -55,8 +65,8 @@ export function OperationProgressBar({ operationId, label, onCancel }: Props) {
           ` · ${formatBytes(progress.bytesDone)}${total !== null ? ` of ${formatBytes(total)}` : ''}`}
         {progress && progress.bytesPerSecond > 0 && ` · ${formatRate(progress.bytesPerSecond)}`}
       </span>
-      {onCancel && (
-        <button type="button" className="secondary" onClick={onCancel}>
+      {cancel && (
+        <button type="button" className="secondary" onClick={cancel}>
           Cancel
         </button>
       )}

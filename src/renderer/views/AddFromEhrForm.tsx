@@ -162,9 +162,7 @@ export function AddFromEhrForm({ patientId, onAdded }: { patientId: string; onAd
         <OperationProgressBar
           operationId={state.operationId}
           label="Fetching from the EHR and adding"
-          onCancel={() =>
-            void settle(() => ehr().cancelOperation({ operationId: state.operationId }))
-          }
+          cancellable
         />
       )}
       {state.state === 'failed' && <ErrorBanner lead={state.lead} message={state.message} />}

@@ -164,9 +164,7 @@ export function AddFromPacsForm({
         <OperationProgressBar
           operationId={state.operationId}
           label={`Retrieving and adding ${state.series} series`}
-          onCancel={() =>
-            void settle(() => ehr().cancelOperation({ operationId: state.operationId }))
-          }
+          cancellable
         />
       )}
       {state.state === 'failed' && <ErrorBanner lead={state.lead} message={state.message} />}

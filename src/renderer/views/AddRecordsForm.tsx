@@ -65,9 +65,7 @@ export function AddRecordsForm({ patientId, onAdded }: { patientId: string; onAd
         <OperationProgressBar
           operationId={state.operationId}
           label={`Adding ${state.files} files`}
-          onCancel={() =>
-            void settle(() => ehr().cancelOperation({ operationId: state.operationId }))
-          }
+          cancellable
         />
       )}
       {state.state === 'failed' && (

@@ -94,9 +94,7 @@ export function ImportIntoEhrForm({
         <OperationProgressBar
           operationId={state.operationId}
           label="Importing into your EHR"
-          onCancel={() =>
-            void settle(() => ehr().cancelOperation({ operationId: state.operationId }))
-          }
+          cancellable
         />
       )}
       {state.state === 'failed' && (

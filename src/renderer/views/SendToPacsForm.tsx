@@ -119,9 +119,7 @@ export function SendToPacsForm({
         <OperationProgressBar
           operationId={state.operationId}
           label="Importing into your PACS"
-          onCancel={() =>
-            void settle(() => ehr().cancelOperation({ operationId: state.operationId }))
-          }
+          cancellable
         />
       )}
       {state.state === 'failed' && (
