@@ -75,3 +75,6 @@ export interface ImportIntoEhrResult {
   /** The Provenance naming the ledger record, e.g. Provenance/aehr-… */
   provenanceReference: string;
 }
+
+/** Pseudonym → the patient's name in this hospital's EHR, for those it links (only). */
+export type LocalPatientNames = Record<string, string>;

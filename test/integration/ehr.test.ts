@@ -14,6 +14,7 @@ import { FhirClient } from '../../src/main/ehr/fhir-client';
 import { toUserError } from '../../src/main/failures';
 import { addFromEhr, searchEhr } from '../../src/main/records/add-from-ehr';
 import { importIntoEhr, senderPatientIdSystem } from '../../src/main/records/import-to-ehr';
+import { localPatientNames } from '../../src/main/ehr/local-names';
 import {
   LEDGER_RECORD_IDENTIFIER_SYSTEM,
   originIdentifierSystem,
@@ -262,6 +263,25 @@ describe.skipIf(Boolean(worldSkip))(
         searchEhr({ ehrUrl: ehrA.baseUrl }, { localPatientId: 'NOBODY' }),
       );
       expect(nobody.code).toBe('EHR_PATIENT_MISMATCH');
+    });
+
+    it('names the patients the hospital links to their pseudonyms, and nobody else, on the caregiver’s screen', async () => {
+      const { patient, oncologistA } = world.people;
+      const unknown = `pat-${'0'.repeat(32)}`;
+      const A = world.workstations[0];
+      await A.signInAs(oncologistA);
+      try {
+        expect(await A.call('localPatientNames', { patientIds: [patient.id, unknown] })).toEqual({
+          [patient.id]: 'John Doe',
+        });
+      } finally {
+        await A.signOut();
+      }
+      // No EHR set up, or one that does not answer: pseudonyms only, never an error.
+      expect(await localPatientNames({ ehrUrl: null }, [patient.id])).toEqual({});
+      expect(await localPatientNames({ ehrUrl: 'http://127.0.0.1:9/fhir' }, [patient.id])).toEqual(
+        {},
+      );
     });
 
     it('shares the history as one record per category; a failure registers nothing', async () => {

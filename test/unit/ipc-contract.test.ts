@@ -181,6 +181,13 @@ const MALFORMED: Record<ChannelName, unknown[]> = {
     { patientId: PATIENT, localPatientId: 'HA-1', resourceTypes: [] },
     { patientId: PATIENT, localPatientId: 'HA-1', resourceTypes: ['Patient'] },
   ],
+  localPatientNames: [
+    undefined,
+    {},
+    { patientIds: 'pat-1' },
+    { patientIds: ['Dr Smith'] },
+    { patientIds: [], extra: 1 },
+  ],
   importIntoEhr: [
     undefined,
     { patientId: PATIENT, recordId: RECORD, localPatientId: '' },

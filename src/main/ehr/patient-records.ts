@@ -35,7 +35,7 @@ export interface LinkedPatient {
   resource: R4.Patient;
 }
 
-function displayName(patient: R4.Patient): string {
+export function displayName(patient: R4.Patient): string {
   const name = patient.name?.find((n) => n.use === 'official') ?? patient.name?.[0];
   if (!name) return '';
   if (name.text) return name.text;
@@ -46,7 +46,7 @@ function displayName(patient: R4.Patient): string {
  * Whether the identifier is the hospital's own patient id `value`: not one of ours (the
  * pseudonym, or another hospital's patient id an import kept), which may hold the same text.
  */
-function isHospitalId(identifier: R4.Identifier, value: string): boolean {
+export function isHospitalId(identifier: R4.Identifier, value: string): boolean {
   return identifier.value === value && !identifier.system?.startsWith('urn:action-ehr:');
 }
 

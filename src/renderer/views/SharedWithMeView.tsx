@@ -1,7 +1,8 @@
 // The caregiver's patients: who shared what with me and until when; a patient's records;
 // and opening one — downloaded, verified and decrypted in memory by the main process, with
 // progress and a way to cancel — into the viewer.
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import type { LocalPatientNames } from '../../shared/ehr';
 import type { OpenedRecord, RecordView, SharedPatientView } from '../../shared/ipc/contract';
 import { CATEGORY_LABELS } from '../../shared/ledger';
 import { ErrorBanner } from '../components/ErrorBanner';
@@ -39,6 +40,7 @@ export function SharedWithMeView({
   const read = useCallback(() => ehr().listSharedWithMe(), []);
   const { query, shown, reload } = useLedger(read, ['shared']);
   const patients = shown?.items ?? [];
+  const names = useLocalNames(patients.map((p) => p.patientId));
   return (
     <div className="ledger-view">
       <div className="view-actions">
@@ -52,7 +54,7 @@ export function SharedWithMeView({
           failedLead="The patients who shared with you could not be read."
         />
       ) : (
-        <PatientsTable patients={patients} selected={selected} onSelect={onSelect} />
+        <PatientsTable patients={patients} names={names} selected={selected} onSelect={onSelect} />
       )}
       {selected && patients.some((p) => p.patientId === selected) && (
         <PatientRecords
@@ -76,12 +78,34 @@ export function SharedWithMeView({
   );
 }
 
+/**
+ * The names this hospital's EHR gives the patients it links to their pseudonyms; the
+ * pseudonym stays what identifies them on the ledger, and is all that is shown elsewhere.
+ */
+function useLocalNames(patientIds: readonly string[]): LocalPatientNames {
+  const [names, setNames] = useState<LocalPatientNames>({});
+  const key = [...patientIds].sort().join(',');
+  useEffect(() => {
+    if (!key) return undefined;
+    let wanted = true;
+    void settle(() => ehr().localPatientNames({ patientIds: key.split(',') })).then((result) => {
+      if (wanted && result.ok) setNames(result.value);
+    });
+    return () => {
+      wanted = false;
+    };
+  }, [key]);
+  return names;
+}
+
 function PatientsTable({
   patients,
+  names,
   selected,
   onSelect,
 }: {
   patients: readonly SharedPatientView[];
+  names: LocalPatientNames;
   selected: string | null;
   onSelect: (patientId: string) => void;
 }) {
@@ -105,6 +129,9 @@ function PatientsTable({
             className={patient.patientId === selected ? 'selected' : undefined}
           >
             <th scope="row" title={patient.patientId}>
+              {names[patient.patientId] && (
+                <span className="local-name">{names[patient.patientId]} </span>
+              )}
               <code>{patient.patientId}</code>
             </th>
             <td>{patient.mspId ?? '—'}</td>

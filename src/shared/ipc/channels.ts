@@ -37,6 +37,7 @@ export const CHANNEL_NAMES = [
   'sendToPacs',
   'searchEhr',
   'addFromEhr',
+  'localPatientNames',
   'importIntoEhr',
 ] as const;
 

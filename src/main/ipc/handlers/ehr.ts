@@ -5,6 +5,7 @@ import type { Operations } from '../../app/operations';
 import type { UserWorkspace } from '../../app/workspace';
 import { addFromEhr, searchEhr } from '../../records/add-from-ehr';
 import { importRecordIntoEhr } from '../../records/import-to-ehr';
+import { localPatientNames } from '../../ehr/local-names';
 import type { HandlersOf } from '../dispatch';
 
 export function ehrHandlers(
@@ -22,6 +23,10 @@ export function ehrHandlers(
       return operations.run(operationId, (op) =>
         addFromEhr(services, directory, settings(), request, op),
       );
+    },
+    localPatientNames: ({ patientIds }) => {
+      workspace.current(); // names go to a signed-in caregiver only
+      return localPatientNames(settings(), patientIds);
     },
     importIntoEhr: ({ operationId, ...request }) => {
       const { services, directory } = workspace.current();

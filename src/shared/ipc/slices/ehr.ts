@@ -2,7 +2,12 @@
 // history as records (Add from EHR), and import an opened shared record into it under a local
 // patient (Import into our EHR).
 import { z } from 'zod';
-import { EHR_RESOURCE_TYPES, type EhrSearchResult, type ImportIntoEhrResult } from '../../ehr';
+import {
+  EHR_RESOURCE_TYPES,
+  type EhrSearchResult,
+  type ImportIntoEhrResult,
+  type LocalPatientNames,
+} from '../../ehr';
 import type { AddedRecord } from './records';
 import { operationId, patientId, recordId } from './ids';
 import { returns } from './returns';
@@ -30,6 +35,11 @@ export const ehrContract = {
       })
       .strict(),
     result: returns<AddedRecord[]>(),
+  },
+  /** The local names of the patients whose pseudonyms the screen shows (none when unknown). */
+  localPatientNames: {
+    args: z.object({ patientIds: z.array(patientId).max(500) }).strict(),
+    result: returns<LocalPatientNames>(),
   },
   importIntoEhr: {
     args: z
