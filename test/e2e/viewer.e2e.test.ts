@@ -599,6 +599,74 @@ describe('physicist dose history in Chromium', () => {
     await shell.screenshot('e2e', 'viewer-physicist-summation');
   });
 
+  it('checks the cumulative cord against the constraint table; a changed limit changes its result and is saved', async () => {
+    const { page } = shell;
+    const row = page.locator(
+      'tr[data-constraint="Spinal cord (cumulative, re-irradiation) Dmax"][data-roi="SPINAL_CORD"]',
+    );
+    await expect
+      .poll(() => row.getAttribute('data-status'), { timeout: 30_000 })
+      .toMatch(/^(pass|close|fail)$/);
+
+    // Node: each course in EQD2 with its own fractions (30 and 5), α/β 2 Gy, then summed.
+    const a = studyOf(filesIn(courseA.dir));
+    const b = studyOf(filesIn(courseB.dir));
+    const cord = a.structureSets[0]?.rois.find((r) => r.name === 'SPINAL_CORD');
+    if (!cord) throw new Error('no cord');
+    const eqd2Max = (alphaBetaGy: number) =>
+      computeDvh(
+        cord,
+        sumDoseGrids(
+          [
+            { grid: a.doses[0]!, fractions: 30 },
+            { grid: b.doses[0]!, fractions: 5 },
+          ],
+          { biological: { quantity: 'EQD2', alphaBetaGy } },
+        ).grid,
+      ).maxGy;
+    const cordEqd2 = eqd2Max(2);
+    const value = row.getByTestId('constraint-value');
+    expect(await value.textContent()).toBe(`${cordEqd2.toFixed(2)} Gy`);
+    expect(await row.getByTestId('alpha-beta-used').textContent()).toContain(
+      '2.0 used · default 2.0',
+    );
+
+    const limit = row.getByLabel(/^Limit of Spinal cord/);
+    const statusAfter = async (text: string) => {
+      await limit.fill(text);
+      return row.getAttribute('data-status');
+    };
+    expect(await statusAfter((cordEqd2 * 1.5).toFixed(1))).toBe('pass');
+    expect(await statusAfter((cordEqd2 * 1.02).toFixed(2))).toBe('close');
+    expect(await statusAfter((cordEqd2 * 0.8).toFixed(1))).toBe('fail');
+    expect(await row.locator('.rt-status').textContent()).toBe('fail');
+    // A limit that is not a number is named and changes nothing.
+    await limit.fill('sixty');
+    expect(await row.getByRole('alert').textContent()).toContain('“sixty” is not a number');
+    expect(await row.getAttribute('data-status')).toBe('fail');
+    await limit.fill((cordEqd2 * 0.8).toFixed(1));
+    expect(await row.getByRole('alert').count()).toBe(0);
+
+    // A new α/β: the worker sums EQD2 again at 3 Gy; the default stays shown.
+    await row.getByLabel(/^α\/β of Spinal cord/).fill('3');
+    await expect
+      .poll(() => value.textContent(), { timeout: 30_000 })
+      .toBe(`${eqd2Max(3).toFixed(2)} Gy`);
+    expect(await row.getByTestId('alpha-beta-used').textContent()).toContain(
+      '3.0 used · default 2.0',
+    );
+
+    // Saved on the workstation: what a restart would read back.
+    const saved = await app.handlers.getConstraintTable(undefined);
+    expect(saved.isDefault).toBe(false);
+    expect(saved.constraints[0]).toMatchObject({
+      limit: Number((cordEqd2 * 0.8).toFixed(1)),
+      alphaBetaGy: 3,
+    });
+    await page.getByRole('region', { name: 'Dose constraints' }).scrollIntoViewIfNeeded();
+    await shell.screenshot('e2e', 'viewer-physicist-constraints');
+  });
+
   it('refuses to sum courses in different frames of reference, saying why', async () => {
     const { page } = shell;
     await page.getByLabel('Add another course…').setInputFiles(filesIn(courseC.dir));

@@ -166,6 +166,37 @@ const MALFORMED: Record<ChannelName, unknown[]> = {
     { patientId: PATIENT, recordId: RECORD, localPatientId: 'A\\B', localPatientName: 'DOE^J' },
     { patientId: PATIENT, recordId: 'x', localPatientId: 'HB-7', localPatientName: 'DOE^J' },
   ],
+  getConstraintTable: [{}, 'x'],
+  saveConstraintTable: [
+    undefined,
+    { constraints: 'all' },
+    { constraints: [{ organ: 'Cord', roiPattern: 'cord', metric: { kind: 'Dmax' } }] },
+    {
+      constraints: [
+        {
+          organ: 'Cord',
+          roiPattern: 'cord',
+          metric: { kind: 'Dmax' },
+          dose: 'EQD2',
+          limit: -1,
+          source: '',
+        },
+      ],
+    },
+    {
+      constraints: [
+        {
+          organ: 'Cord',
+          roiPattern: 'cord',
+          metric: { kind: 'D2' },
+          dose: 'EQD2',
+          limit: 50,
+          source: '',
+        },
+      ],
+    },
+  ],
+  resetConstraintTable: [{ all: true }],
 };
 
 const home = tempDir('ipc');

@@ -12,6 +12,7 @@ import type { EventPayloads } from '../../shared/ipc/contract';
 import { CardSession } from '../session/card-session';
 import type { SessionSource } from '../session/session';
 import { SettingsStore } from '../settings/store';
+import { ConstraintTableStore } from '../rt/constraint-table-store';
 import { Pkcs11ModulePolicy } from '../settings/pkcs11-modules';
 import { idleLogoffSeconds } from '../settings/machine-policy';
 import { Operations } from './operations';
@@ -111,6 +112,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     workspace,
     operations,
     views,
+    constraintTable: new ConstraintTableStore(db),
   });
   const dispatch = createDispatcher(
     handlers,

@@ -16,6 +16,8 @@ import { ledgerHandlers } from './handlers/ledger';
 import { pacsHandlers } from './handlers/pacs';
 import { sessionHandlers } from './handlers/session';
 import { settingsHandlers } from './handlers/settings';
+import { rtHandlers } from './handlers/rt';
+import type { ConstraintTableStore } from '../rt/constraint-table-store';
 
 export interface HandlerDeps {
   appInfo: AppInfo;
@@ -27,6 +29,7 @@ export interface HandlerDeps {
   workspace: UserWorkspace;
   operations: Operations;
   views: CachedViews;
+  constraintTable: ConstraintTableStore;
 }
 
 export function createHandlerTable(deps: HandlerDeps): HandlerTable {
@@ -37,5 +40,6 @@ export function createHandlerTable(deps: HandlerDeps): HandlerTable {
     ...breakGlassHandlers(deps.workspace, deps.views),
     ...adminHandlers(deps),
     ...pacsHandlers(deps.workspace, deps.operations, () => deps.settings.read()),
+    ...rtHandlers(deps),
   };
 }

@@ -33,6 +33,9 @@ export const CHANNEL_NAMES = [
   'searchPacs',
   'addFromPacs',
   'sendToPacs',
+  'getConstraintTable',
+  'saveConstraintTable',
+  'resetConstraintTable',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

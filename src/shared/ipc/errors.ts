@@ -43,6 +43,8 @@ export const ERROR_CODES = [
   'PACS_FAILED', // the PACS failed, or answered something that is not DICOMweb
   'PACS_PATIENT_CONFLICT', // the study is in the PACS under another patient
   'CANCELLED', // the person cancelled the operation
+  'INVALID_CONSTRAINT', // a dose constraint that cannot be evaluated; the saved table is unchanged
+  'EXPORT_FAILED', // a report could not be written where the person chose; nothing was left there
   'INTERNAL', // a bug: logged in full in the main process, summarised here
 ] as const;
 
