@@ -197,6 +197,13 @@ const MALFORMED: Record<ChannelName, unknown[]> = {
     },
   ],
   resetConstraintTable: [{ all: true }],
+  exportDoseReport: [
+    undefined,
+    { format: 'docx', report: {} },
+    { format: 'pdf' },
+    { format: 'csv', report: { courses: [], summation: {}, organs: [], constraints: [] } },
+    { format: 'pdf', report: { courses: [{ label: 'C1' }], organs: [], constraints: [] } },
+  ],
 };
 
 const home = tempDir('ipc');

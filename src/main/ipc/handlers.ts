@@ -18,6 +18,7 @@ import { sessionHandlers } from './handlers/session';
 import { settingsHandlers } from './handlers/settings';
 import { rtHandlers } from './handlers/rt';
 import type { ConstraintTableStore } from '../rt/constraint-table-store';
+import type { ChooseReportPath } from '../rt/export-dose-report';
 
 export interface HandlerDeps {
   appInfo: AppInfo;
@@ -30,6 +31,7 @@ export interface HandlerDeps {
   operations: Operations;
   views: CachedViews;
   constraintTable: ConstraintTableStore;
+  chooseReportPath?: ChooseReportPath | undefined;
 }
 
 export function createHandlerTable(deps: HandlerDeps): HandlerTable {

@@ -7,7 +7,9 @@ import { EmptyState } from '../components/EmptyState';
 import type { IncomingFiles } from '../views/viewerLoad';
 import { CoursePicker, FileProblems, ProgressLine, type LoadProgress } from './CoursePanels';
 import type { ConstraintRow } from '../../shared/rt/constraint-table';
+import { ehr } from '../ehr';
 import { ConstraintPanel } from './ConstraintPanel';
+import { doseReportInput } from './doseReportInput';
 import { DvhPlot, DvhTable, type DvhRow } from './Dvh';
 import { gy, mu, shortUid } from './format';
 import { SessionTable } from './SessionTable';
@@ -42,7 +44,8 @@ export function DoseHistoryView({ emptyTitle, emptyText, incoming }: Props) {
   const [sum, setSum] = useState<SumState>({ state: 'idle' });
   const [vxText, setVxText] = useState('45');
   const [source, setSource] = useState<string | null>(null);
-  const [, setConstraintRows] = useState<ConstraintRow[]>([]);
+  const [constraintRows, setConstraintRows] = useState<ConstraintRow[]>([]);
+  const [exported, setExported] = useState<{ ok: boolean; text: string } | null>(null);
   // The course that came from the ledger, and the latest ledger load (an earlier one that
   // finishes late is dropped).
   const ledgerCourse = useRef<number | null>(null);
@@ -144,6 +147,17 @@ export function DoseHistoryView({ emptyTitle, emptyText, incoming }: Props) {
       const code = error instanceof RtClientError ? error.code : 'INTERNAL';
       setSum({ state: 'refused', code, message: (error as Error).message });
     }
+  };
+
+  const exportReport = async (format: 'pdf' | 'csv') => {
+    if (sum.state !== 'done') return;
+    setExported(null);
+    const result = await ehr().exportDoseReport({
+      format,
+      report: doseReportInput(courses, sum.result, summedRows, constraintRows),
+    });
+    if (!result.ok) setExported({ ok: false, text: result.error.message });
+    else if (result.value) setExported({ ok: true, text: `Report saved to ${result.value.path}` });
   };
 
   const picker = (
@@ -417,6 +431,23 @@ export function DoseHistoryView({ emptyTitle, emptyText, incoming }: Props) {
                   }))}
                   onRows={setConstraintRows}
                 />
+                <div className="rt-actions rt-report-actions">
+                  <button type="button" onClick={() => void exportReport('pdf')}>
+                    Export dose report (PDF)…
+                  </button>
+                  <button type="button" onClick={() => void exportReport('csv')}>
+                    Export dose report (CSV)…
+                  </button>
+                  {exported && (
+                    <p
+                      className={exported.ok ? 'muted' : 'banner error'}
+                      role={exported.ok ? 'status' : 'alert'}
+                      data-testid="report-saved"
+                    >
+                      {exported.text}
+                    </p>
+                  )}
+                </div>
               </>
             )}
           </div>

@@ -36,6 +36,7 @@ export const CHANNEL_NAMES = [
   'getConstraintTable',
   'saveConstraintTable',
   'resetConstraintTable',
+  'exportDoseReport',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

@@ -169,7 +169,7 @@ export function buildDoseReport(input: DoseReportInput, meta: ReportMeta): DoseR
         ],
         rows: input.organs.map((o) => [
           o.roiName,
-          reportNumber(o.volumeCc),
+          reportNumber(o.volumeCc, 1),
           reportNumber(o.minGy),
           reportNumber(o.meanGy),
           reportNumber(o.maxGy),

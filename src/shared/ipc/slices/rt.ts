@@ -123,4 +123,9 @@ export const rtContract = {
     result: returns<ConstraintTableView>(),
   },
   resetConstraintTable: { args: z.undefined(), result: returns<ConstraintTableView>() },
+  exportDoseReport: {
+    args: z.object({ format: z.enum(['pdf', 'csv']), report: reportInput }).strict(),
+    /** Null when the person closed the save dialog without choosing a place. */
+    result: returns<SavedReport | null>(),
+  },
 };
