@@ -666,6 +666,20 @@ describe('physicist dose history in Chromium', () => {
       '3.0 used · default 2.0',
     );
 
+    // A row added for one structure, evaluated at once, then removed again.
+    const add = page.getByRole('group', { name: 'Add a constraint' });
+    await add.getByLabel('New constraint’s structure').selectOption('PTV');
+    await add.getByLabel('New constraint’s metric').selectOption('Dmean');
+    await add.getByLabel('New constraint’s dose').selectOption('PHYSICAL');
+    await add.getByLabel('New constraint’s limit').fill('70');
+    await add.getByRole('button', { name: 'Add constraint' }).click();
+    const ptv = page.locator('tr[data-constraint="PTV Dmean"][data-roi="PTV"]');
+    await expect.poll(() => ptv.getAttribute('data-status')).toBe('fail');
+    const ptvMean = (await tableRows(page, 'Summed DVH statistics')).PTV?.[5];
+    expect(await ptv.getByTestId('constraint-value').textContent()).toBe(`${ptvMean} Gy`);
+    await ptv.getByRole('button', { name: /^Remove PTV Dmean/ }).click();
+    await expect.poll(() => ptv.count()).toBe(0);
+
     // Saved on the workstation: what a restart would read back.
     const saved = await app.handlers.getConstraintTable(undefined);
     expect(saved.isDefault).toBe(false);

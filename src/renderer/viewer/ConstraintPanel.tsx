@@ -376,7 +376,11 @@ function AddConstraint({ rois, onAdd }: { rois: TableRoi[]; onAdd: (c: Constrain
       <legend>Add a constraint</legend>
       <label>
         Structure{' '}
-        <select value={roi} onChange={(e) => setRoi(e.target.value)}>
+        <select
+          aria-label="New constraint’s structure"
+          value={roi}
+          onChange={(e) => setRoi(e.target.value)}
+        >
           {rois.map((r) => (
             <option key={r.name}>{r.name}</option>
           ))}
@@ -384,7 +388,11 @@ function AddConstraint({ rois, onAdd }: { rois: TableRoi[]; onAdd: (c: Constrain
       </label>{' '}
       <label>
         Metric{' '}
-        <select value={kind} onChange={(e) => setKind(e.target.value as ConstraintMetric['kind'])}>
+        <select
+          aria-label="New constraint’s metric"
+          value={kind}
+          onChange={(e) => setKind(e.target.value as ConstraintMetric['kind'])}
+        >
           <option value="Dmax">Dmax</option>
           <option value="Dcc">D at a volume (cc)</option>
           <option value="Dmean">Dmean</option>
@@ -414,7 +422,11 @@ function AddConstraint({ rois, onAdd }: { rois: TableRoi[]; onAdd: (c: Constrain
       )}{' '}
       <label>
         Dose{' '}
-        <select value={dose} onChange={(e) => setDose(e.target.value as ConstraintDose)}>
+        <select
+          aria-label="New constraint’s dose"
+          value={dose}
+          onChange={(e) => setDose(e.target.value as ConstraintDose)}
+        >
           <option value="EQD2">EQD2</option>
           <option value="PHYSICAL">Physical</option>
         </select>
@@ -425,6 +437,7 @@ function AddConstraint({ rois, onAdd }: { rois: TableRoi[]; onAdd: (c: Constrain
           type="text"
           inputMode="decimal"
           size={5}
+          aria-label="New constraint’s limit"
           value={limit}
           onChange={(e) => setLimit(e.target.value)}
         />
