@@ -13,6 +13,8 @@ DEBIAN_PACKAGES=(chromium xvfb softhsm2 opensc openssl fonts-dejavu-core python3
 DEBIAN_PACKAGES+=(orthanc orthanc-dicomweb)
 # Each hospital's EHR: HAPI FHIR built with Maven (scripts/hospital/build-hapi-fhir.sh).
 DEBIAN_PACKAGES+=(openjdk-17-jdk-headless maven)
+# pdftotext: the tests read the exported dose-history PDF back as text.
+DEBIAN_PACKAGES+=(poppler-utils)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do

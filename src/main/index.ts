@@ -4,6 +4,7 @@ import {
   BrowserWindow,
   Menu,
   app,
+  dialog,
   ipcMain,
   powerMonitor,
   protocol,
@@ -90,6 +91,26 @@ async function start(): Promise<void> {
       initToken: { path: built('main', 'init-token.child.cjs'), launch: helpers },
       cardSlots: { path: built('main', 'card-slots.child.cjs'), launch: helpers },
     },
+    // A kiosk exports nothing; elsewhere the person picks where a report goes.
+    ...(kiosk
+      ? {}
+      : {
+          chooseReportPath: async (suggestedName: string, format: 'pdf' | 'csv') => {
+            const options = {
+              title: 'Save the dose-history report',
+              defaultPath: join(app.getPath('documents'), suggestedName),
+              filters: [
+                format === 'pdf'
+                  ? { name: 'PDF', extensions: ['pdf'] }
+                  : { name: 'CSV', extensions: ['csv'] },
+              ],
+            };
+            const chosen = mainWindow
+              ? await dialog.showSaveDialog(mainWindow, options)
+              : await dialog.showSaveDialog(options);
+            return chosen.canceled || !chosen.filePath ? null : chosen.filePath;
+          },
+        }),
   });
   registerIpc(composed.dispatch);
   for (const name of EVENT_NAMES) {

@@ -4,7 +4,8 @@
 // src/shared/rt/dvh.ts computes in Node for the same files. A physicist reads the dose
 // history, sums two courses that share a frame of reference and is refused for two that
 // do not. Screenshots go to artifacts/e2e/.
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,8 +92,13 @@ function jpegCt(study: Study): Uint8Array {
   return out;
 }
 
-function composeFor(home: string, role: 'oncologist' | 'physicist') {
+function composeFor(
+  home: string,
+  role: 'oncologist' | 'physicist',
+  chooseReportPath?: () => Promise<string | null>,
+) {
   return composeApp({
+    ...(chooseReportPath ? { chooseReportPath } : {}),
     userDataDir: home,
     appInfo: {
       name: 'ACTION-EHR Workstation',
@@ -500,6 +506,7 @@ describe('physicist dose history in Chromium', () => {
     seed: 'second-course',
     frameOfReferenceUid: courseA.frameOfReferenceUid,
     courseLabel: 'Course 2',
+    institutionName: 'Hospital B',
     prescriptionGy: 20,
     fractions: 5,
     deliveredFractions: 5,
@@ -508,8 +515,11 @@ describe('physicist dose history in Chromium', () => {
   });
   const courseC = writeCourse('course-c', { seed: 'other-hospital', courseLabel: 'Course 3' });
 
+  // Where the save dialog "puts" the next report (null: the person cancelled).
+  let reportPath: string | null = null;
+
   beforeAll(async () => {
-    app = composeFor(home.path, 'physicist');
+    app = composeFor(home.path, 'physicist', () => Promise.resolve(reportPath));
     shell = await openBrowserShell({
       dispatch: app.dispatch,
       viewport: { width: 1400, height: 1000 },
@@ -597,6 +607,143 @@ describe('physicist dose history in Chromium', () => {
     );
     await page.getByRole('region', { name: 'Dose summation' }).scrollIntoViewIfNeeded();
     await shell.screenshot('e2e', 'viewer-physicist-summation');
+  });
+
+  it('checks the cumulative cord against the constraint table; a changed limit changes its result and is saved', async () => {
+    const { page } = shell;
+    const row = page.locator(
+      'tr[data-constraint="Spinal cord (cumulative, re-irradiation) Dmax"][data-roi="SPINAL_CORD"]',
+    );
+    await expect
+      .poll(() => row.getAttribute('data-status'), { timeout: 30_000 })
+      .toMatch(/^(pass|close|fail)$/);
+
+    // Node: each course in EQD2 with its own fractions (30 and 5), α/β 2 Gy, then summed.
+    const a = studyOf(filesIn(courseA.dir));
+    const b = studyOf(filesIn(courseB.dir));
+    const cord = a.structureSets[0]?.rois.find((r) => r.name === 'SPINAL_CORD');
+    if (!cord) throw new Error('no cord');
+    const eqd2Max = (alphaBetaGy: number) =>
+      computeDvh(
+        cord,
+        sumDoseGrids(
+          [
+            { grid: a.doses[0]!, fractions: 30 },
+            { grid: b.doses[0]!, fractions: 5 },
+          ],
+          { biological: { quantity: 'EQD2', alphaBetaGy } },
+        ).grid,
+      ).maxGy;
+    const cordEqd2 = eqd2Max(2);
+    const value = row.getByTestId('constraint-value');
+    expect(await value.textContent()).toBe(`${cordEqd2.toFixed(2)} Gy`);
+    expect(await row.getByTestId('alpha-beta-used').textContent()).toContain(
+      '2.0 used · default 2.0',
+    );
+
+    const limit = row.getByLabel(/^Limit of Spinal cord/);
+    const statusAfter = async (text: string) => {
+      await limit.fill(text);
+      return row.getAttribute('data-status');
+    };
+    expect(await statusAfter((cordEqd2 * 1.5).toFixed(1))).toBe('pass');
+    expect(await statusAfter((cordEqd2 * 1.02).toFixed(2))).toBe('close');
+    expect(await statusAfter((cordEqd2 * 0.8).toFixed(1))).toBe('fail');
+    expect(await row.locator('.rt-status').textContent()).toBe('fail');
+    // A limit that is not a number is named and changes nothing.
+    await limit.fill('sixty');
+    expect(await row.getByRole('alert').textContent()).toContain('“sixty” is not a number');
+    expect(await row.getAttribute('data-status')).toBe('fail');
+    await limit.fill((cordEqd2 * 0.8).toFixed(1));
+    expect(await row.getByRole('alert').count()).toBe(0);
+
+    // A new α/β: the worker sums EQD2 again at 3 Gy; the default stays shown.
+    await row.getByLabel(/^α\/β of Spinal cord/).fill('3');
+    await expect
+      .poll(() => value.textContent(), { timeout: 30_000 })
+      .toBe(`${eqd2Max(3).toFixed(2)} Gy`);
+    expect(await row.getByTestId('alpha-beta-used').textContent()).toContain(
+      '3.0 used · default 2.0',
+    );
+
+    // A row added for one structure, evaluated at once, then removed again.
+    const add = page.getByRole('group', { name: 'Add a constraint' });
+    await add.getByLabel('New constraint’s structure').selectOption('PTV');
+    await add.getByLabel('New constraint’s metric').selectOption('Dmean');
+    await add.getByLabel('New constraint’s dose').selectOption('PHYSICAL');
+    await add.getByLabel('New constraint’s limit').fill('70');
+    await add.getByRole('button', { name: 'Add constraint' }).click();
+    const ptv = page.locator('tr[data-constraint="PTV Dmean"][data-roi="PTV"]');
+    await expect.poll(() => ptv.getAttribute('data-status')).toBe('fail');
+    const ptvMean = (await tableRows(page, 'Summed DVH statistics')).PTV?.[5];
+    expect(await ptv.getByTestId('constraint-value').textContent()).toBe(`${ptvMean} Gy`);
+    await ptv.getByRole('button', { name: /^Remove PTV Dmean/ }).click();
+    await expect.poll(() => ptv.count()).toBe(0);
+
+    // Saved on the workstation: what a restart would read back.
+    const saved = await app.handlers.getConstraintTable(undefined);
+    expect(saved.isDefault).toBe(false);
+    expect(saved.constraints[0]).toMatchObject({
+      limit: Number((cordEqd2 * 0.8).toFixed(1)),
+      alphaBetaGy: 3,
+    });
+    await page.getByRole('region', { name: 'Dose constraints' }).scrollIntoViewIfNeeded();
+    await shell.screenshot('e2e', 'viewer-physicist-constraints');
+  });
+
+  it('exports the dose report as PDF and CSV holding the numbers the screen shows', async () => {
+    const { page } = shell;
+    const row = page.locator(
+      'tr[data-constraint="Spinal cord (cumulative, re-irradiation) Dmax"][data-roi="SPINAL_CORD"]',
+    );
+    const shown = (await row.getByTestId('constraint-value').textContent())?.replace(' Gy', '');
+    const limit = Number(await row.getByLabel(/^Limit of Spinal cord/).inputValue()).toFixed(2);
+    const status = await row.getAttribute('data-status');
+    const [volume, , , , , mean, max] = (await tableRows(page, 'Summed DVH statistics'))
+      .SPINAL_CORD as string[];
+    const saved = page.getByTestId('report-saved');
+
+    reportPath = join(root.path, 'dose-history.pdf');
+    await page.getByRole('button', { name: 'Export dose report (PDF)…' }).click();
+    await expect.poll(() => saved.textContent()).toBe(`Report saved to ${reportPath}`);
+    const pdf = execFileSync('pdftotext', ['-layout', reportPath, '-'], { encoding: 'utf8' });
+    expect(pdf).toContain('Dose history and re-irradiation constraints');
+    expect(pdf).toContain('ACTION-EHR Workstation 0.1.0');
+    expect(pdf).toMatch(/Registration used\s+none: same frame of reference/);
+    expect(pdf).toMatch(/Course 1\s+—\s+2024-01-08\s+2024-01-15\s+60\.0\s+2\.00\s+30\s+5\s+10\.00/);
+    expect(pdf).toMatch(
+      /Course 2\s+Hospital B\s+2025-03-03\s+2025-03-07\s+20\.0\s+4\.00\s+5\s+5\s+20\.00/,
+    );
+    expect(pdf).toMatch(new RegExp(`SPINAL_CORD\\s+${volume}\\s+[\\d.]+\\s+${mean}\\s+${max}\\s`));
+    expect(pdf).toMatch(
+      new RegExp(`SPINAL_CORD\\s+Dmax\\s+EQD2\\s+3\\.0\\s+${shown}\\s+${limit}\\s+Gy\\s+${status}`),
+    );
+    expect(pdf).toContain('SPINAL_CORD: 3.0 Gy (edited; published default 2.0 Gy)');
+
+    reportPath = join(root.path, 'dose-history.csv');
+    await page.getByRole('button', { name: 'Export dose report (CSV)…' }).click();
+    await expect.poll(() => saved.textContent()).toBe(`Report saved to ${reportPath}`);
+    const csv = readFileSync(reportPath, 'utf8');
+    const lines = csv.split('\r\n');
+    expect(lines).toContain(
+      `"Spinal cord (cumulative, re-irradiation)",SPINAL_CORD,Dmax,EQD2,3.0,${shown},${limit},Gy,${status},department table (edited on this workstation)`,
+    );
+    // Structure, volume, min, mean, max, D2cc, D0.03cc: the summed DVH row on screen.
+    const organ = lines.find((l) => l.startsWith(`SPINAL_CORD,${volume},`))?.split(',');
+    expect([organ?.[3], organ?.[4]]).toEqual([mean, max]);
+    // RFC 4180: a field with a comma is quoted.
+    expect(csv).toContain(
+      ',"QUANTEC, Marks et al. IJROBP 2010;76(3 Suppl): Mayo et al., brainstem Dmax < 54 Gy"',
+    );
+
+    // A place that cannot be written: said so, and nothing is left there.
+    reportPath = join(root.path, 'no-such-folder', 'report.pdf');
+    await page.getByRole('button', { name: 'Export dose report (PDF)…' }).click();
+    await expect
+      .poll(() => saved.textContent())
+      .toMatch(/could not be saved to .*no-such-folder.*ENOENT\. Choose another place\./);
+    expect(existsSync(reportPath)).toBe(false);
+    await shell.screenshot('e2e', 'viewer-physicist-report');
   });
 
   it('refuses to sum courses in different frames of reference, saying why', async () => {

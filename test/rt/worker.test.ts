@@ -2,7 +2,10 @@
 // to `self`: what the UI thread receives for hostile files is what the reviewer will read.
 
 import { describe, expect, it } from 'vitest';
-import type { SyntheticCourse } from '../../src/shared/rt/synth/course';
+import { computeRoiDvh } from '../../src/shared/rt/roi-dvh';
+import { loadStudy } from '../../src/shared/rt/study';
+import { sumDoseGrids } from '../../src/shared/rt/sum';
+import { synthesizeCourse, type SyntheticCourse } from '../../src/shared/rt/synth/course';
 import type { CourseData, WorkerRequest, WorkerResponse } from '../../src/renderer/viewer/protocol';
 import { createRtWorkerHandler } from '../../src/renderer/viewer/rtWorkerHandler';
 import { editContours, fileOf, hostileCourse, withLength } from './hostile';
@@ -116,5 +119,71 @@ describe('the first picture', () => {
       .map((f) => ({ name: f.name, buffer: f.bytes.slice().buffer }));
     await handle({ kind: 'load', id: 1, courseId: 1, files });
     expect(posted.map((m) => m.kind).filter((k) => k !== 'progress')).toEqual(['loaded']);
+  });
+});
+
+describe('cumulative EQD2 for the constraint table', () => {
+  const courseA = synthesizeCourse({ seed: 'eqd2-a' });
+  const courseB = synthesizeCourse({
+    seed: 'eqd2-b',
+    frameOfReferenceUid: courseA.frameOfReferenceUid,
+    prescriptionGy: 20,
+    fractions: 5,
+  });
+  const filesOf = (course: SyntheticCourse, skip = '') =>
+    course.files
+      .filter((f) => f.name !== skip)
+      .map((f) => ({ name: f.name, buffer: f.bytes.slice().buffer }));
+  const sources = [
+    { courseId: 1, doseIndex: 0, label: 'Course A' },
+    { courseId: 2, doseIndex: 0, label: 'Course B' },
+  ];
+
+  it('sums each course in EQD2 with its own fractions, one sum per α/β, as Node does', async () => {
+    const rt = worker();
+    await rt.send({ kind: 'load', id: 1, courseId: 1, files: filesOf(courseA) });
+    await rt.send({ kind: 'load', id: 2, courseId: 2, files: filesOf(courseB) });
+    const needs = [
+      { roiName: 'SPINAL_CORD', alphaBetaGy: 2 },
+      { roiName: 'SPINAL_CORD', alphaBetaGy: 3 },
+      { roiName: 'PTV', alphaBetaGy: 10 },
+    ];
+    const answer = await rt.send({ kind: 'eqd2', id: 3, sources, needs });
+    if (answer.kind !== 'eqd2') throw new Error(`eqd2 answered ${answer.kind}`);
+
+    const a = loadStudy(courseA.files);
+    const b = loadStudy(courseB.files);
+    const expected = needs.map((need) => {
+      const grid = sumDoseGrids(
+        [
+          { grid: a.doses[0]!, fractions: a.plans[0]!.fractionGroups[0]!.fractionsPlanned },
+          { grid: b.doses[0]!, fractions: 5 },
+        ],
+        { biological: { quantity: 'EQD2', alphaBetaGy: need.alphaBetaGy } },
+      ).grid;
+      const roi = a.structureSets[0]!.rois.find((r) => r.name === need.roiName)!;
+      return computeRoiDvh(roi, grid).dvh?.maxGy;
+    });
+    expect(answer.results.map((r) => r.dvh?.maxGy)).toEqual(expected);
+    expect(answer.results.map((r) => r.problem)).toEqual([undefined, undefined, undefined]);
+    // The cord gets well under 2 Gy per fraction here, so a lower α/β gives it less EQD2.
+    expect(expected[0]).toBeLessThan(expected[1] as number);
+  });
+
+  it('refuses EQD2 for a course whose plan was not opened, naming it', async () => {
+    const rt = worker();
+    await rt.send({ kind: 'load', id: 1, courseId: 1, files: filesOf(courseA) });
+    await rt.send({ kind: 'load', id: 2, courseId: 2, files: filesOf(courseB, 'RP.dcm') });
+    const answer = await rt.send({
+      kind: 'eqd2',
+      id: 3,
+      sources,
+      needs: [{ roiName: 'SPINAL_CORD', alphaBetaGy: 2 }],
+    });
+    expect(answer).toMatchObject({
+      kind: 'failed',
+      code: 'BAD_VALUE',
+      message: expect.stringMatching(/^Course B: its plan was not opened.*no EQD2 was computed/),
+    });
   });
 });

@@ -194,6 +194,44 @@ const MALFORMED: Record<ChannelName, unknown[]> = {
     { patientId: PATIENT, recordId: 'x', localPatientId: 'HB-7' },
     { patientId: PATIENT, recordId: RECORD, localPatientId: 'HB,7' },
   ],
+  getConstraintTable: [{}, 'x'],
+  saveConstraintTable: [
+    undefined,
+    { constraints: 'all' },
+    { constraints: [{ organ: 'Cord', roiPattern: 'cord', metric: { kind: 'Dmax' } }] },
+    {
+      constraints: [
+        {
+          organ: 'Cord',
+          roiPattern: 'cord',
+          metric: { kind: 'Dmax' },
+          dose: 'EQD2',
+          limit: -1,
+          source: '',
+        },
+      ],
+    },
+    {
+      constraints: [
+        {
+          organ: 'Cord',
+          roiPattern: 'cord',
+          metric: { kind: 'D2' },
+          dose: 'EQD2',
+          limit: 50,
+          source: '',
+        },
+      ],
+    },
+  ],
+  resetConstraintTable: [{ all: true }],
+  exportDoseReport: [
+    undefined,
+    { format: 'docx', report: {} },
+    { format: 'pdf' },
+    { format: 'csv', report: { courses: [], summation: {}, organs: [], constraints: [] } },
+    { format: 'pdf', report: { courses: [{ label: 'C1' }], organs: [], constraints: [] } },
+  ],
 };
 
 const home = tempDir('ipc');

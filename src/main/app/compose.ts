@@ -12,6 +12,8 @@ import type { EventPayloads } from '../../shared/ipc/contract';
 import { CardSession } from '../session/card-session';
 import type { SessionSource } from '../session/session';
 import { SettingsStore } from '../settings/store';
+import { ConstraintTableStore } from '../rt/constraint-table-store';
+import type { ChooseReportPath } from '../rt/export-dose-report';
 import { Pkcs11ModulePolicy } from '../settings/pkcs11-modules';
 import { idleLogoffSeconds } from '../settings/machine-policy';
 import { Operations } from './operations';
@@ -40,6 +42,8 @@ export interface ComposeOptions {
   env?: NodeJS.ProcessEnv;
   /** How long a read waits for the ledger before showing a cached view (app/views.ts). */
   cacheFirstMs?: number;
+  /** Where an exported report goes: Electron's save dialog; a test gives the path. */
+  chooseReportPath?: ChooseReportPath;
 }
 
 /** Events for the renderer, in the contract's names. */
@@ -111,6 +115,8 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     workspace,
     operations,
     views,
+    constraintTable: new ConstraintTableStore(db),
+    chooseReportPath: options.chooseReportPath,
   });
   const dispatch = createDispatcher(
     handlers,

@@ -17,6 +17,9 @@ import { ehrHandlers } from './handlers/ehr';
 import { pacsHandlers } from './handlers/pacs';
 import { sessionHandlers } from './handlers/session';
 import { settingsHandlers } from './handlers/settings';
+import { rtHandlers } from './handlers/rt';
+import type { ConstraintTableStore } from '../rt/constraint-table-store';
+import type { ChooseReportPath } from '../rt/export-dose-report';
 
 export interface HandlerDeps {
   appInfo: AppInfo;
@@ -28,6 +31,8 @@ export interface HandlerDeps {
   workspace: UserWorkspace;
   operations: Operations;
   views: CachedViews;
+  constraintTable: ConstraintTableStore;
+  chooseReportPath?: ChooseReportPath | undefined;
 }
 
 export function createHandlerTable(deps: HandlerDeps): HandlerTable {
@@ -39,5 +44,6 @@ export function createHandlerTable(deps: HandlerDeps): HandlerTable {
     ...adminHandlers(deps),
     ...pacsHandlers(deps.workspace, deps.operations, () => deps.settings.read()),
     ...ehrHandlers(deps.workspace, deps.operations, () => deps.settings.read()),
+    ...rtHandlers(deps),
   };
 }

@@ -6,6 +6,10 @@ import { Fragment, useCallback, useEffect, useRef, useState } from 'react';
 import { EmptyState } from '../components/EmptyState';
 import type { IncomingFiles } from '../views/viewerLoad';
 import { CoursePicker, FileProblems, ProgressLine, type LoadProgress } from './CoursePanels';
+import type { ConstraintRow } from '../../shared/rt/constraint-table';
+import { ehr } from '../ehr';
+import { ConstraintPanel } from './ConstraintPanel';
+import { doseReportInput } from './doseReportInput';
 import { DvhPlot, DvhTable, type DvhRow } from './Dvh';
 import { gy, mu, shortUid } from './format';
 import { SessionTable } from './SessionTable';
@@ -26,7 +30,7 @@ interface Props {
 type SumState =
   | { state: 'idle' }
   | { state: 'running'; progress: LoadProgress }
-  | { state: 'done'; result: SumResult; labels: string[] }
+  | { state: 'done'; result: SumResult; labels: string[]; sources: DoseRef[] }
   | { state: 'refused'; code: string; message: string };
 
 const doseKey = (ref: { courseId: number; doseIndex: number }) =>
@@ -40,6 +44,8 @@ export function DoseHistoryView({ emptyTitle, emptyText, incoming }: Props) {
   const [sum, setSum] = useState<SumState>({ state: 'idle' });
   const [vxText, setVxText] = useState('45');
   const [source, setSource] = useState<string | null>(null);
+  const [constraintRows, setConstraintRows] = useState<ConstraintRow[]>([]);
+  const [exported, setExported] = useState<{ ok: boolean; text: string } | null>(null);
   // The course that came from the ledger, and the latest ledger load (an earlier one that
   // finishes late is dropped).
   const ledgerCourse = useRef<number | null>(null);
@@ -136,11 +142,22 @@ export function DoseHistoryView({ emptyTitle, emptyText, incoming }: Props) {
       const result = await rtClient().sum(selected, (done, total, what) =>
         setSum({ state: 'running', progress: { done, total, what } }),
       );
-      setSum({ state: 'done', result, labels: selected.map((s) => s.label) });
+      setSum({ state: 'done', result, labels: selected.map((s) => s.label), sources: selected });
     } catch (error) {
       const code = error instanceof RtClientError ? error.code : 'INTERNAL';
       setSum({ state: 'refused', code, message: (error as Error).message });
     }
+  };
+
+  const exportReport = async (format: 'pdf' | 'csv') => {
+    if (sum.state !== 'done') return;
+    setExported(null);
+    const result = await ehr().exportDoseReport({
+      format,
+      report: doseReportInput(courses, sum.result, summedRows, constraintRows),
+    });
+    if (!result.ok) setExported({ ok: false, text: result.error.message });
+    else if (result.value) setExported({ ok: true, text: `Report saved to ${result.value.path}` });
   };
 
   const picker = (
@@ -169,7 +186,7 @@ export function DoseHistoryView({ emptyTitle, emptyText, incoming }: Props) {
   const totalDelivered = allCourses.reduce((s, { h }) => s + (h.deliveredDoseGy ?? 0), 0);
   const vx = Number.parseFloat(vxText);
   const summedSet = sum.state === 'done' ? sum.result : null;
-  const summedRows: DvhRow[] =
+  const summedRows: (DvhRow & { interpretedType?: string | undefined })[] =
     summedSet?.dvhs.map((d) => {
       const roi = courses
         .flatMap((c) => c.structureSets.flatMap((s) => s.rois))
@@ -177,6 +194,7 @@ export function DoseHistoryView({ emptyTitle, emptyText, incoming }: Props) {
       return {
         roiNumber: d.roiNumber,
         name: d.roiName,
+        interpretedType: roi?.interpretedType,
         color: roi?.color,
         dvh: d.dvh,
         problem: d.problem,
@@ -403,6 +421,32 @@ export function DoseHistoryView({ emptyTitle, emptyText, incoming }: Props) {
                 <div className="rt-dvh-body">
                   <DvhPlot rows={summedRows} title="Cumulative DVH of the summed dose" />
                   <DvhTable rows={summedRows} vxGy={vx} label="Summed DVH statistics" />
+                </div>
+                <ConstraintPanel
+                  result={sum.result}
+                  sources={sum.sources}
+                  rois={summedRows.map((r) => ({
+                    name: r.name,
+                    ...(r.interpretedType ? { interpretedType: r.interpretedType } : {}),
+                  }))}
+                  onRows={setConstraintRows}
+                />
+                <div className="rt-actions rt-report-actions">
+                  <button type="button" onClick={() => void exportReport('pdf')}>
+                    Export dose report (PDF)…
+                  </button>
+                  <button type="button" onClick={() => void exportReport('csv')}>
+                    Export dose report (CSV)…
+                  </button>
+                  {exported && (
+                    <p
+                      className={exported.ok ? 'muted' : 'banner error'}
+                      role={exported.ok ? 'status' : 'alert'}
+                      data-testid="report-saved"
+                    >
+                      {exported.text}
+                    </p>
+                  )}
                 </div>
               </>
             )}

@@ -1,6 +1,8 @@
 // Messages between the viewer (UI thread) and its worker (rt.worker.ts). The worker parses
 // the course, computes DVHs and sums dose grids; the UI thread only draws. Typed arrays
 // travel by structured clone (CT pixels are transferred, not copied).
+import type { Eqd2Need } from '../../shared/rt/constraint-table';
+import type { Dvh } from '../../shared/rt/dvh';
 import type { RtErrorCode } from '../../shared/rt/errors';
 import type { FirstSlice } from '../../shared/rt/first-slice';
 import type { DoseHistory } from '../../shared/rt/history';
@@ -58,6 +60,14 @@ export type WorkerRequest =
       /** ROIs to compute the summed DVH for: a structure set of one of the courses. */
       structures?: { courseId: number; structureSetIndex: number };
     }
+  | {
+      kind: 'eqd2';
+      id: number;
+      /** The same sources as the physical sum the table sits beside. */
+      sources: DoseRef[];
+      /** One EQD2 DVH per (structure, α/β) pair. */
+      needs: Eqd2Need[];
+    }
   | { kind: 'release'; id: number; courseId: number };
 
 export interface SumResult {
@@ -67,6 +77,12 @@ export interface SumResult {
   dvhs: RoiDvhResult[];
 }
 
+/** A structure's cumulative EQD2 DVH at one α/β, or why it has none. */
+export interface Eqd2DvhResult extends Eqd2Need {
+  dvh: Dvh | null;
+  problem?: string;
+}
+
 export type WorkerResponse =
   | { kind: 'progress'; id: number; done: number; total: number; what: string }
   /** Before 'loaded': the slice the viewer opens on, read alone (first-slice.ts). */
@@ -74,5 +90,6 @@ export type WorkerResponse =
   | { kind: 'loaded'; id: number; course: CourseData }
   | { kind: 'dvh'; id: number; results: RoiDvhResult[] }
   | { kind: 'summed'; id: number; result: SumResult }
+  | { kind: 'eqd2'; id: number; results: Eqd2DvhResult[] }
   | { kind: 'released'; id: number }
   | { kind: 'failed'; id: number; code: RtErrorCode | 'INTERNAL'; message: string };

@@ -4,12 +4,14 @@
 import type {
   CourseData,
   DoseRef,
+  Eqd2DvhResult,
   OpenedFile,
   RoiDvhResult,
   SumResult,
   WorkerRequest,
   WorkerResponse,
 } from './protocol';
+import type { Eqd2Need } from '../../shared/rt/constraint-table';
 import type { FirstSlice } from '../../shared/rt/first-slice';
 
 export type Progress = (done: number, total: number, what: string) => void;
@@ -162,6 +164,13 @@ class RtClient {
     const response = await this.request<'sum'>({ kind: 'sum', sources }, progress);
     if (response.kind !== 'summed') throw new RtClientError('INTERNAL', 'unexpected answer');
     return response.result;
+  }
+
+  /** Cumulative EQD2 DVHs of the summed courses, one per (structure, α/β). */
+  async eqd2(sources: DoseRef[], needs: Eqd2Need[], progress?: Progress): Promise<Eqd2DvhResult[]> {
+    const response = await this.request<'eqd2'>({ kind: 'eqd2', sources, needs }, progress);
+    if (response.kind !== 'eqd2') throw new RtClientError('INTERNAL', 'unexpected answer');
+    return response.results;
   }
 
   async release(courseId: number): Promise<void> {

@@ -3,7 +3,8 @@
 // here so DVH and summation requests only name them; CT pixels are handed over to the UI
 // (transferred), dose grids and contours are copied (the UI draws them too). No DOM and no
 // `self` here: rt.worker.ts wires it to the worker, tests drive it in Node.
-import { isRtError } from '../../shared/rt/errors';
+import { RtError, isRtError } from '../../shared/rt/errors';
+import type { DoseGrid } from '../../shared/rt/parse/rtdose';
 import { readFirstSlice } from '../../shared/rt/first-slice';
 import { buildDoseHistory } from '../../shared/rt/history';
 import type { Roi, StructureSet } from '../../shared/rt/parse/rtstruct';
@@ -13,7 +14,14 @@ import { loadStudy, type Study } from '../../shared/rt/study';
 import { prepareStudyFiles } from '../../shared/rt/study-reader';
 import { sumDoseGrids } from '../../shared/rt/sum';
 import { findRegistration, registrationsFromObject } from '../../shared/rt/registration/accepted';
-import type { CourseData, RoiDvhResult, WorkerRequest, WorkerResponse } from './protocol';
+import type {
+  CourseData,
+  DoseRef,
+  Eqd2DvhResult,
+  RoiDvhResult,
+  WorkerRequest,
+  WorkerResponse,
+} from './protocol';
 
 /** Sends a response to the UI thread, transferring (not copying) the given buffers. */
 export type PostResponse = (message: WorkerResponse, transfer?: ArrayBuffer[]) => void;
@@ -73,6 +81,62 @@ export function createRtWorkerHandler(
     return results;
   }
 
+  // REG objects shared with any open course: a grid in another frame of reference than the
+  // first is mapped through the one that registers its frame to the first's.
+  function summationSources(refs: readonly DoseRef[]) {
+    const registrations = [...courses.values()].flatMap((c) =>
+      c.registrations.flatMap(registrationsFromObject),
+    );
+    let reference: string | undefined;
+    return refs.map((source) => {
+      const grid = courses.get(source.courseId)?.doses[source.doseIndex];
+      if (!grid) throw new Error(`${source.label} is no longer open`);
+      reference ??= grid.frameOfReferenceUid;
+      const registration =
+        grid.frameOfReferenceUid === reference
+          ? undefined
+          : findRegistration(registrations, grid.frameOfReferenceUid, reference);
+      return { grid, label: source.label, registration };
+    });
+  }
+
+  /** The structures of the sum: the ones asked for, else the first set in its frame. */
+  function structuresFor(
+    frame: string,
+    refs: readonly DoseRef[],
+    asked: { courseId: number; structureSetIndex: number } | undefined,
+  ): StructureSet | undefined {
+    if (asked) {
+      const set = courses.get(asked.courseId)?.structureSets[asked.structureSetIndex];
+      if (set) return set;
+    }
+    for (const source of refs) {
+      const set = courses
+        .get(source.courseId)
+        ?.structureSets.find((s) => s.frameOfReferenceUid === frame);
+      if (set) return set;
+    }
+    return undefined;
+  }
+
+  /** A dose grid's course fractions, from the plan it references (needed for EQD2). */
+  function plannedFractions(ref: DoseRef, grid: DoseGrid): number {
+    const plan = courses
+      .get(ref.courseId)
+      ?.plans.find((p) => p.sopInstanceUid === grid.referencedPlanUid);
+    if (!plan)
+      throw new RtError(
+        'BAD_VALUE',
+        `${ref.label}: its plan was not opened, so its number of fractions (needed for EQD2) is unknown; no EQD2 was computed`,
+      );
+    if (plan.fractionGroups.length !== 1)
+      throw new RtError(
+        'BAD_VALUE',
+        `${ref.label}: plan ${plan.label} has ${plan.fractionGroups.length} fraction groups, and one dose for all of them has no single dose per fraction; no EQD2 was computed`,
+      );
+    return (plan.fractionGroups[0] as { fractionsPlanned: number }).fractionsPlanned;
+  }
+
   async function handle(request: WorkerRequest): Promise<void> {
     const { id } = request;
     switch (request.kind) {
@@ -125,37 +189,14 @@ export function createRtWorkerHandler(
         return;
       }
       case 'sum': {
-        // REG objects shared with any open course: a grid in another frame of reference
-        // than the first is mapped through the one that registers its frame to the first's.
-        const registrations = [...courses.values()].flatMap((c) =>
-          c.registrations.flatMap(registrationsFromObject),
-        );
-        let reference: string | undefined;
-        const sources = request.sources.map((source) => {
-          const grid = courses.get(source.courseId)?.doses[source.doseIndex];
-          if (!grid) throw new Error(`${source.label} is no longer open`);
-          reference ??= grid.frameOfReferenceUid;
-          const registration =
-            grid.frameOfReferenceUid === reference
-              ? undefined
-              : findRegistration(registrations, grid.frameOfReferenceUid, reference);
-          return { grid, label: source.label, registration };
-        });
+        const sources = summationSources(request.sources);
         post({ kind: 'progress', id, done: 0, total: 1, what: 'Resampling and adding dose grids' });
         const summation = sumDoseGrids(sources);
-        const frame = summation.provenance.frameOfReferenceUid;
-        let set: StructureSet | undefined;
-        if (request.structures)
-          set = courses.get(request.structures.courseId)?.structureSets[
-            request.structures.structureSetIndex
-          ];
-        if (!set)
-          for (const source of request.sources) {
-            set = courses
-              .get(source.courseId)
-              ?.structureSets.find((s) => s.frameOfReferenceUid === frame);
-            if (set) break;
-          }
+        const set = structuresFor(
+          summation.provenance.frameOfReferenceUid,
+          request.sources,
+          request.structures,
+        );
         const summed = { doses: [summation.grid] };
         const results = set ? dvhs(id, set, undefined, (roi) => roiDvh(roi, summed, 0)) : [];
         post({
@@ -168,6 +209,45 @@ export function createRtWorkerHandler(
             dvhs: results,
           },
         });
+        return;
+      }
+      case 'eqd2': {
+        // Each course converted with its own planned fractions, then added: one sum per α/β.
+        const sources = summationSources(request.sources).map((s, i) => ({
+          ...s,
+          fractions: plannedFractions(request.sources[i] as DoseRef, s.grid),
+        }));
+        const frame = sources[0]?.grid.frameOfReferenceUid ?? '';
+        const set = structuresFor(frame, request.sources, undefined);
+        const byAlphaBeta = new Map<number, typeof request.needs>();
+        for (const need of request.needs)
+          byAlphaBeta.set(need.alphaBetaGy, [...(byAlphaBeta.get(need.alphaBetaGy) ?? []), need]);
+        const results: Eqd2DvhResult[] = [];
+        let done = 0;
+        for (const [alphaBetaGy, needs] of byAlphaBeta) {
+          post({
+            kind: 'progress',
+            id,
+            done: done++,
+            total: byAlphaBeta.size,
+            what: `EQD2 sum at α/β ${alphaBetaGy} Gy`,
+          });
+          const summed = {
+            doses: [sumDoseGrids(sources, { biological: { quantity: 'EQD2', alphaBetaGy } }).grid],
+          };
+          for (const need of needs) {
+            const roi = set?.rois.find((r) => r.name === need.roiName);
+            const outcome = roi ? roiDvh(roi, summed, 0) : null;
+            results.push({
+              ...need,
+              dvh: outcome?.dvh ?? null,
+              ...(outcome?.problem || !roi
+                ? { problem: outcome?.problem ?? 'no such structure in the summed set' }
+                : {}),
+            });
+          }
+        }
+        post({ kind: 'eqd2', id, results });
         return;
       }
       case 'release': {

@@ -39,6 +39,10 @@ export const CHANNEL_NAMES = [
   'addFromEhr',
   'localPatientNames',
   'importIntoEhr',
+  'getConstraintTable',
+  'saveConstraintTable',
+  'resetConstraintTable',
+  'exportDoseReport',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

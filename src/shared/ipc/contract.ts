@@ -15,6 +15,7 @@ import { recordsContract, type OperationProgress } from './slices/records';
 import { sessionContract, type Session } from './slices/session';
 import type { ViewChanged } from './slices/ids';
 import { settingsContract } from './slices/settings';
+import { rtContract } from './slices/rt';
 
 export type { AppInfo, FieldCheck } from './slices/settings';
 export type { Session, CardSummary } from './slices/session';
@@ -39,6 +40,8 @@ export type {
   UserList,
 } from './slices/admin';
 
+export type { ConstraintTableView, SavedReport } from './slices/rt';
+
 export interface EventPayloads {
   sessionChanged: Session;
   operationProgress: OperationProgress;
@@ -56,6 +59,7 @@ export const contract = {
   ...adminContract,
   ...pacsContract,
   ...ehrContract,
+  ...rtContract,
 } as const satisfies Record<ChannelName, { args: z.ZodType; result: unknown }>;
 
 export type Contract = typeof contract;

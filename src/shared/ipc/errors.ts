@@ -48,6 +48,8 @@ export const ERROR_CODES = [
   'EHR_NOT_R4', // the EHR, or a record, is not FHIR R4 JSON (an HTML page, malformed, R5)
   'EHR_PATIENT_MISMATCH', // no such patient in the EHR, or linked to another pseudonym
   'CANCELLED', // the person cancelled the operation
+  'INVALID_CONSTRAINT', // a dose constraint that cannot be evaluated; the saved table is unchanged
+  'EXPORT_FAILED', // a report could not be written where the person chose; nothing was left there
   'INTERNAL', // a bug: logged in full in the main process, summarised here
 ] as const;
 

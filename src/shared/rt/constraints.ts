@@ -34,6 +34,11 @@ export interface Constraint {
   /** Gy for a dose metric; cc or % (the metric's unit) for Vx. */
   limit: number;
   source: string;
+  /**
+   * The α/β (Gy) this row's EQD2 uses; absent = the published default of the structure it
+   * applies to (biological.ts defaultAlphaBeta). Ignored for a physical-dose limit.
+   */
+  alphaBetaGy?: number;
 }
 
 export type ConstraintStatus = 'pass' | 'close' | 'fail' | 'not evaluable';
@@ -125,6 +130,12 @@ export function checkConstraint(c: Constraint): void {
     throw bad(`a volume limit of ${c.limit} % is more than the whole organ`);
   if (c.metric.kind === 'Dcc' && !(c.metric.cc > 0)) throw bad('the volume must be above 0 cc');
   if (c.metric.kind === 'Vx' && !(c.metric.doseGy >= 0)) throw bad('the dose level must be ≥ 0 Gy');
+  if (
+    c.alphaBetaGy !== undefined &&
+    !(Number.isFinite(c.alphaBetaGy) && c.alphaBetaGy > 0 && c.alphaBetaGy <= 100)
+  )
+    throw bad(`α/β ${c.alphaBetaGy} Gy is not a dose above 0 and at most 100 Gy`);
+  if (!c.organ.trim()) throw bad('the organ needs a name');
   try {
     new RegExp(c.roiPattern, 'i');
   } catch {

@@ -58,6 +58,8 @@ export interface RtPlan {
   name?: string;
   /** RT Plan Date as YYYYMMDD when given. */
   date?: string;
+  /** The hospital that wrote the plan (InstitutionName), when given. */
+  institutionName?: string;
   frameOfReferenceUid?: string;
   referencedStructureSetUid?: string;
   approvalStatus?: string;
@@ -167,6 +169,7 @@ export function parsePlanReader(reader: DicomReader): RtPlan {
     label: reader.requireString('RTPlanLabel'),
     name: reader.string('RTPlanName'),
     date: reader.string('RTPlanDate'),
+    institutionName: reader.string('InstitutionName'),
     frameOfReferenceUid: reader.string('FrameOfReferenceUID'),
     referencedStructureSetUid: referencedStructureSet(reader),
     approvalStatus: reader.string('ApprovalStatus'),

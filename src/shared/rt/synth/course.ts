@@ -40,6 +40,8 @@ export interface SynthOptions {
   patientName?: string;
   patientId?: string;
   courseLabel?: string;
+  /** The treating hospital (InstitutionName on every object); none by default. */
+  institutionName?: string;
   /**
    * Turns each object into bytes (default: writePart10). Tests use it to write hostile
    * variants (an edited value, implicit VR) of a course that is otherwise consistent.
@@ -126,6 +128,7 @@ export function synthesizeCourse(options: SynthOptions = {}): SyntheticCourse {
     studyDate: '20240102',
     studyTime: '090000',
     studyDescription: `Synthetic thorax phantom, ${courseLabel}`,
+    ...(options.institutionName ? { institutionName: options.institutionName } : {}),
   };
   const ctSeries = { seriesInstanceUid: uid('ct-series'), seriesNumber: 1, description: 'CT' };
 

@@ -18,6 +18,8 @@ export interface PatientStudy {
   studyDate: string;
   studyTime: string;
   studyDescription: string;
+  /** The hospital, written as InstitutionName (General Equipment) when given. */
+  institutionName?: string;
 }
 
 export interface SeriesInfo {
@@ -49,6 +51,7 @@ function common(
     AccessionNumber: null,
     Modality: modality,
     Manufacturer: MANUFACTURER,
+    ...(patient.institutionName ? { InstitutionName: patient.institutionName } : {}),
     ReferringPhysicianName: null,
     StudyDescription: patient.studyDescription,
     SeriesDescription: series.description,
