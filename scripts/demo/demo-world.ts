@@ -19,6 +19,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { PEER_ORGS, port, resolveConfig } from '../devnet/config';
 import { readProfile, up, type ConnectionProfile } from '../devnet/network';
 import { pacsUrl } from '../hospital/devnet-pacs';
+import { ehrUrl } from '../hospital/devnet-ehr';
 import { startMinio, type MinioServer } from '../s3/minio';
 import { startGatewayFromProfile } from '../../src/gateway/from-profile';
 import { loadEmergencyKey } from '../../src/gateway/emergency-key';
@@ -383,6 +384,8 @@ export async function prepareDemoWorld(options: {
           caTlsCaPath: profile.ca.tlsCACertPath,
           // The hospital's own PACS on the local network (scripts/hospital/devnet-pacs.ts).
           pacsUrl: `${pacsUrl(cfg, PEER_ORGS[hospital]!)}/dicom-web`,
+          // … and its own EHR (scripts/hospital/devnet-ehr.ts).
+          ehrUrl: ehrUrl(cfg, PEER_ORGS[hospital]!),
         },
       });
       if (!saved.ok) throw new Error(`the demo settings were refused: ${saved.error.message}`);

@@ -41,7 +41,8 @@ const skipReason = !bins.ready
     : undefined;
 if (skipReason) console.warn(`[devnet smoke test] skipped: ${skipReason}`);
 
-const UP_BUDGET_MS = 240_000;
+// HAPI FHIR's first start (both hospitals' EHRs) is the slow part on 2 cores.
+const UP_BUDGET_MS = 480_000;
 
 describe.skipIf(skipReason !== undefined)('devnet (real Fabric network on loopback)', () => {
   let cfg: DevnetConfig;
@@ -120,6 +121,8 @@ describe.skipIf(skipReason !== undefined)('devnet (real Fabric network on loopba
         'chaincode-hospitala',
         'orthanc-hospitala',
         'orthanc-hospitalb',
+        'ehr-hospitala',
+        'ehr-hospitalb',
       ]),
     );
   }, 60_000);
