@@ -1,17 +1,22 @@
 // The demo that `npm start` runs by default — the story of the product on the local
 // two-hospital network, with real content on every screen:
-//   2024, HospitalA: the patient gives HospitalA's oncologist write access, and the
-//     oncologist adds the patient's course (a full-size synthetic CT, structures, plan, dose
-//     and 30 treatment records) — encrypted for the patient and himself, stored, registered.
-//   2026, HospitalB: the patient grants HospitalB's oncologist and physicist read access to
-//     imaging, plan, dose and treatment records for 30 days; the keys follow the grant.
+//   2024, HospitalA: the patient's course (a full-size synthetic CT, structures, plan, dose
+//     and 30 treatment records) is in HospitalA's PACS, his diagnosis, course summary and
+//     medication in its EHR (hospital-systems.ts seeds them). The patient gives HospitalA's
+//     oncologist write access, and the oncologist adds the course "from PACS" and the
+//     clinical records "from EHR" — encrypted for the patient and himself, stored, registered.
+//   2026, HospitalB: the patient grants HospitalB's oncologist (course and clinical records)
+//     and physicist (course) read access for 30 days; the keys follow the grant.
 //     HospitalB's emergency physician opens the patient's records by break-glass.
+//     HospitalB's oncologist imports the shared course into HospitalB's PACS and the clinical
+//     records into HospitalB's EHR, under HospitalB's own patient.
 // Each hospital has its own workstation and its people's cards are enrolled at its own CA.
 // Every step goes through the workstations' own use cases, signed on the cards.
 //
 // Idempotent: everything lives under the devnet's state folder; cards, storage and records
 // are made again only when the network's CA changed (after `npm run devnet:reset`) or the
-// demo's cast of cards did.
+// demo's cast of cards did, and the story is seeded once (world.json's `seeded`); the
+// hospitals' own systems are seeded conditionally, so seeding them again duplicates nothing.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +24,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { PEER_ORGS, port, resolveConfig } from '../devnet/config';
 import { readProfile, up, type ConnectionProfile } from '../devnet/network';
 import { pacsUrl } from '../hospital/devnet-pacs';
+import { ehrUrl } from '../hospital/devnet-ehr';
 import { startMinio, type MinioServer } from '../s3/minio';
 import { startGatewayFromProfile } from '../../src/gateway/from-profile';
 import { loadEmergencyKey } from '../../src/gateway/emergency-key';
@@ -29,8 +35,13 @@ import { CardClient } from '../../src/main/keystore/card-client';
 import { initTokenOrThrow } from '../../src/main/keystore/init-token-run';
 import type { ChildScript } from '../../src/main/offload/child-task';
 import type { ArgsIn, ChannelName, ResultOf } from '../../src/shared/ipc/contract';
-import { synthesizeCourse } from '../../src/shared/rt/synth/course';
 import type { Category } from '../../src/shared/ledger';
+import {
+  DEMO_PATIENT,
+  seedHospitalAEhr,
+  seedHospitalAPacs,
+  seedHospitalBEhr,
+} from './hospital-systems';
 import { enrolPerson, newUserId, orgAdminLedger, type PersonSpec } from './people';
 
 export const DEMO_PIN = '123456';
@@ -146,7 +157,12 @@ interface Marker {
   cards: DemoCard[];
   storage: { accessKeyId: string; secretAccessKey: string };
   seeded: boolean;
+  /** The story the records were seeded by (see STORY_VERSION). */
+  storyVersion?: number;
 }
+
+/** Bumped when the story changes (2: from HospitalA's PACS and EHR to HospitalB's). */
+const STORY_VERSION = 2;
 
 async function enrolCards(
   profiles: ConnectionProfile[],
@@ -217,15 +233,30 @@ async function signedInAs<T>(app: ComposedApp, card: DemoCard, work: () => Promi
   }
 }
 
-async function seedStory(world: DemoWorld, log: (line: string) => void): Promise<void> {
-  const [A] = world.workstations;
+/** What HospitalB's oncologist also reads, to import it into HospitalB's EHR. */
+const CLINICAL: Category[] = ['clinical-note', 'medication'];
+
+async function seedStory(
+  world: DemoWorld,
+  hospitals: HospitalSystems,
+  log: (line: string) => void,
+): Promise<void> {
+  const [A, B] = world.workstations;
   const [patient, oncologistA, oncologistB, physicistB] = world.cards;
+  const patientId = patient!.enrollmentId;
   const ago = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
   const ahead = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+  log('demo: seeding the hospitals’ own systems (HospitalA’s EHR and PACS, HospitalB’s EHR)');
+  await seedHospitalAEhr(hospitals.ehr[0], patientId);
+  await seedHospitalBEhr(hospitals.ehr[1]);
+  await seedHospitalAPacs(hospitals.pacs[0], log);
+  log(
+    `demo: HospitalA’s EHR links its patient ${DEMO_PATIENT.hospitalA.value} to his pseudonym; HospitalB’s EHR knows him as ${DEMO_PATIENT.hospitalB.value}`,
+  );
   await signedInAs(A.app, patient!, () =>
     call(A.app, 'grantAccess', {
       caregiverId: oncologistA!.enrollmentId,
-      categories: COURSE,
+      categories: [...COURSE, ...CLINICAL],
       validFrom: ago(1),
       validTo: ahead(365),
       read: true,
@@ -233,26 +264,33 @@ async function seedStory(world: DemoWorld, log: (line: string) => void): Promise
     }),
   );
   log('demo: the patient gave HospitalA’s oncologist read and write access');
-  log('demo: synthesising the 2024 course (200-slice 512×512 CT, plan, dose, 30 fractions)');
-  const course = synthesizeCourse({
-    matrix: 512,
-    slices: 200,
-    deliveredFractions: 30,
-    missedSession: 0,
-    courseLabel: '2024 course',
-    firstTreatmentDate: '20240108',
+  // The 2024 course from HospitalA's PACS, his clinical history from HospitalA's EHR.
+  const added = await signedInAs(A.app, oncologistA!, async () => {
+    const studies = await call(A.app, 'searchPacs', { patientId: DEMO_PATIENT.hospitalA.value });
+    const series = studies.flatMap((study) =>
+      study.series.map((s) => ({
+        studyInstanceUid: s.studyInstanceUid,
+        seriesInstanceUid: s.seriesInstanceUid,
+      })),
+    );
+    const fromPacs = await call(A.app, 'addFromPacs', { patientId, series });
+    const fromEhr = await call(A.app, 'addFromEhr', {
+      patientId,
+      localPatientId: DEMO_PATIENT.hospitalA.value,
+    });
+    return [...fromPacs, ...fromEhr];
   });
-  const added = await signedInAs(A.app, oncologistA!, () =>
-    call(A.app, 'addRecords', { patientId: patient!.enrollmentId, files: course.files }),
-  );
   log(
-    `demo: HospitalA’s oncologist added ${added.length} records (${added.map((a) => a.record.category).join(', ')})`,
+    `demo: HospitalA’s oncologist added ${added.length} records from HospitalA’s PACS and EHR (${added.map((a) => a.record.category).join(', ')})`,
   );
-  for (const caregiver of [oncologistB!, physicistB!]) {
+  for (const [caregiver, categories] of [
+    [oncologistB!, [...COURSE, ...CLINICAL]],
+    [physicistB!, COURSE],
+  ] as const) {
     await signedInAs(A.app, patient!, () =>
       call(A.app, 'grantAccess', {
         caregiverId: caregiver.enrollmentId,
-        categories: COURSE,
+        categories: [...categories],
         validFrom: ago(0.01),
         validTo: ahead(30),
         read: true,
@@ -264,6 +302,39 @@ async function seedStory(world: DemoWorld, log: (line: string) => void): Promise
     );
   }
   await seedBreakGlass(world, log);
+  // HospitalB's oncologist takes the shared course into HospitalB's PACS and the clinical
+  // records into HospitalB's EHR, under HospitalB's own patient.
+  await signedInAs(B.app, oncologistB!, async () => {
+    const { records } = await call(B.app, 'listRecords', { patientId });
+    let instances = 0;
+    let resources = 0;
+    for (const record of records) {
+      const target = { patientId, recordId: record.recordId };
+      if (COURSE.includes(record.category)) {
+        const sent = await call(B.app, 'sendToPacs', {
+          ...target,
+          localPatientId: DEMO_PATIENT.hospitalB.value,
+          localPatientName: DEMO_PATIENT.dicomName,
+        });
+        instances += sent.stored + sent.alreadyThere;
+      } else {
+        const imported = await call(B.app, 'importIntoEhr', {
+          ...target,
+          localPatientId: DEMO_PATIENT.hospitalB.value,
+        });
+        resources += imported.created + imported.alreadyThere;
+      }
+    }
+    log(
+      `demo: HospitalB’s oncologist imported the shared course into HospitalB’s PACS (${instances} instances) and ${resources} clinical records into HospitalB’s EHR`,
+    );
+  });
+}
+
+/** Each hospital's EHR (FHIR base) and PACS (DICOMweb root), HospitalA first. */
+interface HospitalSystems {
+  ehr: [string, string];
+  pacs: [string, string];
 }
 
 export async function prepareDemoWorld(options: {
@@ -383,12 +454,18 @@ export async function prepareDemoWorld(options: {
           caTlsCaPath: profile.ca.tlsCACertPath,
           // The hospital's own PACS on the local network (scripts/hospital/devnet-pacs.ts).
           pacsUrl: `${pacsUrl(cfg, PEER_ORGS[hospital]!)}/dicom-web`,
+          // … and its own EHR (scripts/hospital/devnet-ehr.ts).
+          ehrUrl: ehrUrl(cfg, PEER_ORGS[hospital]!),
         },
       });
       if (!saved.ok) throw new Error(`the demo settings were refused: ${saved.error.message}`);
       return { hospital, name: `${profile.organization}’s workstation`, userDataDir, app };
     }),
   );
+  const hospitals: HospitalSystems = {
+    ehr: [ehrUrl(cfg, PEER_ORGS[0]!), ehrUrl(cfg, PEER_ORGS[1]!)],
+    pacs: [`${pacsUrl(cfg, PEER_ORGS[0]!)}/dicom-web`, `${pacsUrl(cfg, PEER_ORGS[1]!)}/dicom-web`],
+  };
   const world: DemoWorld = {
     softhsmConf,
     cards: marker.cards,
@@ -404,13 +481,17 @@ export async function prepareDemoWorld(options: {
   };
   if (!marker.seeded) {
     try {
-      await seedStory(world, log);
+      await seedStory(world, hospitals, log);
     } catch (error) {
       await world.close();
       throw error;
     }
     marker.seeded = true;
+    marker.storyVersion = STORY_VERSION;
     writeFileSync(markerFile, JSON.stringify(marker, null, 2));
+  } else if (marker.storyVersion !== STORY_VERSION) {
+    // Seeding the new story over the old one would share the course twice.
+    log('demo: this network holds an older demo story; `npm run devnet:reset` seeds the new one');
   }
   return world;
 }

@@ -150,6 +150,9 @@ export function defaultPortOffsets(orderers: number): Record<string, number> {
     'orthanc-hospitala-dicom': 61,
     'orthanc-hospitalb': 62,
     'orthanc-hospitalb-dicom': 63,
+    // Each hospital's EHR (HAPI FHIR R4, scripts/hospital/devnet-ehr.ts).
+    'ehr-hospitala': 70,
+    'ehr-hospitalb': 71,
     // Each hospital's record gateway (src/gateway), started beside the record storage by
     // the demo world (scripts/demo/demo-world.ts).
     'gateway-hospitala': 80,

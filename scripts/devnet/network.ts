@@ -32,6 +32,7 @@ import {
 import { endorseThroughGateway } from './endorsable.ts';
 import { pacsStatus, startPacs } from '../hospital/devnet-pacs.ts';
 import { gatewayStatus } from '../hospital/devnet-gateways.ts';
+import { ehrStatus, launchEhr, waitForEhr } from '../hospital/devnet-ehr.ts';
 import {
   caAnswers,
   caCert,
@@ -95,6 +96,13 @@ function checkPersisted(cfg: DevnetConfig): void {
       throw new Error(
         `the network in ${cfg.stateDir} was created with other settings (${diffs.slice(0, 5).join(', ')}); ` +
           `run reset first, or use another state dir`,
+      );
+    }
+    // Keep the new services' ports with the network, so `status` lists them too.
+    if (Object.keys(mine.ports).some((k) => !(k in old.ports))) {
+      writeFileSync(
+        file,
+        JSON.stringify({ ...old, ports: { ...mine.ports, ...old.ports } }, null, 2) + '\n',
       );
     }
   } else {
@@ -876,6 +884,8 @@ export interface UpOptions {
   wipeWithOwner?: boolean;
   /** Start each hospital's PACS (Orthanc) too (default true; test networks start their own). */
   pacs?: boolean;
+  /** Start each hospital's EHR (HAPI FHIR) too (default true; test networks start their own). */
+  ehr?: boolean;
 }
 
 export async function ensureBinaries(cfg: DevnetConfig, build: boolean): Promise<void> {
@@ -912,6 +922,9 @@ async function upLocked(cfg: DevnetConfig, opts: UpOptions): Promise<void> {
   checkPersisted(cfg);
   mkdirSync(cfg.logDir, { recursive: true });
   if (opts.ownerPid) startWatchdog(cfg, opts.ownerPid, opts.wipeWithOwner ?? false);
+  // The EHRs start slowest and need nothing of Fabric: launched first, waited for last.
+  const ehr = opts.ehr ?? true;
+  if (ehr) launchEhr(cfg);
 
   const orgs = caOrgs();
   await Promise.all(orgs.map((org) => startCa(cfg, org)));
@@ -961,6 +974,7 @@ async function upLocked(cfg: DevnetConfig, opts: UpOptions): Promise<void> {
   }
   cfg.log('both gateways can endorse with both hospitals');
   if (opts.pacs ?? true) await startPacs(cfg);
+  if (ehr) await waitForEhr(cfg);
   writeProfiles(cfg);
   cfg.log(
     `network up in ${((Date.now() - t0) / 1000).toFixed(1)} s; profiles in ${join(cfg.stateDir, 'profiles')}, logs in ${cfg.logDir}`,
@@ -1112,6 +1126,7 @@ export async function status(cfg: DevnetConfig): Promise<StatusLine[]> {
     });
   }
   lines.push(...(await pacsStatus(cfg)));
+  lines.push(...(await ehrStatus(cfg)));
   lines.push(...(await gatewayStatus(cfg)));
   const wd = alivePid(cfg, 'watchdog');
   if (wd)

@@ -63,12 +63,31 @@ async function answers(baseUrl: string): Promise<boolean> {
 /** Whether a FHIR server answers at `baseUrl` now (for `devnet:status`). */
 export const fhirServerAnswers = answers;
 
+/** The java command line of a HAPI FHIR server (also what the devnet's EHRs run, devnet-ehr.ts). */
+export function fhirServerArgs(opts: {
+  jar: string;
+  port: number;
+  dataDir: string;
+  heap?: string;
+}): string[] {
+  return [
+    `-Xmx${opts.heap ?? '768m'}`,
+    '-XX:+UseSerialGC',
+    '-XX:TieredStopAtLevel=1',
+    '-jar',
+    opts.jar,
+    '--server.address=127.0.0.1',
+    `--server.port=${opts.port}`,
+    `--spring.datasource.url=jdbc:h2:file:${join(opts.dataDir, 'fhir')}`,
+  ];
+}
+
+export const FHIR_NOT_BUILT =
+  'The HAPI FHIR server is not built; run: npm run setup (or bash scripts/hospital/build-hapi-fhir.sh)';
+
 export async function startFhirServer(opts: StartFhirServerOptions): Promise<FhirServer> {
   const jar = opts.jar ?? cachedFhirServerJar();
-  if (!jar)
-    throw new Error(
-      'The HAPI FHIR server is not built; run: bash scripts/hospital/build-hapi-fhir.sh',
-    );
+  if (!jar) throw new Error(FHIR_NOT_BUILT);
   const lifetimeMs = opts.lifetimeMs ?? 30 * 60_000;
   mkdirSync(opts.dataDir, { recursive: true });
   const baseUrl = `http://127.0.0.1:${opts.port}/fhir`;
@@ -78,14 +97,7 @@ export async function startFhirServer(opts: StartFhirServerOptions): Promise<Fhi
       '--kill-after=5',
       `${Math.ceil(lifetimeMs / 1000)}`,
       'java',
-      `-Xmx${opts.heap ?? '768m'}`,
-      '-XX:+UseSerialGC',
-      '-XX:TieredStopAtLevel=1',
-      '-jar',
-      jar,
-      '--server.address=127.0.0.1',
-      `--server.port=${opts.port}`,
-      `--spring.datasource.url=jdbc:h2:file:${join(opts.dataDir, 'fhir')}`,
+      ...fhirServerArgs({ jar, port: opts.port, dataDir: opts.dataDir, heap: opts.heap }),
     ],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.dataDir },
   );

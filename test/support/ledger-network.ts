@@ -89,7 +89,13 @@ export async function startLedgerNetwork(orderers: 1 | 3 = 1): Promise<TestLedge
     log: (line) => lines.push(line),
   });
   try {
-    await up(cfg, { build: false, ownerPid: process.pid, wipeWithOwner: true, pacs: false });
+    await up(cfg, {
+      build: false,
+      ownerPid: process.pid,
+      wipeWithOwner: true,
+      pacs: false,
+      ehr: false,
+    });
   } catch (error) {
     console.error(`network up failed:\n${lines.join('\n')}\n${logTails(cfg.logDir)}`);
     await down(cfg).catch(() => undefined);
