@@ -10,7 +10,8 @@
 // of his studies, so seeding again duplicates nothing.
 import type * as R4 from 'fhir/r4';
 import { DicomWebClient } from '../../src/main/pacs/dicomweb';
-import { MCODE_RT_COURSE_SUMMARY, PSEUDONYM_IDENTIFIER_SYSTEM } from '../../src/shared/ehr';
+import { PSEUDONYM_IDENTIFIER_SYSTEM } from '../../src/shared/ehr';
+import { radiotherapyCourseSummary } from './mcode-course-summary';
 import { synthesizeCourse } from '../../src/shared/rt/synth/course';
 
 /** The demo patient in each hospital's own systems (each hospital numbers him its own way). */
@@ -116,57 +117,26 @@ export async function seedHospitalAEhr(baseUrl: string, pseudonym: string): Prom
       recordedDate: '2023-12-04',
     }),
     createOnce({
-      resourceType: 'Procedure',
-      meta: { profile: [MCODE_RT_COURSE_SUMMARY] },
-      identifier: recordId('rt-course-2024'),
-      status: 'completed',
+      ...radiotherapyCourseSummary({
+        subject,
+        start: '2024-01-08',
+        end: '2024-02-16',
+        sessions: 30,
+        text: '2024 course: 60 Gy in 30 fractions, right upper lobe',
+        identifier: recordId('rt-course-2024'),
+        bodySite: [
+          {
+            coding: [
+              { system: 'http://snomed.info/sct', code: '45653009', display: 'Upper lobe of lung' },
+            ],
+          },
+        ],
+      }),
       category: {
         coding: [
           { system: 'http://snomed.info/sct', code: '108290001', display: 'Radiation oncology' },
         ],
       },
-      code: {
-        coding: [
-          {
-            system: 'http://snomed.info/sct',
-            code: '1217123003',
-            display: 'Radiotherapy course of treatment',
-          },
-        ],
-        text: '2024 course: 60 Gy in 30 fractions, right upper lobe',
-      },
-      subject,
-      performedPeriod: { start: '2024-01-08', end: '2024-02-16' },
-      extension: [
-        {
-          url: 'http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-radiotherapy-modality-and-technique',
-          extension: [
-            {
-              url: 'modality',
-              valueCodeableConcept: {
-                coding: [
-                  {
-                    system: 'http://snomed.info/sct',
-                    code: '1156506007',
-                    display: 'External beam radiation therapy using photons',
-                  },
-                ],
-              },
-            },
-          ],
-        },
-        {
-          url: 'http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-radiotherapy-sessions',
-          valueUnsignedInt: 30,
-        },
-      ],
-      bodySite: [
-        {
-          coding: [
-            { system: 'http://snomed.info/sct', code: '45653009', display: 'Upper lobe of lung' },
-          ],
-        },
-      ],
     }),
     createOnce({
       resourceType: 'MedicationRequest',

@@ -7,7 +7,8 @@ import {
   startFhirServer,
   type FhirServer,
 } from '../../scripts/hospital/fhir-server';
-import { MCODE_RT_COURSE_SUMMARY, PSEUDONYM_IDENTIFIER_SYSTEM } from '../../src/shared/ehr';
+import { PSEUDONYM_IDENTIFIER_SYSTEM } from '../../src/shared/ehr';
+import { radiotherapyCourseSummary } from '../../scripts/demo/mcode-course-summary';
 import { reservePortBlock } from './port-blocks';
 import { tempDir } from './tmp';
 
@@ -149,45 +150,12 @@ export function patientHistory(opts: {
       request: post('Condition'),
     },
     {
-      resource: {
-        resourceType: 'Procedure',
-        meta: { profile: [MCODE_RT_COURSE_SUMMARY] },
-        status: 'completed',
-        code: {
-          coding: [
-            {
-              system: 'http://snomed.info/sct',
-              code: '1217123003',
-              display: 'Radiotherapy course of treatment',
-            },
-          ],
-        },
+      resource: radiotherapyCourseSummary({
         subject,
-        performedPeriod: { start: '2024-03-04', end: '2024-04-12' },
-        extension: [
-          {
-            url: 'http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-radiotherapy-modality-and-technique',
-            extension: [
-              {
-                url: 'modality',
-                valueCodeableConcept: {
-                  coding: [
-                    {
-                      system: 'http://snomed.info/sct',
-                      code: '1156506007',
-                      display: 'External beam radiation therapy using photons',
-                    },
-                  ],
-                },
-              },
-            ],
-          },
-          {
-            url: 'http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-radiotherapy-sessions',
-            valueUnsignedInt: 30,
-          },
-        ],
-      },
+        start: '2024-03-04',
+        end: '2024-04-12',
+        sessions: 30,
+      }),
       request: post('Procedure'),
     },
     {
