@@ -44,8 +44,9 @@ export function newEmergencyKey(recipientId: string): EmergencyKey {
 /** Reads the key from `path`, creating a new P-256 key there when there is none. */
 export function loadEmergencyKey(path: string, recipientId: string): EmergencyKey {
   if (!existsSync(path)) {
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-    writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    const fresh = newEmergencyKey(recipientId);
+    writeFileSync(path, fresh.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    return fresh;
   }
   return emergencyKeyOf(createPrivateKey(readFileSync(path)), recipientId);
 }

@@ -171,15 +171,7 @@ export async function startRecordWorld(): Promise<RecordWorld> {
     }
   };
   try {
-    await Promise.all(
-      admins.map((a, i) =>
-        a.ledger.publishRecordGateway(
-          gateways[i]!.url,
-          buckets[i]!,
-          gateways[i]!.emergencyKey.publicKeyPem,
-        ),
-      ),
-    );
+    await Promise.all(([0, 1] as const).map((h) => publish(h, gateways[h].url)));
     for (const name of names) {
       const { hospital, spec } = PEOPLE[name];
       await card.call('signIn', { serial: serials[name]!, pin: PIN });

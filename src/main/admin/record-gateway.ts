@@ -3,7 +3,6 @@
 // one place: the administrator gives its URL, the workstation asks the gateway what it
 // serves (its bucket and the public half of its emergency key, GET /v1/info) and his card
 // signs HospitalServices:publishRecordGateway. Moving the gateway is publishing again.
-import { createHash, createPublicKey } from 'node:crypto';
 import type { RecordGatewayView } from '../../shared/ipc/contract';
 import { INFO_PATH, type GatewayInfo } from '../../shared/gateway/protocol';
 import type { RecordGatewayEntry } from '../../shared/ledger';
@@ -12,12 +11,13 @@ import type { SignedInServices } from '../app/signed-in-services';
 import { EhrError } from '../errors';
 import { withOutcome } from '../failures';
 import { requireAdmin } from './admin-deps';
+import { keyIdOf, publicKeyFromPem } from '../vault/envelope';
 
 const INFO_TIMEOUT_MS = 10_000;
 
+/** The start of the key's id as envelopes name it (SHA-256 of its SPKI), to compare by eye. */
 function keyFingerprint(pem: string): string {
-  const der = createPublicKey(pem).export({ type: 'spki', format: 'der' });
-  return createHash('sha256').update(der).digest('hex').slice(0, 16);
+  return keyIdOf(publicKeyFromPem(pem)).slice(0, 16);
 }
 
 function gatewayView(entry: RecordGatewayEntry, ownMspId: string): RecordGatewayView {

@@ -198,7 +198,6 @@ export async function addRecords(
     await checkWriteGrants(services, request.patientId, groups);
     const own = await services.storage.own();
     store = own.store;
-    const here = own.store;
     const totalBytes = groups.reduce((n, g) => n + bundleSize(g.files.map((f) => f.file)), 0);
     const loaded = groups.map(() => 0);
     const recipientsOf = await recipientsByCategory(services, directory, request.patientId);
@@ -211,7 +210,7 @@ export async function addRecords(
         groups.map((group, i) =>
           addOne(
             services,
-            here,
+            own.store,
             directory,
             request.patientId,
             recipients[i]!,

@@ -197,23 +197,22 @@ export class GatewayObjectStore {
     options: TransferOptions = {},
   ): Promise<void> {
     const url = await this.#url('write', key, scope, options.signal);
-    const stream = Buffer.isBuffer(body)
-      ? null
-      : Readable.from(
-          options.onProgress
-            ? counted(body.stream, key, body.size, options.onProgress)
-            : body.stream,
-        );
-    const init: RequestInit & { duplex?: 'half' } = Buffer.isBuffer(body)
-      ? { method: 'PUT', body: body as unknown as BodyInit, signal: options.signal }
-      : {
-          method: 'PUT',
-          body: Readable.toWeb(stream!) as unknown as BodyInit,
-          headers: { 'content-length': String(body.size) },
-          // The stream goes up as it is produced, not buffered whole in memory.
-          duplex: 'half',
-          signal: options.signal,
-        };
+    let init: RequestInit & { duplex?: 'half' };
+    if (Buffer.isBuffer(body)) {
+      init = { method: 'PUT', body: body as unknown as BodyInit, signal: options.signal };
+    } else {
+      const bytes = options.onProgress
+        ? counted(body.stream, key, body.size, options.onProgress)
+        : body.stream;
+      init = {
+        method: 'PUT',
+        body: Readable.toWeb(Readable.from(bytes)) as unknown as BodyInit,
+        headers: { 'content-length': String(body.size) },
+        // The stream goes up as it is produced, not buffered whole in memory.
+        duplex: 'half',
+        signal: options.signal,
+      };
+    }
     const res = await fetch(url, init);
     if (!res.ok) {
       throw new StorageError(
