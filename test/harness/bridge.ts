@@ -22,22 +22,40 @@ Object.defineProperty(window, '__ehrEmit', {
 
 /** Puts back the byte arrays the shell parked (see ParkedBytes in browser-shell.ts). */
 async function unpark(value: unknown): Promise<unknown> {
-  if (Array.isArray(value)) return Promise.all(value.map(unpark));
-  if (value && typeof value === 'object') {
-    const parked = value as { __ehrParkedBytes?: string; length?: number };
-    if (typeof parked.__ehrParkedBytes === 'string' && typeof parked.length === 'number') {
-      const response = await fetch(parked.__ehrParkedBytes);
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      if (!response.ok || bytes.byteLength !== parked.length)
-        throw new Error('the workstation sent other bytes than it said');
-      return bytes;
+  const buffers = new Map<string, Promise<ArrayBuffer>>();
+  const fetchOnce = (path: string) => {
+    let buffer = buffers.get(path);
+    if (!buffer) {
+      buffer = fetch(path).then((response) => {
+        if (!response.ok) throw new Error('the workstation sent other bytes than it said');
+        return response.arrayBuffer();
+      });
+      buffers.set(path, buffer);
     }
-    const entries = await Promise.all(
-      Object.entries(value).map(async ([k, v]) => [k, await unpark(v)] as const),
-    );
-    return Object.fromEntries(entries);
-  }
-  return value;
+    return buffer;
+  };
+  const walk = async (v: unknown): Promise<unknown> => {
+    if (Array.isArray(v)) return Promise.all(v.map(walk));
+    if (v && typeof v === 'object') {
+      const parked = v as { __ehrParkedBytes?: string; offset?: number; length?: number };
+      if (
+        typeof parked.__ehrParkedBytes === 'string' &&
+        typeof parked.offset === 'number' &&
+        typeof parked.length === 'number'
+      ) {
+        const buffer = await fetchOnce(parked.__ehrParkedBytes);
+        if (parked.offset + parked.length > buffer.byteLength)
+          throw new Error('the workstation sent other bytes than it said');
+        return new Uint8Array(buffer, parked.offset, parked.length);
+      }
+      const entries = await Promise.all(
+        Object.entries(v).map(async ([k, x]) => [k, await walk(x)] as const),
+      );
+      return Object.fromEntries(entries);
+    }
+    return v;
+  };
+  return walk(value);
 }
 
 Object.defineProperty(window, 'ehr', {

@@ -100,27 +100,43 @@ function startRendererServer(parked: ParkedBytes): Promise<{ server: Server; bas
  * What the binding can carry. Playwright serialises a Uint8Array that is a view into a
  * larger buffer (a decrypted record's files are views into one bundle) as empty, one CDP
  * message cannot carry a 100 MB CT series, and bytes through a binding travel as text, far
- * slower than Electron's IPC. So byte arrays travel apart: each is parked under an
- * unguessable one-time path of the shell's own loopback server (same origin, so the
- * page's CSP allows the fetch), and the bridge fetches it as binary, putting the same
- * Uint8Array back in its place. The first fetch takes the bytes away.
+ * slower than Electron's IPC. So byte arrays travel apart: each backing buffer is parked
+ * under an unguessable one-time path of the shell's own loopback server (same origin, so
+ * the page's CSP allows the fetch), and the bridge fetches it as binary, putting views of
+ * it back in place of the arrays. As with Electron's structured clone, views into one
+ * buffer (a record's files) cross once, as that buffer; a small view into a large
+ * unrelated buffer (Node's Buffer pool) crosses alone. The first fetch takes the bytes away.
  */
 const PARKED_PREFIX = '/__ehr-parked/';
 
 class ParkedBytes {
   private readonly parked = new Map<string, Uint8Array>();
 
+  /** The reply with its byte arrays replaced by where to fetch them. */
   replace(value: unknown): unknown {
-    if (value instanceof Uint8Array) {
+    const viewed = new Map<ArrayBufferLike, number>();
+    collectViews(value, viewed);
+    const paths = new Map<ArrayBufferLike, string>();
+    const park = (bytes: Uint8Array) => {
       const id = randomUUID();
-      this.parked.set(id, value);
-      return { __ehrParkedBytes: `${PARKED_PREFIX}${id}`, length: value.byteLength };
-    }
-    if (Array.isArray(value)) return value.map((v) => this.replace(v));
-    if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.replace(v)]));
-    }
-    return value;
+      this.parked.set(id, bytes);
+      return `${PARKED_PREFIX}${id}`;
+    };
+    const walk = (v: unknown): unknown => {
+      if (v instanceof Uint8Array) {
+        const whole = (viewed.get(v.buffer) ?? 0) * 2 >= v.buffer.byteLength;
+        if (!whole) return { __ehrParkedBytes: park(v), offset: 0, length: v.byteLength };
+        let path = paths.get(v.buffer);
+        if (!path) paths.set(v.buffer, (path = park(new Uint8Array(v.buffer))));
+        return { __ehrParkedBytes: path, offset: v.byteOffset, length: v.byteLength };
+      }
+      if (Array.isArray(v)) return v.map(walk);
+      if (v && typeof v === 'object') {
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+      }
+      return v;
+    };
+    return walk(value);
   }
 
   /** The bytes parked under `path` (once), or null. */
@@ -134,6 +150,17 @@ class ParkedBytes {
 
   clear(): void {
     this.parked.clear();
+  }
+}
+
+/** Bytes viewed per backing buffer in a reply. */
+function collectViews(value: unknown, viewed: Map<ArrayBufferLike, number>): void {
+  if (value instanceof Uint8Array) {
+    viewed.set(value.buffer, (viewed.get(value.buffer) ?? 0) + value.byteLength);
+  } else if (Array.isArray(value)) {
+    for (const v of value) collectViews(v, viewed);
+  } else if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) collectViews(v, viewed);
   }
 }
 

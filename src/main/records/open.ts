@@ -68,23 +68,34 @@ export async function openRecord(
     const { record, basis } = await disclose(services, patientId, request.recordId);
     op.report('ledger', 1, 1);
     // The record's own hospital's gateway answers only now that the disclosure is committed.
+    // The data key (envelopes read, unwrapped on the card) and the download start side by
+    // side: the body waits in the socket until the key is there to decrypt it.
     const scope = { patientId };
-    const { store, key } = await services.storage.locate(record.storagePointer);
+    const { store, key: objectKey } = await services.storage.locate(record.storagePointer);
     const envelopesAt = await services.storage.locate(record.keyEnvelopeRef);
-    const envelopes = await readEnvelopes(envelopesAt.store, envelopesAt.key, scope, op.signal);
-    dataKey = await unwrapWithCard(envelopes, services.card).catch((error: unknown) => {
-      if (
-        basis !== 'break-glass' ||
-        !(error instanceof EhrError) ||
-        error.code !== 'RECORD_NOT_SHARED'
-      )
-        throw error;
-      return emergencyDataKey(services, envelopesAt, patientId, op.signal);
-    });
-    const download = await store.get(key, scope, {
+    const unwrapping = (async () => {
+      const envelopes = await readEnvelopes(envelopesAt.store, envelopesAt.key, scope, op.signal);
+      return unwrapWithCard(envelopes, services.card).catch((error: unknown) => {
+        if (
+          basis !== 'break-glass' ||
+          !(error instanceof EhrError) ||
+          error.code !== 'RECORD_NOT_SHARED'
+        )
+          throw error;
+        return emergencyDataKey(services, envelopesAt, patientId, op.signal);
+      });
+    })();
+    const downloading = store.get(objectKey, scope, {
       signal: op.signal,
       onProgress: (p) => op.report('download', p.loaded, p.total ?? record.sizeBytes),
     });
+    const [unwrapped, started] = await Promise.allSettled([unwrapping, downloading]);
+    if (unwrapped.status === 'fulfilled') dataKey = unwrapped.value;
+    if (started.status === 'fulfilled' && unwrapped.status === 'rejected')
+      started.value.body.destroy();
+    if (unwrapped.status === 'rejected') throw unwrapped.reason;
+    if (started.status === 'rejected') throw started.reason;
+    const download = started.value;
     if (download.size !== record.sizeBytes) {
       download.body.destroy();
       throw new EhrError(
@@ -92,7 +103,7 @@ export async function openRecord(
         `The stored record is ${download.size} bytes but the ledger registered ${record.sizeBytes}: it was altered, so nothing of it is shown.`,
       );
     }
-    const plaintext = await decryptToMemory(download.body, dataKey, record);
+    const plaintext = await decryptToMemory(download.body, unwrapped.value, record);
     // The card may have left the reader while the last bytes arrived: show nothing then.
     if (op.signal.aborted) {
       plaintext.fill(0);

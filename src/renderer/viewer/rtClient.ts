@@ -90,6 +90,11 @@ class RtClient {
     });
   }
 
+  /** Starts the worker (its bundle loads) while a record is still downloading. */
+  warm(): void {
+    this.ensureWorker();
+  }
+
   /** Reads the files (progress per file), then parses them in the worker. */
   async load(files: readonly File[], progress?: Progress, preview?: Preview): Promise<CourseData> {
     // The worker starts (its bundle and codecs' glue load) while the files are read.

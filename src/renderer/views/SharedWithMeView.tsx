@@ -8,6 +8,7 @@ import { CATEGORY_LABELS } from '../../shared/ledger';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { OperationProgressBar } from '../components/OperationProgressBar';
 import { ehr } from '../ehr';
+import { rtClient } from '../viewer/rtClient';
 import { formatDate, formatDateTime, rightsLabel, shortId } from './format';
 import { AddFromEhrForm } from './AddFromEhrForm';
 import { AddFromPacsForm } from './AddFromPacsForm';
@@ -189,6 +190,7 @@ export function PatientRecords({
 
   const open = async (record: RecordView) => {
     const operationId = crypto.randomUUID();
+    rtClient().warm();
     setOpening({ state: 'opening', recordId: record.recordId, operationId });
     const result = await settle(() =>
       ehr().openRecord({ patientId, recordId: record.recordId, operationId }),
@@ -207,6 +209,7 @@ export function PatientRecords({
   // together) and reach the viewer as one load.
   const openAll = async (all: RecordView[]) => {
     const ids = all.map(() => crypto.randomUUID());
+    rtClient().warm();
     const largest = all.reduce((best, r, i) => (r.sizeBytes > all[best]!.sizeBytes ? i : best), 0);
     setOpening({ state: 'opening', recordId: all[largest]!.recordId, operationId: ids[largest]! });
     const results = await Promise.all(
