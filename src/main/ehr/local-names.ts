@@ -11,8 +11,7 @@ import type * as R4 from 'fhir/r4';
 import type { LocalPatientNames } from '../../shared/ehr';
 import { PSEUDONYM_IDENTIFIER_SYSTEM } from '../../shared/ehr';
 import type { Settings } from '../../shared/settings';
-import { FhirClient } from './fhir-client';
-import { displayName } from './patient-records';
+import { configuredEhr, displayName } from './patient-records';
 
 /** How long the screen waits for the EHR before it shows pseudonyms only. */
 const NAMES_TIMEOUT_MS = 5_000;
@@ -22,7 +21,7 @@ export async function localPatientNames(
   pseudonyms: readonly string[],
 ): Promise<LocalPatientNames> {
   if (!settings.ehrUrl || pseudonyms.length === 0) return {};
-  const ehr = new FhirClient({ baseUrl: settings.ehrUrl });
+  const ehr = configuredEhr(settings);
   const signal = AbortSignal.timeout(NAMES_TIMEOUT_MS);
   const answers = await Promise.all(
     [...new Set(pseudonyms)].map(async (pseudonym) => {

@@ -15,7 +15,13 @@ import { EhrError } from '../errors';
 import { FhirError } from './errors';
 import { FhirClient } from './fhir-client';
 
-/** The client for the configured EHR; NOT_CONFIGURED when none is set. */
+let current: { url: string; client: FhirClient } | undefined;
+
+/**
+ * The client for the configured EHR; NOT_CONFIGURED when none is set. One client while the
+ * setting stays the same, so the server's R4 check (its metadata) is asked once, not on
+ * every search or every Shared-with-me view.
+ */
 export function configuredEhr(settings: Pick<Settings, 'ehrUrl'>): FhirClient {
   if (!settings.ehrUrl) {
     throw new EhrError(
@@ -23,7 +29,10 @@ export function configuredEhr(settings: Pick<Settings, 'ehrUrl'>): FhirClient {
       'No hospital EHR is set up on this workstation (Settings, Hospital EHR).',
     );
   }
-  return new FhirClient({ baseUrl: settings.ehrUrl });
+  if (current?.url !== settings.ehrUrl) {
+    current = { url: settings.ehrUrl, client: new FhirClient({ baseUrl: settings.ehrUrl }) };
+  }
+  return current.client;
 }
 
 export type EhrResource = Extract<R4.FhirResource, { resourceType: EhrResourceType }>;
@@ -126,31 +135,27 @@ export async function fetchPatientResources(
   types: readonly EhrResourceType[] = EHR_RESOURCE_TYPES,
   signal?: AbortSignal,
 ): Promise<EhrResource[]> {
-  const all: EhrResource[] = [];
-  for (const type of types) {
-    const found = await ehr.search<EhrResource>(
-      type,
-      { patient: `Patient/${patientFhirId}`, _count: '100' },
-      signal,
-    );
-    for (const resource of found) {
-      if (!resource.id || !FHIR_ID.test(resource.id)) {
-        throw new FhirError('NOT_FHIR', `The EHR answered a ${type} without a valid id.`);
-      }
-      const subject = subjectOf(resource);
-      if (
-        subject !== `Patient/${patientFhirId}` &&
-        !subject?.endsWith(`/Patient/${patientFhirId}`)
-      ) {
-        throw new FhirError(
-          'NOT_FHIR',
-          `The EHR answered ${type}/${resource.id} for patient ${patientFhirId}, but it belongs to ${subject ?? 'nobody'}.`,
-        );
-      }
-      all.push(resource);
-    }
+  // One search per kind, side by side: the wait is the slowest kind, not their sum.
+  const perType = await Promise.all(
+    types.map((type) =>
+      ehr.search<EhrResource>(type, { patient: `Patient/${patientFhirId}`, _count: '100' }, signal),
+    ),
+  );
+  return perType.flatMap((found, i) => found.map((r) => checkedAsHis(r, types[i]!, patientFhirId)));
+}
+
+function checkedAsHis(resource: EhrResource, type: string, patientFhirId: string): EhrResource {
+  if (!resource.id || !FHIR_ID.test(resource.id)) {
+    throw new FhirError('NOT_FHIR', `The EHR answered a ${type} without a valid id.`);
   }
-  return all;
+  const subject = subjectOf(resource);
+  if (subject !== `Patient/${patientFhirId}` && !subject?.endsWith(`/Patient/${patientFhirId}`)) {
+    throw new FhirError(
+      'NOT_FHIR',
+      `The EHR answered ${type}/${resource.id} for patient ${patientFhirId}, but it belongs to ${subject ?? 'nobody'}.`,
+    );
+  }
+  return resource;
 }
 
 function isCourseSummary(resource: EhrResource): boolean {

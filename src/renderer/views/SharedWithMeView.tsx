@@ -41,7 +41,7 @@ export function SharedWithMeView({
   const read = useCallback(() => ehr().listSharedWithMe(), []);
   const { query, shown, reload } = useLedger(read, ['shared']);
   const patients = shown?.items ?? [];
-  const names = useLocalNames(patients.map((p) => p.patientId));
+  const { names, asking } = useLocalNames(patients.map((p) => p.patientId));
   return (
     <div className="ledger-view">
       <div className="view-actions">
@@ -55,7 +55,13 @@ export function SharedWithMeView({
           failedLead="The patients who shared with you could not be read."
         />
       ) : (
-        <PatientsTable patients={patients} names={names} selected={selected} onSelect={onSelect} />
+        <PatientsTable
+          patients={patients}
+          names={names}
+          namesLoading={asking}
+          selected={selected}
+          onSelect={onSelect}
+        />
       )}
       {selected && patients.some((p) => p.patientId === selected) && (
         <PatientRecords
@@ -83,35 +89,44 @@ export function SharedWithMeView({
  * The names this hospital's EHR gives the patients it links to their pseudonyms; the
  * pseudonym stays what identifies them on the ledger, and is all that is shown elsewhere.
  */
-function useLocalNames(patientIds: readonly string[]): LocalPatientNames {
+function useLocalNames(patientIds: readonly string[]): {
+  names: LocalPatientNames;
+  /** The EHR is being asked: the table says it is busy until the names (or none) are in. */
+  asking: boolean;
+} {
   const [names, setNames] = useState<LocalPatientNames>({});
+  const [answered, setAnswered] = useState<string | null>(null);
   const key = [...patientIds].sort().join(',');
   useEffect(() => {
     if (!key) return undefined;
     let wanted = true;
     void settle(() => ehr().localPatientNames({ patientIds: key.split(',') })).then((result) => {
-      if (wanted && result.ok) setNames(result.value);
+      if (!wanted) return;
+      if (result.ok) setNames(result.value);
+      setAnswered(key);
     });
     return () => {
       wanted = false;
     };
   }, [key]);
-  return names;
+  return { names, asking: key !== '' && answered !== key };
 }
 
 function PatientsTable({
   patients,
   names,
+  namesLoading,
   selected,
   onSelect,
 }: {
   patients: readonly SharedPatientView[];
   names: LocalPatientNames;
+  namesLoading: boolean;
   selected: string | null;
   onSelect: (patientId: string) => void;
 }) {
   return (
-    <table className="data-table" aria-label="Patients who shared with me">
+    <table className="data-table" aria-label="Patients who shared with me" aria-busy={namesLoading}>
       <thead>
         <tr>
           <th scope="col">Patient</th>
