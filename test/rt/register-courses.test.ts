@@ -116,7 +116,8 @@ describe('registering two courses’ CTs (use case, elastix in its child process
     expect(operations.cancel('cancel-me-1')).toBe(true);
     await expect(running).rejects.toMatchObject({
       code: 'CANCELLED',
-      message: 'The automatic registration was cancelled. No registration was accepted; nothing was summed.',
+      message:
+        'The automatic registration was cancelled. No registration was accepted; nothing was summed.',
     });
   }, 60_000);
 

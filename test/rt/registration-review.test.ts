@@ -5,7 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { loadStudy } from '../../src/shared/rt/study';
 import { synthesizeCourse } from '../../src/shared/rt/synth/course';
-import { IDENTITY, applyMatrix, invertRigid, rigidFromEuler } from '../../src/shared/rt/registration/rigid';
+import {
+  IDENTITY,
+  applyMatrix,
+  invertRigid,
+  rigidFromEuler,
+} from '../../src/shared/rt/registration/rigid';
 import {
   checkerboardSlice,
   nudgeTransform,
@@ -50,7 +55,9 @@ describe('registration review', () => {
     // Through the truth the prior squares are the current CT again (up to interpolation
     // and the air resampled in at the edge); through the identity they are not.
     expect(meanDifference(right, current, k)).toBeLessThan(15);
-    expect(meanDifference(wrong, current, k)).toBeGreaterThan(3 * meanDifference(right, current, k));
+    expect(meanDifference(wrong, current, k)).toBeGreaterThan(
+      3 * meanDifference(right, current, k),
+    );
     // Half the squares are the current CT itself, exactly.
     expect(right[0]).toBe(current.hu[k * current.size[0] * current.size[1]]);
   });

@@ -237,7 +237,18 @@ const MALFORMED: Record<ChannelName, unknown[]> = {
     { fixed: {} },
     // CT values as a plain array (not a Float32Array), and a size past the limit.
     {
-      fixed: { frameOfReferenceUid: '1.2', origin: [0, 0, 0], axes: [[1, 0, 0], [0, 1, 0], [0, 0, 1]], spacing: [1, 1, 1], size: [2, 2, 2], hu: [0, 0, 0, 0, 0, 0, 0, 0] },
+      fixed: {
+        frameOfReferenceUid: '1.2',
+        origin: [0, 0, 0],
+        axes: [
+          [1, 0, 0],
+          [0, 1, 0],
+          [0, 0, 1],
+        ],
+        spacing: [1, 1, 1],
+        size: [2, 2, 2],
+        hu: [0, 0, 0, 0, 0, 0, 0, 0],
+      },
       moving: {},
     },
   ],

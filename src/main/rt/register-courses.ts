@@ -32,8 +32,7 @@ const OUTCOME = 'No registration was accepted; nothing was summed.';
 const CAREGIVERS = new Set(['physicist', 'oncologist']);
 
 type ChildReply =
-  | { ok: true; value: AutomaticRegistration }
-  | { ok: false; code: string; message: string };
+  { ok: true; value: AutomaticRegistration } | { ok: false; code: string; message: string };
 
 function refuseUnusable(request: RegisterCoursesRequest): void {
   const { fixed, moving } = request;

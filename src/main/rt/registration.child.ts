@@ -4,7 +4,10 @@
 import { isRtError } from '../../shared/rt/errors';
 import type { CtVolume } from '../../shared/rt/registration/volume';
 import { onParentMessage, postToParent } from '../offload/parent-port';
-import { registerRigidAutomatically, type AutomaticRegistrationOptions } from './elastix-registration';
+import {
+  registerRigidAutomatically,
+  type AutomaticRegistrationOptions,
+} from './elastix-registration';
 
 export interface RegistrationJob {
   fixed: CtVolume;

@@ -202,7 +202,11 @@ export function drawIsodoses(
 }
 
 /** Closed contours of the ROI lying in this slice (within half the slice spacing). */
-export function contoursOnSlice(roi: Roi, slice: PlaneGeometry, halfSpacing: number): Float64Array[] {
+export function contoursOnSlice(
+  roi: Roi,
+  slice: PlaneGeometry,
+  halfSpacing: number,
+): Float64Array[] {
   const normal = planeNormal(slice);
   const offset = dot(slice.position, normal);
   return roi.contours

@@ -12,8 +12,11 @@ import { registerCourses, type RegisterCoursesDeps } from '../../rt/register-cou
 import { saveRegistrationRecord } from '../../rt/save-registration-record';
 
 export function rtHandlers(
-  deps: { constraintTable: ConstraintTableStore; operations: Operations; workspace: UserWorkspace } &
-    ExportDoseReportDeps &
+  deps: {
+    constraintTable: ConstraintTableStore;
+    operations: Operations;
+    workspace: UserWorkspace;
+  } & ExportDoseReportDeps &
     RegisterCoursesDeps,
 ): HandlersOf<typeof rtContract> {
   const { constraintTable, operations, workspace } = deps;

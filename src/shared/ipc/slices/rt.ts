@@ -123,7 +123,7 @@ export const reportInput = z
   .strict() satisfies z.ZodType<DoseReportInput>;
 
 const finite = z.number().finite();
-const vec3 = z.tuple([finite, finite, finite]);
+const vec3 = z.tuple([finite, finite, finite]).readonly();
 const unit3 = vec3.refine((v) => Math.abs(Math.hypot(...v) - 1) < 1e-3, 'not a unit vector');
 /** 1024² × 600 voxels at most: far more than a CT downsampled for registration. */
 const MAX_VOXELS = 64 * 1024 * 1024;
@@ -132,13 +132,15 @@ export const ctVolume = z
   .object({
     frameOfReferenceUid: uid.min(1),
     origin: vec3,
-    axes: z.tuple([unit3, unit3, unit3]),
-    spacing: z.tuple([finite.positive(), finite.positive(), finite.positive()]),
-    size: z.tuple([
-      z.number().int().min(1).max(1024),
-      z.number().int().min(1).max(1024),
-      z.number().int().min(1).max(2048),
-    ]),
+    axes: z.tuple([unit3, unit3, unit3]).readonly(),
+    spacing: z.tuple([finite.positive(), finite.positive(), finite.positive()]).readonly(),
+    size: z
+      .tuple([
+        z.number().int().min(1).max(1024),
+        z.number().int().min(1).max(1024),
+        z.number().int().min(1).max(2048),
+      ])
+      .readonly(),
     hu: z
       .custom<Float32Array>((v) => v instanceof Float32Array, 'must be the CT’s values')
       .refine((v) => v.length <= MAX_VOXELS, 'CT volume too large'),
@@ -155,7 +157,8 @@ export const rigidTransform = z
       .superRefine((m, ctx) => {
         const why = whyNotRigid(m);
         if (why) ctx.addIssue({ code: 'custom', message: why });
-      }),
+      })
+      .readonly(),
   })
   .strict() satisfies z.ZodType<RigidTransform>;
 

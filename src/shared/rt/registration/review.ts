@@ -98,7 +98,9 @@ export function nudgeTransform(t: RigidTransform, nudge: Nudge, centre: Vec3): R
   const v: [number, number, number] = [0, 0, 0];
   v[AXIS_INDEX[nudge.axis]] = nudge.kind === 'translate' ? nudge.amount : nudge.amount * DEG;
   const step =
-    nudge.kind === 'translate' ? rigidFromEuler([0, 0, 0], v) : rigidFromEuler(v, [0, 0, 0], centre);
+    nudge.kind === 'translate'
+      ? rigidFromEuler([0, 0, 0], v)
+      : rigidFromEuler(v, [0, 0, 0], centre);
   return { ...t, matrix: multiply(step, t.matrix) };
 }
 
