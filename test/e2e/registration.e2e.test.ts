@@ -173,6 +173,14 @@ describe('registering a prior course in the dose history (Chromium)', () => {
       /^Prior · RD\.dcm mapped through automatic registration \(elastix .*mutual information\), adjusted by hand, accepted by Test physicist at \d{4}-\d{2}-\d{2}T[\d:.]+Z: rigid/,
     );
     expect(await page.getByRole('region', { name: 'Registration review' }).count()).toBe(0);
+    // The EQD2 sum behind the constraint table goes through the same registration.
+    const cord = page.locator(
+      'tr[data-constraint="Spinal cord (cumulative, re-irradiation) Dmax"][data-roi="SPINAL_CORD"]',
+    );
+    await expect
+      .poll(() => cord.getAttribute('data-status'), { timeout: 30_000 })
+      .toMatch(/^(pass|close|fail)$/);
+    expect(await cord.getByTestId('constraint-value').textContent()).toMatch(/^\d+\.\d\d Gy$/);
     // Opened from files, not the ledger: there is no patient record to add the REG to.
     expect(
       await page.getByRole('button', { name: 'Save registration as a record' }).isDisabled(),
