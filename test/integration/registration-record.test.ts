@@ -20,20 +20,20 @@ if (skip) console.log(`Registration record tests skipped: ${skip}.`);
 
 const PRIOR = '1.2.826.0.1.3680043.8.498.81';
 const CURRENT = '1.2.826.0.1.3680043.8.498.82';
-const registration: AcceptedRegistration = {
+const registration = {
   transform: {
     sourceFrameOfReferenceUid: PRIOR,
     targetFrameOfReferenceUid: CURRENT,
     matrix: rigidFromEuler([0, 0, 0.02], [-6, 4, -3]),
   },
   origin: {
-    kind: 'automatic',
+    kind: 'automatic' as const,
     method: 'elastix 3-level rigid (Euler), Mattes mutual information',
     acceptedBy: 'Clara Chen',
     acceptedAt: '2026-12-02T21:00:00.000Z',
     adjusted: true,
   },
-};
+} satisfies AcceptedRegistration;
 const subject = { patientName: 'Doe^Jane', patientId: 'HB-0042', studyInstanceUid: '1.2.3.4.5' };
 
 describe.skipIf(Boolean(skip))('saving an accepted registration as a record', () => {
