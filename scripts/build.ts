@@ -19,6 +19,7 @@ async function main(): Promise<void> {
       'card-service.child': 'src/main/keystore/card-service.child.ts',
       'init-token.child': 'src/main/keystore/init-token.child.ts',
       'card-slots.child': 'src/main/keystore/card-slots.child.ts',
+      'registration.child': 'src/main/rt/registration.child.ts',
     },
     outdir: 'dist/main',
     outExtension: { '.js': '.cjs' },

@@ -28,6 +28,7 @@ const childScripts = {
   cardService: { path: built('main', 'card-service.child.cjs') },
   initToken: { path: built('main', 'init-token.child.cjs') },
   cardSlots: { path: built('main', 'card-slots.child.cjs') },
+  registration: { path: built('main', 'registration.child.cjs') },
 };
 const initTokenScript = childScripts.initToken;
 

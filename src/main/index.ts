@@ -90,6 +90,7 @@ async function start(): Promise<void> {
       cardService: { path: built('main', 'card-service.child.cjs'), launch: helpers },
       initToken: { path: built('main', 'init-token.child.cjs'), launch: helpers },
       cardSlots: { path: built('main', 'card-slots.child.cjs'), launch: helpers },
+      registration: { path: built('main', 'registration.child.cjs'), launch: helpers },
     },
     // A kiosk exports nothing; elsewhere the person picks where a report goes.
     ...(kiosk

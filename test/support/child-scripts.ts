@@ -23,9 +23,15 @@ export const CARD_SLOTS_FROM_SOURCE: ChildScript = {
   execArgv: ['--import', 'tsx'],
 };
 
+export const REGISTRATION_FROM_SOURCE: ChildScript = {
+  path: fileURLToPath(new URL('../../src/main/rt/registration.child.ts', import.meta.url)),
+  execArgv: ['--import', 'tsx'],
+};
+
 export const childScriptsFromSource = {
   pkcs11Probe: PKCS11_PROBE_FROM_SOURCE,
   cardService: CARD_SERVICE_FROM_SOURCE,
   initToken: INIT_TOKEN_FROM_SOURCE,
   cardSlots: CARD_SLOTS_FROM_SOURCE,
+  registration: REGISTRATION_FROM_SOURCE,
 };

@@ -232,6 +232,45 @@ const MALFORMED: Record<ChannelName, unknown[]> = {
     { format: 'csv', report: { courses: [], summation: {}, organs: [], constraints: [] } },
     { format: 'pdf', report: { courses: [{ label: 'C1' }], organs: [], constraints: [] } },
   ],
+  registerCourses: [
+    undefined,
+    { fixed: {} },
+    // CT values as a plain array (not a Float32Array), and a size past the limit.
+    {
+      fixed: {
+        frameOfReferenceUid: '1.2',
+        origin: [0, 0, 0],
+        axes: [
+          [1, 0, 0],
+          [0, 1, 0],
+          [0, 0, 1],
+        ],
+        spacing: [1, 1, 1],
+        size: [2, 2, 2],
+        hu: [0, 0, 0, 0, 0, 0, 0, 0],
+      },
+      moving: {},
+    },
+  ],
+  acceptRegistration: [
+    undefined,
+    { transform: {}, method: 'x', adjusted: false },
+    // A matrix that scales the patient is not a rigid registration.
+    {
+      transform: {
+        sourceFrameOfReferenceUid: '1.2',
+        targetFrameOfReferenceUid: '1.3',
+        matrix: [2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 1],
+      },
+      method: 'elastix',
+      adjusted: false,
+    },
+  ],
+  saveRegistrationRecord: [
+    undefined,
+    { patientId: PATIENT },
+    { patientId: 'not-a-patient', registration: {}, subject: {} },
+  ],
 };
 
 const home = tempDir('ipc');

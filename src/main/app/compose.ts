@@ -34,6 +34,8 @@ export interface ComposeOptions {
     /** For the administrator's enrolment (keystore/init-token.child, card-slots.child). */
     initToken?: ChildScript;
     cardSlots?: ChildScript;
+    /** The automatic registration of two CTs (rt/registration.child). */
+    registration?: ChildScript;
   };
   /** Replaces the session source (the E2E harness shows each role's shell this way). */
   session?: SessionSource;
@@ -117,6 +119,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     views,
     constraintTable: new ConstraintTableStore(db),
     chooseReportPath: options.chooseReportPath,
+    registrationScript: options.childScripts.registration,
   });
   const dispatch = createDispatcher(
     handlers,

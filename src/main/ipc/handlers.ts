@@ -20,6 +20,7 @@ import { settingsHandlers } from './handlers/settings';
 import { rtHandlers } from './handlers/rt';
 import type { ConstraintTableStore } from '../rt/constraint-table-store';
 import type { ChooseReportPath } from '../rt/export-dose-report';
+import type { ChildScript } from '../offload/child-task';
 
 export interface HandlerDeps {
   appInfo: AppInfo;
@@ -33,6 +34,8 @@ export interface HandlerDeps {
   views: CachedViews;
   constraintTable: ConstraintTableStore;
   chooseReportPath?: ChooseReportPath | undefined;
+  /** The automatic-registration helper process (rt/registration.child). */
+  registrationScript?: ChildScript | undefined;
 }
 
 export function createHandlerTable(deps: HandlerDeps): HandlerTable {

@@ -12,6 +12,7 @@ const STAGE_LABELS: Record<OperationProgress['stage'], string> = {
   decrypt: 'Verifying and decrypting',
   upload: 'Uploading',
   keys: 'Sharing the keys',
+  registration: 'Registering the CTs (elastix)',
   ...ENROLMENT_STEP_LABELS,
 };
 
@@ -62,6 +63,7 @@ export function OperationProgressBar({ operationId, label, cancellable, onCancel
       <span>
         {progress ? STAGE_LABELS[progress.stage] : 'Starting'}
         {progress &&
+          progress.stage !== 'registration' &&
           ` · ${formatBytes(progress.bytesDone)}${total !== null ? ` of ${formatBytes(total)}` : ''}`}
         {progress && progress.bytesPerSecond > 0 && ` · ${formatRate(progress.bytesPerSecond)}`}
       </span>

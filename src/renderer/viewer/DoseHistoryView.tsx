@@ -12,7 +12,9 @@ import { ConstraintPanel } from './ConstraintPanel';
 import { doseReportInput } from './doseReportInput';
 import { DvhPlot, DvhTable, type DvhRow } from './Dvh';
 import { gy, mu, shortUid } from './format';
+import { RegistrationPanel } from './RegistrationPanel';
 import { SessionTable } from './SessionTable';
+import type { AcceptedRegistration } from '../../shared/rt/registration/accepted';
 import type { CourseData, DoseRef, SumResult } from './protocol';
 import { RtClientError, rtClient, type Progress } from './rtClient';
 import './viewer.css';
@@ -23,8 +25,9 @@ interface Props {
   /**
    * Files opened from the ledger by the shell; a new key loads them as one course, which
    * replaces the course loaded from the ledger before (courses opened from files stay).
+   * Its patient is who a registration saved as a record belongs to.
    */
-  incoming?: IncomingFiles | null;
+  incoming?: (IncomingFiles & { patientId?: string }) | null;
 }
 
 type SumState =
@@ -46,6 +49,7 @@ export function DoseHistoryView({ emptyTitle, emptyText, incoming }: Props) {
   const [source, setSource] = useState<string | null>(null);
   const [constraintRows, setConstraintRows] = useState<ConstraintRow[]>([]);
   const [exported, setExported] = useState<{ ok: boolean; text: string } | null>(null);
+  const [accepted, setAccepted] = useState<AcceptedRegistration | null>(null);
   // The course that came from the ledger, and the latest ledger load (an earlier one that
   // finishes late is dropped).
   const ledgerCourse = useRef<number | null>(null);
@@ -356,6 +360,19 @@ export function DoseHistoryView({ emptyTitle, emptyText, incoming }: Props) {
           <div className="banner error rt-refusal" role="alert" data-code={sum.code}>
             <strong>Summation refused.</strong> {sum.message}
           </div>
+        )}
+        {((sum.state === 'refused' && sum.code === 'FRAME_OF_REFERENCE_MISMATCH') || accepted) && (
+          <RegistrationPanel
+            courses={courses}
+            selected={selected}
+            patientId={incoming?.patientId}
+            offer={sum.state === 'refused' && sum.code === 'FRAME_OF_REFERENCE_MISMATCH'}
+            accepted={accepted}
+            onAccepted={(registration) => {
+              setAccepted(registration);
+              void runSum();
+            }}
+          />
         )}
         {sum.state === 'done' && (
           <div className="rt-sum-result">

@@ -3,7 +3,13 @@
 // colour wash. Dose is resampled from the grid onto a lattice over the slice (trilinear,
 // the same sampler the DVH uses), once per slice, then cached by the caller.
 import { createDoseSampler } from '../../shared/rt/dose-sampler';
-import { dot, patientToPixel, pixelToPatient, planeNormal } from '../../shared/rt/geometry';
+import {
+  dot,
+  patientToPixel,
+  pixelToPatient,
+  planeNormal,
+  type PlaneGeometry,
+} from '../../shared/rt/geometry';
 import type { ImageSlice } from '../../shared/rt/parse/image';
 import type { DoseGrid } from '../../shared/rt/parse/rtdose';
 import type { Roi } from '../../shared/rt/parse/rtstruct';
@@ -196,7 +202,11 @@ export function drawIsodoses(
 }
 
 /** Closed contours of the ROI lying in this slice (within half the slice spacing). */
-export function contoursOnSlice(roi: Roi, slice: ImageSlice, halfSpacing: number): Float64Array[] {
+export function contoursOnSlice(
+  roi: Roi,
+  slice: PlaneGeometry,
+  halfSpacing: number,
+): Float64Array[] {
   const normal = planeNormal(slice);
   const offset = dot(slice.position, normal);
   return roi.contours
@@ -212,7 +222,7 @@ export function contoursOnSlice(roi: Roi, slice: ImageSlice, halfSpacing: number
 
 export function drawContours(
   ctx: CanvasRenderingContext2D,
-  slice: ImageSlice,
+  slice: PlaneGeometry,
   contours: readonly Float64Array[],
   color: string,
   lineWidth: number,

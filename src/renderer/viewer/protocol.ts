@@ -13,6 +13,8 @@ import type { StructureSet } from '../../shared/rt/parse/rtstruct';
 import type { RoiDvhOutcome } from '../../shared/rt/roi-dvh';
 import type { FileError } from '../../shared/rt/study';
 import type { SummationProvenance } from '../../shared/rt/sum';
+import type { RegistrationSubject } from '../../shared/ipc/slices/rt';
+import type { AcceptedRegistration } from '../../shared/rt/registration/accepted';
 
 export interface OpenedFile {
   name: string;
@@ -32,6 +34,8 @@ export interface CourseData {
   errors: FileError[];
   warnings: string[];
   skipped: { file: string; reason: string }[];
+  /** The patient and study of the course's first CT: what a REG saved for it names. */
+  subject?: RegistrationSubject;
 }
 
 /** A structure's DVH, or why it has none (no closed contours, not axial, …). */
@@ -68,7 +72,9 @@ export type WorkerRequest =
       /** One EQD2 DVH per (structure, α/β) pair. */
       needs: Eqd2Need[];
     }
-  | { kind: 'release'; id: number; courseId: number };
+  | { kind: 'release'; id: number; courseId: number }
+  /** A registration the physicist accepted: later sums and EQD2 sums map through it. */
+  | { kind: 'use-registration'; id: number; registration: AcceptedRegistration };
 
 export interface SumResult {
   provenance: SummationProvenance;
@@ -92,4 +98,5 @@ export type WorkerResponse =
   | { kind: 'summed'; id: number; result: SumResult }
   | { kind: 'eqd2'; id: number; results: Eqd2DvhResult[] }
   | { kind: 'released'; id: number }
+  | { kind: 'registration-used'; id: number }
   | { kind: 'failed'; id: number; code: RtErrorCode | 'INTERNAL'; message: string };

@@ -13,6 +13,7 @@ import type {
 } from './protocol';
 import type { Eqd2Need } from '../../shared/rt/constraint-table';
 import type { FirstSlice } from '../../shared/rt/first-slice';
+import type { AcceptedRegistration } from '../../shared/rt/registration/accepted';
 
 export type Progress = (done: number, total: number, what: string) => void;
 /** Called with the slice the viewer opens on, before the whole course is parsed. */
@@ -176,6 +177,11 @@ class RtClient {
     const response = await this.request<'eqd2'>({ kind: 'eqd2', sources, needs }, progress);
     if (response.kind !== 'eqd2') throw new RtClientError('INTERNAL', 'unexpected answer');
     return response.results;
+  }
+
+  /** Sums and EQD2 sums from now on map through this accepted registration. */
+  async useRegistration(registration: AcceptedRegistration): Promise<void> {
+    await this.request<'use-registration'>({ kind: 'use-registration', registration });
   }
 
   async release(courseId: number): Promise<void> {

@@ -10,10 +10,16 @@ import { buildDoseHistory } from '../../shared/rt/history';
 import type { Roi, StructureSet } from '../../shared/rt/parse/rtstruct';
 import { computeRoiDvh, imagePlanesOf, type ImagePlanes } from '../../shared/rt/roi-dvh';
 import { createCodecLoader, type CodecLoader } from '../../shared/rt/codecs/load';
-import { loadStudy, type Study } from '../../shared/rt/study';
+import { loadStudy, type Study, type StudyFile } from '../../shared/rt/study';
 import { prepareStudyFiles } from '../../shared/rt/study-reader';
 import { sumDoseGrids } from '../../shared/rt/sum';
-import { findRegistration, registrationsFromObject } from '../../shared/rt/registration/accepted';
+import {
+  findRegistration,
+  registrationsFromObject,
+  type AcceptedRegistration,
+} from '../../shared/rt/registration/accepted';
+import { openDicom } from '../../shared/rt/parse/open';
+import type { RegistrationSubject } from '../../shared/ipc/slices/rt';
 import type {
   CourseData,
   DoseRef,
@@ -53,6 +59,33 @@ function roiDvh(
   return computeRoiDvh(roi, grid, {}, imagePlanes);
 }
 
+/** The patient and study of the course's first CT, for a REG saved as its record. */
+function subjectOf(study: Study, files: readonly StudyFile[]): RegistrationSubject | undefined {
+  const name = study.imageSeries[0]?.slices[0]?.file;
+  const file = files.find((f) => f.name === name);
+  if (!file) return undefined;
+  try {
+    const r = openDicom(file.bytes, file.name).reader;
+    const studyInstanceUid = r.string('StudyInstanceUID');
+    if (!studyInstanceUid) return undefined;
+    const optional = (key: keyof RegistrationSubject, value: string | undefined) =>
+      value ? { [key]: value } : {};
+    return {
+      patientName: r.string('PatientName') ?? '',
+      patientId: r.string('PatientID') ?? '',
+      studyInstanceUid,
+      ...optional('patientBirthDate', r.string('PatientBirthDate')),
+      ...optional('patientSex', r.string('PatientSex')),
+      ...optional('studyDate', r.string('StudyDate')),
+      ...optional('studyTime', r.string('StudyTime')),
+      ...optional('studyId', r.string('StudyID')),
+      ...optional('accessionNumber', r.string('AccessionNumber')),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * A handler for worker requests; each answer (or a 'failed' one) goes to `post`. Requests
  * run one after another in arrival order (a load is asynchronous while it inflates and
@@ -65,6 +98,8 @@ export function createRtWorkerHandler(
   loadCodec: CodecLoader = createCodecLoader(),
 ): (request: WorkerRequest) => Promise<void> {
   const courses = new Map<number, Study & { label: string }>();
+  // Registrations the physicist reviewed and accepted in this session (automatic ones).
+  const accepted: AcceptedRegistration[] = [];
 
   function dvhs(
     id: number,
@@ -84,9 +119,10 @@ export function createRtWorkerHandler(
   // REG objects shared with any open course: a grid in another frame of reference than the
   // first is mapped through the one that registers its frame to the first's.
   function summationSources(refs: readonly DoseRef[]) {
-    const registrations = [...courses.values()].flatMap((c) =>
-      c.registrations.flatMap(registrationsFromObject),
-    );
+    const registrations = [
+      ...[...courses.values()].flatMap((c) => c.registrations.flatMap(registrationsFromObject)),
+      ...accepted,
+    ];
     let reference: string | undefined;
     return refs.map((source) => {
       const grid = courses.get(source.courseId)?.doses[source.doseIndex];
@@ -165,6 +201,8 @@ export function createRtWorkerHandler(
           warnings: study.warnings,
           skipped: study.skipped,
         };
+        const subject = subjectOf(study, prepared.files);
+        if (subject) course.subject = subject;
         // The worker keeps no CT pixels (DVH and summation need contours and dose only).
         const pixels = study.imageSeries.flatMap((s) =>
           s.slices.map((slice) => slice.pixels.buffer),
@@ -248,6 +286,11 @@ export function createRtWorkerHandler(
           }
         }
         post({ kind: 'eqd2', id, results });
+        return;
+      }
+      case 'use-registration': {
+        accepted.unshift(request.registration);
+        post({ kind: 'registration-used', id });
         return;
       }
       case 'release': {

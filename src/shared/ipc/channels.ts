@@ -43,6 +43,9 @@ export const CHANNEL_NAMES = [
   'saveConstraintTable',
   'resetConstraintTable',
   'exportDoseReport',
+  'registerCourses',
+  'acceptRegistration',
+  'saveRegistrationRecord',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

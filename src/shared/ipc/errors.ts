@@ -49,6 +49,7 @@ export const ERROR_CODES = [
   'EHR_PATIENT_MISMATCH', // no such patient in the EHR, or linked to another pseudonym
   'CANCELLED', // the person cancelled the operation
   'INVALID_CONSTRAINT', // a dose constraint that cannot be evaluated; the saved table is unchanged
+  'REGISTRATION_FAILED', // an automatic registration could not be computed; nothing was accepted
   'EXPORT_FAILED', // a report could not be written where the person chose; nothing was left there
   'INTERNAL', // a bug: logged in full in the main process, summarised here
 ] as const;

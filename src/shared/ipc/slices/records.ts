@@ -39,7 +39,7 @@ export interface AddedRecord {
 /** Progress of a long operation, pushed as the `operationProgress` event. */
 export interface OperationProgress {
   operationId: string;
-  stage: 'ledger' | 'download' | 'decrypt' | 'upload' | 'keys' | EnrolmentStep;
+  stage: 'ledger' | 'download' | 'decrypt' | 'upload' | 'keys' | 'registration' | EnrolmentStep;
   bytesDone: number;
   bytesTotal: number | null;
   bytesPerSecond: number;
