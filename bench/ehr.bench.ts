@@ -20,18 +20,11 @@ import {
   patientHistory,
   startTestFhir,
 } from '../test/support/fhir';
+import { EHR_RESOURCE_TYPES } from '../src/shared/ehr';
 import type { BenchFigure } from './format';
 
 const ROUNDS = 5;
 const LAB_VALUES = 400;
-const TYPES = [
-  'Condition',
-  'Procedure',
-  'MedicationRequest',
-  'MedicationStatement',
-  'Observation',
-  'DiagnosticReport',
-];
 const FHIR_JSON = { accept: 'application/fhir+json', 'cache-control': 'no-cache' };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -98,7 +91,7 @@ export async function run(): Promise<BenchFigure[]> {
           );
           const id = patients.entry?.[0]?.resource?.id;
           const found = await Promise.all(
-            TYPES.map((type) =>
+            EHR_RESOURCE_TYPES.map((type) =>
               searchAll(`${fhir.baseUrl}/${type}?patient=Patient/${id}&_count=100`),
             ),
           );

@@ -4,11 +4,11 @@
 // transform back within 1 mm (anywhere in a 10 cm cube about the target) and 0.5°.
 
 import { describe, expect, it } from 'vitest';
+import { worstDisplacementMm } from './helpers';
 import { registerRigidAutomatically } from '../../src/main/rt/elastix-registration';
 import { loadStudy } from '../../src/shared/rt/study';
 import { synthesizeCourse } from '../../src/shared/rt/synth/course';
 import {
-  applyMatrix,
   invertRigid,
   multiply,
   rigidFromEuler,
@@ -19,7 +19,6 @@ import {
   volumeFromSeries,
   type CtVolume,
 } from '../../src/shared/rt/registration/volume';
-import type { Vec3 } from '../../src/shared/rt/geometry';
 
 const DEG = Math.PI / 180;
 const PRIOR_FOR = '1.2.826.0.1.3680043.8.498.77';
@@ -31,20 +30,6 @@ function currentCt(): CtVolume {
   const series = study.imageSeries[0];
   if (!series) throw new Error('no CT');
   return volumeFromSeries(series);
-}
-
-/** Largest distance between where two matrices send the corners of a 10 cm cube. */
-function worstDisplacementMm(a: readonly number[], b: readonly number[], centre: Vec3): number {
-  let worst = 0;
-  for (const dx of [-50, 50])
-    for (const dy of [-50, 50])
-      for (const dz of [-50, 50]) {
-        const p: Vec3 = [centre[0] + dx, centre[1] + dy, centre[2] + dz];
-        const [x, y, z] = applyMatrix(a, p);
-        const [u, v, w] = applyMatrix(b, p);
-        worst = Math.max(worst, Math.hypot(x - u, y - v, z - w));
-      }
-  return worst;
 }
 
 describe('automatic rigid registration with elastix', () => {

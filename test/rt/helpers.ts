@@ -3,6 +3,7 @@
 
 import { writePart10 } from '../../src/shared/rt/dicom-writer';
 import type { Vec3 } from '../../src/shared/rt/geometry';
+import { applyMatrix } from '../../src/shared/rt/registration/rigid';
 import { parseDose, type DoseGrid } from '../../src/shared/rt/parse/rtdose';
 import { parseStructureSet, type Roi } from '../../src/shared/rt/parse/rtstruct';
 import {
@@ -118,4 +119,22 @@ export function bisect(f: (t: number) => number, target: number, lo: number, hi:
 
 export function relativeError(actual: number, expected: number): number {
   return Math.abs(actual - expected) / Math.abs(expected);
+}
+
+/** Largest distance between where two matrices send the corners of a 10 cm cube. */
+export function worstDisplacementMm(
+  a: readonly number[],
+  b: readonly number[],
+  centre: Vec3,
+): number {
+  let worst = 0;
+  for (const dx of [-50, 50])
+    for (const dy of [-50, 50])
+      for (const dz of [-50, 50]) {
+        const p: Vec3 = [centre[0] + dx, centre[1] + dy, centre[2] + dz];
+        const [x, y, z] = applyMatrix(a, p);
+        const [u, v, w] = applyMatrix(b, p);
+        worst = Math.max(worst, Math.hypot(x - u, y - v, z - w));
+      }
+  return worst;
 }

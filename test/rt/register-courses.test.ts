@@ -4,6 +4,7 @@
 // candidate gives the known transform back. A CT with nothing to match, and a cancelled
 // run, end with a clear message and no candidate.
 import { describe, expect, it } from 'vitest';
+import { worstDisplacementMm } from './helpers';
 import { Operations } from '../../src/main/app/operations';
 import { registerCourses } from '../../src/main/rt/register-courses';
 import { acceptRegistration } from '../../src/main/rt/accept-registration';
@@ -14,7 +15,6 @@ import { describeRegistration } from '../../src/shared/rt/registration/accepted'
 import { loadStudy } from '../../src/shared/rt/study';
 import { synthesizeCourse } from '../../src/shared/rt/synth/course';
 import {
-  applyMatrix,
   invertRigid,
   multiply,
   rigidFromEuler,
@@ -22,7 +22,6 @@ import {
 } from '../../src/shared/rt/registration/rigid';
 import { registrationVolume } from '../../src/shared/rt/registration/review';
 import { resampleVolume, type CtVolume } from '../../src/shared/rt/registration/volume';
-import type { Vec3 } from '../../src/shared/rt/geometry';
 import { REGISTRATION_FROM_SOURCE } from '../support/child-scripts';
 import { FixedSessionForTests } from '../support/fixed-session';
 
@@ -36,19 +35,6 @@ function currentCt(): CtVolume {
   const series = loadStudy(course.files).imageSeries[0];
   if (!series) throw new Error('no CT');
   return registrationVolume(series);
-}
-
-function worstDisplacementMm(a: readonly number[], b: readonly number[], centre: Vec3): number {
-  let worst = 0;
-  for (const dx of [-50, 50])
-    for (const dy of [-50, 50])
-      for (const dz of [-50, 50]) {
-        const p: Vec3 = [centre[0] + dx, centre[1] + dy, centre[2] + dz];
-        const [x, y, z] = applyMatrix(a, p);
-        const [u, v, w] = applyMatrix(b, p);
-        worst = Math.max(worst, Math.hypot(x - u, y - v, z - w));
-      }
-  return worst;
 }
 
 describe('registering two courses’ CTs (use case, elastix in its child process)', () => {
