@@ -9,7 +9,7 @@ import { onParentMessage, postToParent } from './parent-port';
 export type { ChildScript } from './child-process';
 import type { ChildScript } from './child-process';
 
-export type ChildTaskErrorKind = 'timeout' | 'crashed' | 'failed';
+export type ChildTaskErrorKind = 'timeout' | 'crashed' | 'failed' | 'cancelled';
 
 export class ChildTaskError extends Error {
   constructor(
@@ -27,12 +27,20 @@ export function runChildTask<I, O>(
   script: ChildScript,
   input: I,
   timeoutMs: number,
-  options: { env?: NodeJS.ProcessEnv } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    /** 'advanced' carries typed arrays as bytes (default 'json'). */
+    serialization?: 'json' | 'advanced';
+    /** Aborting ends the child at once: the task fails as 'cancelled'. */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<O> {
   return new Promise<O>((resolve, reject) => {
+    const { signal } = options;
+    if (signal?.aborted) return reject(new ChildTaskError('cancelled', 'Cancelled.'));
     const child = launch(script, {
       ...(options.env ? { env: options.env } : {}),
-      serialization: 'json',
+      serialization: options.serialization ?? 'json',
       stderr: 'pipe',
     });
     let stderr = '';
@@ -44,12 +52,18 @@ export function runChildTask<I, O>(
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      signal?.removeEventListener('abort', cancel);
       fn();
     };
     const timer = setTimeout(() => {
       finish(() => reject(new ChildTaskError('timeout', `No answer within ${timeoutMs} ms.`)));
       child.kill();
     }, timeoutMs);
+    const cancel = () => {
+      finish(() => reject(new ChildTaskError('cancelled', 'Cancelled.')));
+      child.kill();
+    };
+    signal?.addEventListener('abort', cancel);
     child.once('message', (raw) => {
       const reply = raw as ChildReply<O>;
       finish(() =>

@@ -7,7 +7,7 @@
 // only: nothing is summed through it until the physicist reviews and accepts it.
 import { EhrError } from '../errors';
 import type { Operation } from '../app/operations';
-import { launch, type ChildScript } from '../offload/child-process';
+import { ChildTaskError, runChildTask, type ChildScript } from '../offload/child-task';
 import type { SessionSource } from '../session/session';
 import type { CandidateRegistration } from '../../shared/ipc/slices/rt';
 import type { CtVolume } from '../../shared/rt/registration/volume';
@@ -31,9 +31,6 @@ export interface RegisterCoursesRequest {
 const OUTCOME = 'No registration was accepted; nothing was summed.';
 const CAREGIVERS = new Set(['physicist', 'oncologist']);
 
-type ChildReply =
-  { ok: true; value: AutomaticRegistration } | { ok: false; code: string; message: string };
-
 function refuseUnusable(request: RegisterCoursesRequest): void {
   const { fixed, moving } = request;
   if (fixed.frameOfReferenceUid === moving.frameOfReferenceUid)
@@ -54,72 +51,34 @@ function refuseUnusable(request: RegisterCoursesRequest): void {
   }
 }
 
+/** Registrations of full-size CTs take minutes on a loaded machine; past this one is stuck. */
+const REGISTRATION_TIMEOUT_MS = 15 * 60_000;
+
 /** Runs the child once: its answer, or an EhrError saying why there is none. */
-function runInChild(
+async function runInChild(
   script: ChildScript,
   job: RegistrationJob,
   op: Operation,
 ): Promise<AutomaticRegistration> {
-  return new Promise((resolve, reject) => {
-    const child = launch(script, { serialization: 'advanced', stderr: 'pipe' });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      if (stderr.length < 4000) stderr += chunk.toString('utf8');
-    });
-    let settled = false;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      op.signal.removeEventListener('abort', cancel);
-      fn();
-    };
-    const cancel = () => {
-      finish(() =>
-        reject(new EhrError('CANCELLED', `The automatic registration was cancelled. ${OUTCOME}`)),
-      );
-      child.kill();
-    };
-    if (op.signal.aborted) return cancel();
-    op.signal.addEventListener('abort', cancel);
-    child.once('message', (raw) => {
-      const reply = raw as ChildReply;
-      finish(() =>
-        reply.ok
-          ? resolve(reply.value)
-          : reject(
-              new EhrError(
-                'REGISTRATION_FAILED',
-                `${reply.message.replace(/\.?$/, '.')} ${OUTCOME}`,
-              ),
-            ),
-      );
-      child.end();
-    });
-    child.once('error', (error) =>
-      finish(() =>
-        reject(
-          new EhrError(
-            'REGISTRATION_FAILED',
-            `The registration process could not run (${error.message}). ${OUTCOME}`,
-          ),
-        ),
-      ),
+  try {
+    return await runChildTask<RegistrationJob, AutomaticRegistration>(
+      script,
+      job,
+      REGISTRATION_TIMEOUT_MS,
+      { serialization: 'advanced', signal: op.signal },
     );
-    child.once('exit', (code, signal) =>
-      finish(() =>
-        reject(
-          new EhrError(
-            'REGISTRATION_FAILED',
-            `The registration process ended without an answer (${signal ?? `exit code ${code}`}). ${stderr.trim().split('\n')[0] ?? ''} ${OUTCOME}`.replace(
-              /\s+/g,
-              ' ',
-            ),
-          ),
-        ),
-      ),
-    );
-    child.send(job);
-  });
+  } catch (error) {
+    if (!(error instanceof ChildTaskError)) throw error;
+    if (error.kind === 'cancelled')
+      throw new EhrError('CANCELLED', `The automatic registration was cancelled. ${OUTCOME}`);
+    const why =
+      error.kind === 'failed'
+        ? error.message.replace(/\.?$/, '.')
+        : error.kind === 'timeout'
+          ? 'The registration found no answer within 15 minutes.'
+          : `The registration process ended without an answer (${error.message.split('\n')[0]}).`;
+    throw new EhrError('REGISTRATION_FAILED', `${why} ${OUTCOME}`);
+  }
 }
 
 export async function registerCourses(

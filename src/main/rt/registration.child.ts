@@ -1,11 +1,11 @@
 // Child-process entry: runs one automatic registration (elastix, which computes
 // synchronously for seconds to minutes) away from the main process's event loop, answers
 // with the transform or the reason it failed, and exits. Cancelling kills this process.
-import { isRtError } from '../../shared/rt/errors';
 import type { CtVolume } from '../../shared/rt/registration/volume';
-import { onParentMessage, postToParent } from '../offload/parent-port';
+import { serveChildTask } from '../offload/child-task';
 import {
   registerRigidAutomatically,
+  type AutomaticRegistration,
   type AutomaticRegistrationOptions,
 } from './elastix-registration';
 
@@ -21,19 +21,6 @@ export interface RegistrationJob {
  */
 const own = (v: CtVolume): CtVolume => ({ ...v, hu: Float32Array.from(v.hu) });
 
-onParentMessage(async (message) => {
-  const job = message as RegistrationJob;
-  try {
-    const value = await registerRigidAutomatically(own(job.fixed), own(job.moving), job.options);
-    postToParent({ ok: true, value }, () => process.exit(0));
-  } catch (error) {
-    postToParent(
-      {
-        ok: false,
-        code: isRtError(error) ? error.code : 'INTERNAL',
-        message: error instanceof Error ? error.message : String(error),
-      },
-      () => process.exit(0),
-    );
-  }
-}, true);
+serveChildTask<RegistrationJob, AutomaticRegistration>((job) =>
+  registerRigidAutomatically(own(job.fixed), own(job.moving), job.options),
+);
