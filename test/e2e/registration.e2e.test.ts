@@ -160,6 +160,10 @@ describe('registering a prior course in the dose history (Chromium)', () => {
     await page.getByRole('button', { name: 'Move the prior CT −1 mm along x' }).click();
     await page.getByRole('button', { name: 'Turn the prior CT +0.5° about z' }).click();
     await page.getByRole('button', { name: 'Turn the prior CT −0.5° about z' }).click();
+    // Back where elastix left it: no longer an adjustment. One more step makes it one again.
+    await expect.poll(async () => review.textContent()).not.toContain('adjusted by hand');
+    await page.getByRole('button', { name: 'Turn the prior CT +0.5° about z' }).click();
+    await expect.poll(async () => review.textContent()).toContain('adjusted by hand');
     await shell.screenshot('e2e', 'registration-review');
     await page.getByRole('button', { name: 'Accept registration' }).click();
 

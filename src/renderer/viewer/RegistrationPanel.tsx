@@ -205,7 +205,16 @@ export function RegistrationPanel({
             )?.rois ?? []
           }
           busy={state.busy}
-          onChange={(transform) => setState({ ...state, transform, adjusted: true })}
+          onChange={(transform) =>
+            // Nudged back to where elastix left it is not an adjustment.
+            setState({
+              ...state,
+              transform,
+              adjusted: transform.matrix.some(
+                (v, i) => Math.abs(v - (state.candidate.transform.matrix[i] ?? 0)) > 1e-6,
+              ),
+            })
+          }
           onAccept={() => void accept()}
           onDiscard={() => setState({ state: 'idle' })}
         />
