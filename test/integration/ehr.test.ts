@@ -494,6 +494,25 @@ describe.skipIf(Boolean(worldSkip))(
       expect(await count('Procedure')).toBe(1);
       expect(await count('DiagnosticReport')).toBe(1);
       expect(await provenances()).toBe(1);
+      // The same record confirmed for another local patient is refused, not "already there"
+      // under the first one; nothing moves.
+      const otherB = `HB-OTHER-${randomUUID().slice(0, 8)}`;
+      await fhirTransaction(
+        ehrB.baseUrl,
+        patientHistory({ localPatientId: otherB, pseudonym: null }).slice(0, 1),
+      );
+      const elsewhere = await rejection(
+        run((op) => importIntoEhr(settings, { ...request, localPatientId: otherB }, op)),
+      );
+      expect(elsewhere.code).toBe('EHR_PATIENT_MISMATCH');
+      const fromSender = { identifier: `${originIdentifierSystem('HospitalAMSP')}|` };
+      expect(await fhirCount(ehrB.baseUrl, 'Condition', fromSender)).toBe(1);
+      expect(elsewhere.message).toMatch(
+        new RegExp(
+          `already imported into the EHR under another patient \\(${localRef}\\).*Nothing was imported`,
+        ),
+      );
+      expect(await count('Condition')).toBe(1);
 
       // The local patient keeps his own ID and gains the sender's, and the pseudonym link.
       const receiving = new FhirClient({ baseUrl: ehrB.baseUrl });

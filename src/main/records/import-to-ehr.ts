@@ -25,6 +25,7 @@ import { stoppedError, type Operation } from '../app/operations';
 import type { SignedInServices } from '../app/signed-in-services';
 import type { DirectoryLookup } from '../directory/lookup';
 import { FhirError } from '../ehr/errors';
+import type { FhirClient } from '../ehr/fhir-client';
 import { configuredEhr, findLocalPatient, type EhrResource } from '../ehr/patient-records';
 import { EhrError } from '../errors';
 import { toUserError } from '../failures';
@@ -286,6 +287,46 @@ export function buildImportTransaction(
   return { resourceType: 'Bundle', type: 'transaction', entry: entries };
 }
 
+/**
+ * A repeat import is matched on the resources' origin identifiers alone (conditional
+ * create), so a record imported once under the wrong patient and again under the right one
+ * would be answered "already there" while it stays with the wrong one. The record's
+ * Provenance (one per ledger record) names what the first import created: if that belongs
+ * to another local patient, the import is refused before anything is sent.
+ */
+async function refuseIfImportedUnderAnother(
+  ehr: FhirClient,
+  recordId: string,
+  localPatientFhirId: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const earlier = await ehr
+    .read<R4.Provenance>('Provenance', provenanceId(recordId), signal)
+    .catch((error: unknown) => {
+      if (error instanceof FhirError && (error.status === 404 || error.status === 410)) return null;
+      throw error;
+    });
+  const target = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/.exec(
+    earlier?.target?.[0]?.reference ?? '',
+  );
+  if (!target) return;
+  const imported = (await ehr.read(
+    target[1] as EhrResource['resourceType'],
+    target[2]!,
+    signal,
+  )) as {
+    subject?: R4.Reference;
+    patient?: R4.Reference;
+  };
+  const subject = (imported.subject ?? imported.patient)?.reference ?? '';
+  if (subject && subject !== `Patient/${localPatientFhirId}`) {
+    throw new EhrError(
+      'EHR_PATIENT_MISMATCH',
+      `This record was already imported into the EHR under another patient (${subject}); it is not moved to this one. ${OUTCOME}`,
+    );
+  }
+}
+
 export async function importIntoEhr(
   settings: Pick<Settings, 'ehrUrl'>,
   request: ImportIntoEhrRequest,
@@ -311,6 +352,7 @@ export async function importIntoEhr(
         `The hospital EHR links patient ${localPatientId} to another pseudonym (${linked.patient.pseudonym}), not to this record’s patient. ${OUTCOME}`,
       );
     }
+    await refuseIfImportedUnderAnother(ehr, request.recordId, linked.patient.fhirId, op.signal);
     const bundle = buildImportTransaction(
       resources,
       { ...linked.resource, id: linked.patient.fhirId },
