@@ -79,18 +79,15 @@ async function main(): Promise<void> {
 
   const electron = findElectronBinary();
   if (electron.found) {
-    // The desktop app opens HospitalA's workstation (the demo's first); the demo storage
-    // keeps running while it is open.
+    // The desktop app opens HospitalA's workstation (the demo's first); the network, with the
+    // record storage and gateways, keeps running after it.
     for (const app of apps) await app.close();
     const env = {
       ...(world?.env ?? process.env),
       EHR_USER_DATA_DIR: world?.workstations[0].userDataDir ?? defaultUserDataDir(),
     };
     const child = spawn(electron.path, [REPO_ROOT, ...passThrough], { stdio: 'inherit', env });
-    child.on('exit', (code) => {
-      void world?.stopServices();
-      process.exit(code ?? 0);
-    });
+    child.on('exit', (code) => process.exit(code ?? 0));
     return;
   }
   log(`No Electron binary: ${electron.reason}.`);

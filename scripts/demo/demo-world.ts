@@ -11,25 +11,19 @@
 //     HospitalB's oncologist imports the shared course into HospitalB's PACS and the clinical
 //     records into HospitalB's EHR, under HospitalB's own patient.
 // Each hospital has its own workstation and its people's cards are enrolled at its own CA.
-// Every step goes through the workstations' own use cases, signed on the cards.
+// Every step goes through the workstations' own use cases, signed on the cards. The record
+// storage and each hospital's record gateway are the devnet's (`up` starts and publishes them).
 //
-// Idempotent: everything lives under the devnet's state folder; cards, storage and records
-// are made again only when the network's CA changed (after `npm run devnet:reset`) or the
+// Idempotent: everything lives under the devnet's state folder; cards and records are made again only when the network's CA changed (after `npm run devnet:reset`) or the
 // demo's cast of cards did, and the story is seeded once (world.json's `seeded`); the
 // hospitals' own systems are seeded conditionally, so seeding them again duplicates nothing.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { PEER_ORGS, port, resolveConfig } from '../devnet/config';
+import { PEER_ORGS, resolveConfig } from '../devnet/config';
 import { readProfile, up, type ConnectionProfile } from '../devnet/network';
 import { pacsUrl } from '../hospital/devnet-pacs';
 import { ehrUrl } from '../hospital/devnet-ehr';
-import { startMinio, type MinioServer } from '../s3/minio';
-import { startGatewayFromProfile } from '../../src/gateway/from-profile';
-import { loadEmergencyKey } from '../../src/gateway/emergency-key';
-import { emergencyRecipientId } from '../../src/shared/gateway/protocol';
-import type { RunningGateway } from '../../src/gateway/server';
 import { composeApp, type ComposedApp, type ComposeOptions } from '../../src/main/app/compose';
 import { CardClient } from '../../src/main/keystore/card-client';
 import { initTokenOrThrow } from '../../src/main/keystore/init-token-run';
@@ -47,8 +41,6 @@ import { enrolPerson, newUserId, orgAdminLedger, type PersonSpec } from './peopl
 export const DEMO_PIN = '123456';
 /** The demo cards' security-officer PIN (what re-initialises a card). */
 const DEMO_SO_PIN = '87654321';
-/** Each hospital's own bucket, on the one demo storage service; only its gateway holds the key. */
-const DEMO_BUCKETS = ['hospital-a-records', 'hospital-b-records'] as const;
 const COURSE: Category[] = ['imaging', 'radiotherapy-plan', 'dose', 'treatment-record'];
 
 export interface DemoCard {
@@ -70,11 +62,6 @@ export interface DemoWorld {
   softhsmConf: string;
   cards: DemoCard[];
   workstations: [DemoWorkstation, DemoWorkstation];
-  storage: MinioServer;
-  /** Each hospital's record gateway, in front of its bucket. */
-  gateways: RunningGateway[];
-  /** Stops the gateways and the storage (the network keeps running). */
-  stopServices(): Promise<void>;
   /** Environment of the demo's workstations (the demo cards' SoftHSM2 configuration). */
   env: NodeJS.ProcessEnv;
   close(): Promise<void>;
@@ -155,7 +142,6 @@ interface Marker {
   ca: string;
   cardsVersion?: number;
   cards: DemoCard[];
-  storage: { accessKeyId: string; secretAccessKey: string };
   seeded: boolean;
   /** The story the records were seeded by (see STORY_VERSION). */
   storyVersion?: number;
@@ -351,7 +337,6 @@ export async function prepareDemoWorld(options: {
   const profiles = PEER_ORGS.map((org) => readProfile(cfg, org));
   const demoDir = join(cfg.stateDir, 'demo');
   const tokenDir = join(demoDir, 'cards');
-  const storageDir = join(demoDir, 'storage');
   const softhsmConf = join(demoDir, 'softhsm2.conf');
   const markerFile = join(demoDir, 'world.json');
   const caFingerprint = createHash('sha256')
@@ -373,12 +358,7 @@ export async function prepareDemoWorld(options: {
     !sameCast
   ) {
     log('demo: enrolling the demo smart cards at each hospital’s CA');
-    for (const dir of [
-      tokenDir,
-      storageDir,
-      join(demoDir, 'workstation-a'),
-      join(demoDir, 'workstation-b'),
-    ]) {
+    for (const dir of [tokenDir, join(demoDir, 'workstation-a'), join(demoDir, 'workstation-b')]) {
       rmSync(dir, { recursive: true, force: true });
     }
     mkdirSync(tokenDir, { recursive: true });
@@ -399,38 +379,11 @@ export async function prepareDemoWorld(options: {
       ca: caFingerprint,
       cardsVersion: CARDS_VERSION,
       cards,
-      storage: {
-        accessKeyId: `demo-${randomBytes(6).toString('hex')}`,
-        secretAccessKey: randomBytes(24).toString('base64url'),
-      },
       seeded: false,
     };
     writeFileSync(markerFile, JSON.stringify(marker, null, 2));
   }
 
-  log('demo: starting the record storage (MinIO)');
-  const storage = await startMinio({
-    dataDir: storageDir,
-    lifetimeMs: 12 * 60 * 60_000,
-    credentials: marker.storage,
-  });
-  const s3 = new S3Client({
-    endpoint: storage.endpoint,
-    region: storage.region,
-    forcePathStyle: true,
-    credentials: marker.storage,
-  });
-  for (const bucket of DEMO_BUCKETS) {
-    await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((error: unknown) => {
-      if ((error as { name?: string }).name !== 'BucketAlreadyOwnedByYou') throw error;
-    });
-  }
-  s3.destroy();
-  const gateways = await startDemoGateways(cfg, profiles, storage, marker.storage, demoDir, log);
-  const stopServices = async () => {
-    for (const g of gateways) await g.close();
-    await storage.stop();
-  };
   // The workstations hold no storage credentials: the hospitals' gateways do.
   const workstationEnv = { ...process.env };
 
@@ -470,13 +423,9 @@ export async function prepareDemoWorld(options: {
     softhsmConf,
     cards: marker.cards,
     workstations: workstations as [DemoWorkstation, DemoWorkstation],
-    storage,
-    gateways,
-    stopServices,
     env: workstationEnv,
     async close() {
       for (const w of workstations) await w.app.close();
-      await stopServices();
     },
   };
   if (!marker.seeded) {
@@ -494,62 +443,4 @@ export async function prepareDemoWorld(options: {
     log('demo: this network holds an older demo story; `npm run devnet:reset` seeds the new one');
   }
   return world;
-}
-
-/**
- * Each hospital's record gateway on its devnet port, in front of its own bucket, and
- * published on the ledger by the hospital's administrator (again only when it moved).
- */
-async function startDemoGateways(
-  cfg: ReturnType<typeof resolveConfig>,
-  profiles: ConnectionProfile[],
-  storage: MinioServer,
-  credentials: { accessKeyId: string; secretAccessKey: string },
-  demoDir: string,
-  log: (line: string) => void,
-): Promise<RunningGateway[]> {
-  const gateways: RunningGateway[] = [];
-  try {
-    for (const [hospital, profile] of profiles.entries()) {
-      // Kept with the demo's state: the records stored so far are wrapped for it.
-      const emergencyKey = loadEmergencyKey(
-        join(demoDir, `emergency-key-${PEER_ORGS[hospital]!.key}.pem`),
-        emergencyRecipientId(profile.mspId),
-      );
-      const gateway = await startGatewayFromProfile(
-        profile,
-        profiles.filter((p) => p !== profile),
-        {
-          port: port(cfg, `gateway-${PEER_ORGS[hospital]!.key}`),
-          bucket: DEMO_BUCKETS[hospital]!,
-          s3: { endpoint: storage.endpoint, region: storage.region, ...credentials },
-          emergencyKey,
-        },
-      );
-      gateways.push(gateway);
-      const admin = orgAdminLedger(profile);
-      try {
-        const listed = await admin.ledger.listRecordGateways();
-        const current = listed.find((g) => g.mspId === profile.mspId);
-        if (
-          current?.url !== gateway.url ||
-          current.bucket !== DEMO_BUCKETS[hospital] ||
-          current.emergencyPublicKey !== emergencyKey.publicKeyPem
-        ) {
-          await admin.ledger.publishRecordGateway(
-            gateway.url,
-            DEMO_BUCKETS[hospital]!,
-            emergencyKey.publicKeyPem,
-          );
-        }
-      } finally {
-        admin.close();
-      }
-      log(`demo: ${profile.organization}'s record gateway at ${gateway.url}`);
-    }
-    return gateways;
-  } catch (error) {
-    for (const g of gateways) await g.close();
-    throw error;
-  }
 }

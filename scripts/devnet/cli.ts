@@ -69,7 +69,7 @@ try {
       for (const l of lines) {
         const state = l.answers ? 'answers' : l.pid ? 'NOT answering' : 'down';
         console.log(
-          `${l.name.padEnd(w)}  ${String(l.pid ?? '-').padStart(7)}  ${l.endpoint.padEnd(16)}  ${state.padEnd(13)}  ${l.detail}`,
+          `${l.name.padEnd(w)}  ${String(l.pid ?? '-').padStart(7)}  ${l.endpoint.padEnd(28)}  ${state.padEnd(13)}  ${l.detail}`,
         );
       }
       if (!lines.every((l) => l.answers)) process.exitCode = 1;

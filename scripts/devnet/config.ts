@@ -153,10 +153,12 @@ export function defaultPortOffsets(orderers: number): Record<string, number> {
     // Each hospital's EHR (HAPI FHIR R4, scripts/hospital/devnet-ehr.ts).
     'ehr-hospitala': 70,
     'ehr-hospitalb': 71,
-    // Each hospital's record gateway (src/gateway), started beside the record storage by
-    // the demo world (scripts/demo/demo-world.ts).
+    // Each hospital's record gateway (src/gateway, scripts/hospital/devnet-gateways.ts) …
     'gateway-hospitala': 80,
     'gateway-hospitalb': 81,
+    // … in front of its bucket on the record storage (MinIO, scripts/hospital/devnet-storage.ts).
+    minio: 82,
+    'minio-console': 83,
   };
   ordererNames(orderers).forEach((o, i) => {
     p[o] = 10 + i * 3;

@@ -31,7 +31,8 @@ import {
 } from './config.ts';
 import { endorseThroughGateway } from './endorsable.ts';
 import { pacsStatus, startPacs } from '../hospital/devnet-pacs.ts';
-import { gatewayStatus } from '../hospital/devnet-gateways.ts';
+import { gatewayStatus, startGateways } from '../hospital/devnet-gateways.ts';
+import { startStorage, storageStatus } from '../hospital/devnet-storage.ts';
 import { ehrStatus, launchEhr, waitForEhr } from '../hospital/devnet-ehr.ts';
 import {
   caAnswers,
@@ -886,6 +887,11 @@ export interface UpOptions {
   pacs?: boolean;
   /** Start each hospital's EHR (HAPI FHIR) too (default true; test networks start their own). */
   ehr?: boolean;
+  /**
+   * Start the record storage (MinIO) and each hospital's record gateway, published on the
+   * ledger, too (default true; test networks start their own).
+   */
+  gateways?: boolean;
 }
 
 export async function ensureBinaries(cfg: DevnetConfig, build: boolean): Promise<void> {
@@ -976,6 +982,10 @@ async function upLocked(cfg: DevnetConfig, opts: UpOptions): Promise<void> {
   if (opts.pacs ?? true) await startPacs(cfg);
   if (ehr) await waitForEhr(cfg);
   writeProfiles(cfg);
+  if (opts.gateways ?? true) {
+    await startStorage(cfg);
+    await startGateways(cfg, (org) => profilePath(cfg, org));
+  }
   cfg.log(
     `network up in ${((Date.now() - t0) / 1000).toFixed(1)} s; profiles in ${join(cfg.stateDir, 'profiles')}, logs in ${cfg.logDir}`,
   );
@@ -1002,7 +1012,7 @@ async function downLocked(cfg: DevnetConfig): Promise<string[]> {
   const rank = (n: string) =>
     n === 'watchdog'
       ? 0
-      : n.startsWith('chaincode-')
+      : n.startsWith('chaincode-') || n.startsWith('gateway-')
         ? 1
         : n.startsWith('peer-')
           ? 2
@@ -1127,6 +1137,7 @@ export async function status(cfg: DevnetConfig): Promise<StatusLine[]> {
   }
   lines.push(...(await pacsStatus(cfg)));
   lines.push(...(await ehrStatus(cfg)));
+  lines.push(...(await storageStatus(cfg)));
   lines.push(...(await gatewayStatus(cfg)));
   const wd = alivePid(cfg, 'watchdog');
   if (wd)

@@ -244,7 +244,7 @@ function statusOf(port: number, path: string): Promise<number | null> {
  * still starting, when S3 calls get 503 XMinioServerNotInitialized; an anonymous S3 request
  * answers 403 only once it is up. Both must hold.
  */
-async function ready(port: number): Promise<boolean> {
+export async function minioReady(port: number): Promise<boolean> {
   if ((await statusOf(port, '/minio/health/ready')) !== 200) return false;
   const s3 = await statusOf(port, '/');
   return s3 !== null && s3 !== 503;
@@ -377,7 +377,7 @@ async function startOnce(
   const deadline = Date.now() + (opts.startTimeoutMs ?? 30_000);
   while (Date.now() < deadline) {
     if (exited) throw new Error(`MinIO exited during start-up:\n${tail}`);
-    if (await ready(port)) {
+    if (await minioReady(port)) {
       return {
         endpoint: `http://127.0.0.1:${port}`,
         port,

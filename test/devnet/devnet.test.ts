@@ -25,6 +25,7 @@ import {
   up,
 } from '../../scripts/devnet/network.ts';
 import { managedNames } from '../../scripts/devnet/proc.ts';
+import { bucketOf } from '../../scripts/hospital/devnet-storage.ts';
 import { reservePortBlock, type PortBlock } from '../support/port-blocks';
 
 const bins = locateBinaries();
@@ -77,6 +78,13 @@ describe.skipIf(skipReason !== undefined)('devnet (real Fabric network on loopba
     try {
       await down(cfg);
       expect(managedNames(cfg)).toEqual([]);
+      // The storage and the gateways are stopped with the rest.
+      const after = await status(cfg);
+      expect(
+        after
+          .filter((l) => l.name === 'minio' || l.name.startsWith('gateway-'))
+          .map((l) => l.answers),
+      ).toEqual([false, false, false]);
     } finally {
       rmSync(stateDir, { recursive: true, force: true });
       ports?.release();
@@ -112,9 +120,7 @@ describe.skipIf(skipReason !== undefined)('devnet (real Fabric network on loopba
 
   it('reports every process as answering', async () => {
     const lines = await status(cfg);
-    // The record gateways run with npm start's demo world, not with `up`.
-    const ours = lines.filter((l) => !l.name.startsWith('gateway-'));
-    expect(ours.filter((l) => !l.answers).map((l) => l.name)).toEqual([]);
+    expect(lines.filter((l) => !l.answers).map((l) => l.name)).toEqual([]);
     expect(lines.map((l) => l.name)).toEqual(
       expect.arrayContaining([
         'orderer0',
@@ -125,8 +131,36 @@ describe.skipIf(skipReason !== undefined)('devnet (real Fabric network on loopba
         'orthanc-hospitalb',
         'ehr-hospitala',
         'ehr-hospitalb',
+        'minio',
+        'gateway-hospitala',
+        'gateway-hospitalb',
       ]),
     );
+  }, 60_000);
+
+  it('runs each hospital’s record gateway in front of its own bucket, published on the ledger', async () => {
+    const published = JSON.parse(
+      await queryChaincode(cfg, PEER_ORGS[0]!, {
+        function: 'HospitalServices:listRecordGateways',
+        Args: [],
+      }),
+    ) as { mspId: string; url: string; bucket: string; emergencyPublicKey: string }[];
+    for (const org of PEER_ORGS) {
+      const url = `http://127.0.0.1:${cfg.ports[`gateway-${org.key}`]}`;
+      const info = (await (await fetch(`${url}/v1/info`)).json()) as {
+        bucket: string;
+        emergencyPublicKey: string;
+      };
+      expect(info.bucket).toBe(bucketOf(org));
+      expect(published.find((g) => g.mspId === org.mspId)).toMatchObject({
+        url,
+        bucket: bucketOf(org),
+        emergencyPublicKey: info.emergencyPublicKey,
+      });
+    }
+    // The storage answers S3 requests, but not to anyone without its credentials.
+    const anonymous = await fetch(`http://127.0.0.1:${cfg.ports.minio}/${bucketOf(PEER_ORGS[0]!)}`);
+    expect(anonymous.status).toBe(403);
   }, 60_000);
 
   it('is idempotent: a second up starts nothing', async () => {

@@ -95,6 +95,7 @@ export async function startLedgerNetwork(orderers: 1 | 3 = 1): Promise<TestLedge
       wipeWithOwner: true,
       pacs: false,
       ehr: false,
+      gateways: false,
     });
   } catch (error) {
     console.error(`network up failed:\n${lines.join('\n')}\n${logTails(cfg.logDir)}`);
