@@ -115,7 +115,7 @@ describe.skipIf(Boolean(skip))('the ledger under faults (three orderers)', () =>
         if (now && now !== leader) newLeader = now;
       }
       while (done < 24) await sleep(100);
-      await up(cfg, { build: false }); // starts the killed orderer again; it catches up
+      await up(cfg, { build: false, pacs: false, ehr: false, gateways: false }); // starts the killed orderer again; it catches up
     })();
 
     const outcomes = await runPool(pointers, 4, async (pointer) => {
@@ -166,7 +166,7 @@ describe.skipIf(Boolean(skip))('the ledger under faults (three orderers)', () =>
     expect((submitError as LedgerError).code).toBe('UNAVAILABLE');
     expect((submitError as LedgerError).message).toMatch(/did not endorse Records:addRecord/);
 
-    await up(cfg, { build: false });
+    await up(cfg, { build: false, pacs: false, ehr: false, gateways: false });
     // The same gateway connection reconnects by itself (gRPC backoff at most 5 s).
     let listed: string[] | undefined;
     for (let i = 0; i < 30 && !listed; i++) {
