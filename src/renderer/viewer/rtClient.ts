@@ -14,6 +14,7 @@ import type {
 import type { Eqd2Need } from '../../shared/rt/constraint-table';
 import type { FirstSlice } from '../../shared/rt/first-slice';
 import type { AcceptedRegistration } from '../../shared/rt/registration/accepted';
+import { releaseCourse, trackCourse } from './lazyPixels';
 
 export type Progress = (done: number, total: number, what: string) => void;
 /** Called with the slice the viewer opens on, before the whole course is parsed. */
@@ -148,6 +149,16 @@ class RtClient {
       preview,
     );
     if (response.kind !== 'loaded') throw new RtClientError('INTERNAL', 'unexpected answer');
+    // Compressed slices came undecoded: decoded on demand and in the background from now.
+    trackCourse(courseId, response.course.imageSeries, async (slice) => {
+      const answer = await this.request<'decode-slice'>({
+        kind: 'decode-slice',
+        courseId,
+        file: slice.file,
+      });
+      if (answer.kind !== 'slice-pixels') throw new RtClientError('INTERNAL', 'unexpected answer');
+      return answer.pixels;
+    });
     return response.course;
   }
 
@@ -185,6 +196,7 @@ class RtClient {
   }
 
   async release(courseId: number): Promise<void> {
+    releaseCourse(courseId);
     await this.request<'release'>({ kind: 'release', courseId });
   }
 }
