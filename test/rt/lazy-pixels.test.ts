@@ -5,7 +5,14 @@
 
 import { describe, expect, it } from 'vitest';
 import type { ImageSlice } from '../../src/shared/rt/parse/image';
-import { SliceDecodeQueue } from '../../src/renderer/viewer/lazyPixels';
+import {
+  SliceDecodeQueue,
+  decodedPixels,
+  decodedSeries,
+  releaseCourse,
+  trackCourse,
+} from '../../src/renderer/viewer/lazyPixels';
+import type { ImageSeries } from '../../src/shared/rt/parse/image';
 
 function encodedSeries(count: number): ImageSlice[] {
   return Array.from(
@@ -78,5 +85,24 @@ describe('decode on demand in the viewer', () => {
     await settle();
     expect(asked.length).toBeLessThanOrEqual(1);
     await expect(queue.pixels(slices[0] as ImageSlice)).rejects.toThrow('the course was closed');
+  });
+
+  it('gives a volume every slice of a series decoded, or the slice that cannot be, by file', async () => {
+    const good = { slices: encodedSeries(5) } as ImageSeries;
+    const bad = { slices: encodedSeries(3) } as ImageSeries;
+    bad.slices.forEach((s, k) => (s.file = `MR_${k}.dcm`));
+    trackCourse(7, [good], controlledDecode().decode);
+    trackCourse(8, [bad], controlledDecode(new Set(['MR_1.dcm'])).decode);
+    await decodedSeries(good);
+    expect(good.slices.map((s) => Array.from(s.pixels))).toEqual([[0], [1], [2], [3], [4]]);
+    await expect(decodedSeries(bad)).rejects.toThrow('MR_1.dcm: the frame cannot be decoded');
+    // Closed: a slice still undecoded is refused, never handed over empty.
+    releaseCourse(8);
+    await expect(decodedPixels(bad.slices[1] as ImageSlice)).rejects.toThrow(/MR_1\.dcm/);
+    const untracked = encodedSeries(1)[0] as ImageSlice;
+    await expect(decodedPixels(untracked)).rejects.toThrow(
+      'CT_0.dcm: its pixels were never decoded',
+    );
+    releaseCourse(7);
   });
 });
