@@ -5,17 +5,23 @@
 // for JPEG 2000), one process per file as it is run. Its start-up and file writing are
 // taken out: the time of the same tool family copying the uncompressed slice (dcmconv,
 // gdcmconv) is subtracted, so the reference is close to its decode time alone.
+// Decode on demand (lower is better): for a 200-slice 512×512 JPEG-LS CT, the time from
+// the files in memory to the course usable in the viewer's worker (loaded from headers,
+// the slice the viewport opens on decoded) against the eager parse that decodes every
+// slice first (what the worker did before, and what the CLI still does), same files.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCodecLoader } from '../src/shared/rt/codecs/load';
+import { createRtWorkerHandler } from '../src/renderer/viewer/rtWorkerHandler';
 import { loadStudy } from '../src/shared/rt/study';
 import { prepareStudyFiles } from '../src/shared/rt/study-reader';
 import { TOOLS, missingTools, run as runTool, writeCtSlice } from '../test/rt/codec-fixtures';
 import type { BenchFigure } from './format';
 
 const SLICES = 12;
+const COURSE_SLICES = 200;
 
 const CODECS = [
   {
@@ -105,8 +111,69 @@ export async function run(): Promise<BenchFigure[]> {
         reference: { name: `${codec.reference}_minus_process_floor`, value: reference },
       });
     }
+    figures.push(await decodeOnDemand(dir));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   return figures;
+}
+
+/** Milliseconds to the course usable with decode on demand, against the eager parse. */
+async function decodeOnDemand(dir: string): Promise<BenchFigure> {
+  const files = Array.from({ length: COURSE_SLICES }, (_, k) => {
+    const original = writeCtSlice(dir, `course-${k}`, {
+      matrix: 512,
+      seed: k + 1,
+      z: k * 2.5,
+      series: 'course',
+    });
+    const out = join(dir, `course-jls-${k}.dcm`);
+    runTool(TOOLS.dcmcjpls, original.file, out);
+    return { name: `CT_${k}.dcm`, bytes: new Uint8Array(readFileSync(out)) };
+  });
+  const load = createCodecLoader();
+  const onDemand = async () => {
+    let middle: string | undefined;
+    let failure: string | undefined;
+    const handle = createRtWorkerHandler((message) => {
+      if (message.kind === 'failed') failure = message.message;
+      if (message.kind === 'loaded') {
+        const slices = message.course.imageSeries[0]?.slices ?? [];
+        middle = slices[Math.floor(slices.length / 2)]?.file;
+      }
+    }, load);
+    const buffers = files.map((f) => ({ name: f.name, buffer: f.bytes.slice().buffer }));
+    const start = performance.now();
+    await handle({ kind: 'load', id: 1, courseId: 1, files: buffers });
+    // Usable: the slice the viewport opens on is decoded too (the viewer reuses the first
+    // picture for it; decoding it again here keeps the figure on the safe side).
+    await handle({ kind: 'decode-slice', id: 2, courseId: 1, file: middle ?? '' });
+    const ms = performance.now() - start;
+    if (failure) throw new Error(failure);
+    return ms;
+  };
+  const eager = async () => {
+    const copies = files.map((f) => ({ name: f.name, bytes: f.bytes.slice() }));
+    const start = performance.now();
+    const prepared = await prepareStudyFiles(copies, load);
+    const study = loadStudy(prepared.files, prepared.codecs);
+    if (study.imageSeries[0]?.slices.length !== COURSE_SLICES)
+      throw new Error(study.errors[0]?.message ?? 'slices missing');
+    return performance.now() - start;
+  };
+  await onDemand(); // warm up (codecs instantiated, code compiled)
+  await eager();
+  const best = async (fn: () => Promise<number>) => {
+    let ms = Infinity;
+    for (let i = 0; i < 3; i++) ms = Math.min(ms, await fn());
+    return ms;
+  };
+  const lazyMs = await best(onDemand);
+  const eagerMs = await best(eager);
+  return {
+    name: `rt_course_usable_jpeg_ls_${COURSE_SLICES}x512x512_decode_on_demand_ms_lower_is_better`,
+    value: lazyMs,
+    unit: 'ms',
+    reference: { name: 'eager_decode_of_every_slice', value: eagerMs },
+  };
 }

@@ -3,8 +3,11 @@
 // with the current course is refused with a "Register automatically" action; elastix runs
 // in the main process's registration child; the review shows the checkerboard, scrolls,
 // takes a nudge; once accepted the cumulative DVH is shown and names the registration.
-// A course without a CT is refused with its reason before anything runs.
-import { mkdirSync, writeFileSync, readdirSync } from 'node:fs';
+// A course without a CT is refused with its reason before anything runs. The prior
+// hospital's CT comes JPEG-LS compressed (dcmtk, when installed): the viewer decodes it on
+// demand, so the registration must wait for every slice of it.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeApp, type ComposedApp } from '../../src/main/app/compose';
@@ -65,6 +68,9 @@ describe('registering a prior course in the dose history (Chromium)', () => {
   );
 
   beforeAll(async () => {
+    if (existsSync('/usr/bin/dcmcjpls'))
+      for (const path of filesIn(prior.dir))
+        if (/\/CT_[^/]+$/.test(path)) execFileSync('/usr/bin/dcmcjpls', [path, path]);
     app = composeApp({
       userDataDir: home.path,
       appInfo: {

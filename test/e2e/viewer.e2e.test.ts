@@ -152,6 +152,19 @@ async function patchBrightness(page: Page, u: number, v: number): Promise<number
   );
 }
 
+/** A checksum of everything the CT canvas shows (image and overlays), to tell slices apart. */
+async function canvasChecksum(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('.rt-canvas canvas');
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return -1;
+    const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+    let sum = 0;
+    for (let i = 0; i < data.length; i++) sum = (sum * 31 + (data[i] as number)) % 2147483647;
+    return sum;
+  });
+}
+
 async function tableRows(page: Page, label: string): Promise<Record<string, string[]>> {
   const table = page.getByRole('table', { name: label, exact: true });
   await table.waitFor();
@@ -837,5 +850,94 @@ describe.skipIf(codecTools.length > 0)('compressed CT in the viewer’s worker',
         VARIANTS[k]?.lossy ? 3 : 0,
       ),
     );
+  });
+
+  // Decode on demand: the course is there before its slices are decoded; scrolling right
+  // after it loads shows each slice as the uncompressed course does, and the damaged one
+  // says so in its place while the others still scroll.
+  it('scrolls a JPEG-LS series right after it loads, each slice its own, a damaged one named', async () => {
+    const { page } = shell;
+    const lazyPlain = writeCourse('lazy-plain', { matrix: 64, slices: 9, seed: 'lazy-e2e' });
+    const lazy = join(root.path, 'lazy-jpeg-ls');
+    mkdirSync(lazy, { recursive: true });
+    const damagedName = 'CT_0006.dcm';
+    for (const path of filesIn(lazyPlain.dir)) {
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      if (!name.startsWith('CT_')) {
+        writeFileSync(join(lazy, name), readFileSync(path));
+        continue;
+      }
+      execFileSync('/usr/bin/dcmcjpls', [path, join(lazy, name)]);
+      if (name === damagedName) {
+        // Zeros over the last two thirds of its codestream (not its end marker).
+        const bytes = new Uint8Array(readFileSync(join(lazy, name)));
+        let item = bytes.length - 4;
+        while (
+          item > 0 &&
+          !(
+            bytes[item] === 0xfe &&
+            bytes[item + 1] === 0xff &&
+            bytes[item + 2] === 0 &&
+            bytes[item + 3] === 0xe0
+          )
+        )
+          item--;
+        const length = new DataView(bytes.buffer).getUint32(item + 4, true);
+        bytes.fill(0, item + 8 + Math.floor(length / 3), item + 8 + length - 4);
+        writeFileSync(join(lazy, name), bytes);
+      }
+    }
+    const damagedIndex = Number(/\d+/.exec(damagedName)?.[0]) - 1;
+    const viewport = page.getByRole('group', { name: 'CT image' });
+    const open = async (files: string[]) => {
+      await page.reload();
+      await page.getByRole('button', { name: 'Review', exact: true }).click();
+      await page.getByLabel('Open course files…').setInputFiles(files);
+      await page.getByRole('button', { name: 'No dose' }).waitFor();
+      await page.getByRole('button', { name: 'No dose' }).click();
+      expect(await page.getByTestId('slice-label').textContent()).toMatch(/\/ 9$/);
+    };
+    // The reference: the uncompressed course, slice by slice.
+    await open(filesIn(lazyPlain.dir));
+    const plainValues: number[] = [];
+    for (let k = 0; k < 9; k++) {
+      await page.getByRole('slider', { name: 'Slice' }).fill(String(k + 1));
+      await expect.poll(() => viewport.getAttribute('data-rendered-slice')).toBe(String(k));
+      plainValues.push(await canvasChecksum(page));
+    }
+    // Slices that differ, so a slice shown in another's place cannot pass.
+    expect(new Set(plainValues.filter((_, k) => k !== damagedIndex)).size).toBeGreaterThan(3);
+    await open(filesIn(lazy));
+    // The damaged file's headers read: it is a slice of the course, not a refused file.
+    expect(await page.getByRole('alert').filter({ hasText: 'could not be used' }).count()).toBe(0);
+    // Right after the load: from the first slice up, one key press at a time.
+    await viewport.focus();
+    await page.keyboard.press('Home');
+    for (let k = 0; k < 9; k++) {
+      if (k > 0) await page.keyboard.press('ArrowUp');
+      await expect
+        .poll(async () =>
+          (await page.getByTestId('slice-label').textContent())?.replace(/\s+/g, ' '),
+        )
+        .toBe(`Slice ${k + 1} / 9`);
+      if (k === damagedIndex) {
+        await expect
+          .poll(() => viewport.getByRole('alert').textContent())
+          .toMatch(
+            new RegExp(
+              `^This slice cannot be shown: ${damagedName}: .*JPEG-LS Lossless.*: the frame cannot be decoded`,
+            ),
+          );
+        // No other slice's picture under the message.
+        expect(
+          await viewport.locator('.rt-canvas').evaluate((el) => getComputedStyle(el).visibility),
+        ).toBe('hidden');
+        continue;
+      }
+      await expect.poll(() => viewport.getAttribute('data-rendered-slice')).toBe(String(k));
+      expect(await viewport.getByRole('alert').count()).toBe(0);
+      expect(await canvasChecksum(page), `slice ${k + 1}`).toBe(plainValues[k]);
+    }
+    await shell.screenshot('e2e', 'viewer-decode-on-demand');
   });
 });

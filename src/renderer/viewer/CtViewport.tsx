@@ -78,7 +78,8 @@ export function CtViewport(props: Props) {
   const element = useRef<HTMLDivElement>(null);
   const overlay = useRef<OverlayState | null>(null);
   const [rendered, setRendered] = useState<{ key: string; index: number } | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
+  // Why the slice at `index` cannot be shown; only that slice shows it (the rest scroll).
+  const [failed, setFailed] = useState<{ key: string; index: number; text: string } | null>(null);
   const slice = series.slices[sliceIndex];
 
   const planes = useRef<{ dose?: DoseGrid; series?: ImageSeries; bySlice: Map<number, DosePlane> }>(
@@ -196,10 +197,15 @@ export function CtViewport(props: Props) {
         cornerstone.displayImage(el, image, {
           voi: { windowWidth: preset.width, windowCenter: preset.center },
         });
-        setFailure(null);
+        setFailed(null);
       })
       .catch((error: unknown) => {
-        if (alive) setFailure(`This slice cannot be shown: ${String(error)}`);
+        if (alive)
+          setFailed({
+            key: seriesKey,
+            index: sliceIndex,
+            text: `This slice cannot be shown: ${error instanceof Error ? error.message : String(error)}`,
+          });
       });
     return () => {
       alive = false;
@@ -222,6 +228,8 @@ export function CtViewport(props: Props) {
     event.preventDefault();
   };
 
+  const failure =
+    failed?.key === seriesKey && failed.index === sliceIndex ? failed.text : undefined;
   const z = series.sliceOffsets[sliceIndex];
   const shown = rendered?.key === seriesKey ? rendered.index + (position?.index ?? 0) : -1;
   return (
@@ -234,7 +242,12 @@ export function CtViewport(props: Props) {
       onKeyDown={onKeyDown}
       data-rendered-slice={shown}
     >
-      <div ref={element} className="rt-canvas" />
+      {/* Hidden while the slice cannot be shown: never another slice's picture under it. */}
+      <div
+        ref={element}
+        className="rt-canvas"
+        style={failure ? { visibility: 'hidden' } : undefined}
+      />
       <div className="rt-corner rt-corner-tl" aria-live="polite">
         <span data-testid="slice-label">
           Slice {sliceIndex + 1 + (position?.index ?? 0)} /{' '}

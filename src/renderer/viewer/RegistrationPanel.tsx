@@ -8,6 +8,7 @@ import type { CandidateRegistration } from '../../shared/ipc/slices/rt';
 import type { AcceptedRegistration } from '../../shared/rt/registration/accepted';
 import type { RigidTransform } from '../../shared/rt/registration/rigid';
 import { registrationVolume } from '../../shared/rt/registration/review';
+import { decodedSeries } from './lazyPixels';
 import type { CtVolume } from '../../shared/rt/registration/volume';
 import { OperationProgressBar, cancelOperation } from '../components/OperationProgressBar';
 import { ehr } from '../ehr';
@@ -38,11 +39,21 @@ export function registrationPair(
   return current && prior ? { current, prior } : null;
 }
 
-/** The side's CT (the series in its dose's frame of reference) as a registration volume. */
-function volumeOf(side: Side, which: string): CtVolume {
-  const series = side.course.imageSeries.find(
+/** The side's CT: the series in its dose's frame of reference. */
+function seriesOf(side: Side) {
+  return side.course.imageSeries.find(
     (s) => s.frameOfReferenceUid === side.frame && s.slices.length > 0,
   );
+}
+
+async function decodedSeriesOf(side: Side): Promise<void> {
+  const series = seriesOf(side);
+  if (series) await decodedSeries(series);
+}
+
+/** The side's CT as a registration volume. */
+function volumeOf(side: Side, which: string): CtVolume {
+  const series = seriesOf(side);
   if (!series)
     throw new Error(
       `${which} course ${side.course.label} has no CT in its dose's frame of reference, so it cannot be registered. Open its CT (imaging) with it.`,
@@ -98,6 +109,8 @@ export function RegistrationPanel({
     let current: CtVolume;
     let prior: CtVolume;
     try {
+      // Compressed slices may still be decoding in the background: the volume needs all.
+      await Promise.all([pair.current, pair.prior].map((side) => decodedSeriesOf(side)));
       current = volumeOf(pair.current, 'The current');
       prior = volumeOf(pair.prior, 'The prior');
     } catch (error) {

@@ -1,10 +1,11 @@
 // cornerstone image loader for CT/MR slices parsed by our dicom-parser-based core
 // (src/shared/rt/parse/image.ts, run in the worker). Image ids are `ehrct:<key>/<index>`;
 // the slices behind a key are registered when a course opens and dropped when it closes.
-// Compressed transfer syntaxes never reach here: the parser refuses them with an
-// "unsupported transfer syntax …" error that the viewer lists and shows in the viewport.
+// A compressed slice not decoded yet is asked of the worker (lazyPixels.ts); one that
+// cannot be decoded fails its own load, which the viewport shows in its place.
 import cornerstone, { type CornerstoneImage } from 'cornerstone-core';
 import type { ImageSlice } from '../../shared/rt/parse/image';
+import { decodedPixels } from './lazyPixels';
 
 const SCHEME = 'ehrct';
 const seriesByKey = new Map<string, readonly ImageSlice[]>();
@@ -46,7 +47,7 @@ function load(imageId: string): { promise: Promise<CornerstoneImage> } {
   const slice = match ? seriesByKey.get(match[1] as string)?.[Number(match[2])] : undefined;
   return {
     promise: slice
-      ? Promise.resolve(toImage(imageId, slice))
+      ? decodedPixels(slice).then(() => toImage(imageId, slice))
       : Promise.reject(new Error(`${imageId} is not open`)),
   };
 }

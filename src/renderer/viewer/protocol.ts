@@ -6,7 +6,7 @@ import type { Dvh } from '../../shared/rt/dvh';
 import type { RtErrorCode } from '../../shared/rt/errors';
 import type { FirstSlice } from '../../shared/rt/first-slice';
 import type { DoseHistory } from '../../shared/rt/history';
-import type { ImageSeries } from '../../shared/rt/parse/image';
+import type { ImageSeries, ImageSlice } from '../../shared/rt/parse/image';
 import type { DoseGrid } from '../../shared/rt/parse/rtdose';
 import type { RtPlan } from '../../shared/rt/parse/rtplan';
 import type { StructureSet } from '../../shared/rt/parse/rtstruct';
@@ -73,6 +73,8 @@ export type WorkerRequest =
       needs: Eqd2Need[];
     }
   | { kind: 'release'; id: number; courseId: number }
+  /** The pixels of a slice the course was loaded without (decode on demand), by its file. */
+  | { kind: 'decode-slice'; id: number; courseId: number; file: string }
   /** A registration the physicist accepted: later sums and EQD2 sums map through it. */
   | { kind: 'use-registration'; id: number; registration: AcceptedRegistration };
 
@@ -98,5 +100,6 @@ export type WorkerResponse =
   | { kind: 'summed'; id: number; result: SumResult }
   | { kind: 'eqd2'; id: number; results: Eqd2DvhResult[] }
   | { kind: 'released'; id: number }
+  | { kind: 'slice-pixels'; id: number; pixels: ImageSlice['pixels'] }
   | { kind: 'registration-used'; id: number }
   | { kind: 'failed'; id: number; code: RtErrorCode | 'INTERNAL'; message: string };

@@ -14,6 +14,7 @@ import type {
 import type { Eqd2Need } from '../../shared/rt/constraint-table';
 import type { FirstSlice } from '../../shared/rt/first-slice';
 import type { AcceptedRegistration } from '../../shared/rt/registration/accepted';
+import { releaseCourse, trackCourse } from './lazyPixels';
 
 export type Progress = (done: number, total: number, what: string) => void;
 /** Called with the slice the viewer opens on, before the whole course is parsed. */
@@ -141,13 +142,29 @@ class RtClient {
     preview?: Preview,
   ): Promise<CourseData> {
     const courseId = this.nextCourseId++;
+    let first: FirstSlice | undefined;
     const response = await this.request<'load'>(
       { kind: 'load', courseId, files: opened },
       progress,
       opened.map((f) => f.buffer),
-      preview,
+      (shown) => {
+        first = shown;
+        preview?.(shown);
+      },
     );
     if (response.kind !== 'loaded') throw new RtClientError('INTERNAL', 'unexpected answer');
+    // The first picture is the slice the viewer opens on: decoded already, not again.
+    if (first) reuseFirstPicture(response.course, first);
+    // Compressed slices came undecoded: decoded on demand and in the background from now.
+    trackCourse(courseId, response.course.imageSeries, async (slice) => {
+      const answer = await this.request<'decode-slice'>({
+        kind: 'decode-slice',
+        courseId,
+        file: slice.file,
+      });
+      if (answer.kind !== 'slice-pixels') throw new RtClientError('INTERNAL', 'unexpected answer');
+      return answer.pixels;
+    });
     return response.course;
   }
 
@@ -185,8 +202,24 @@ class RtClient {
   }
 
   async release(courseId: number): Promise<void> {
+    releaseCourse(courseId);
     await this.request<'release'>({ kind: 'release', courseId });
   }
+}
+
+function reuseFirstPicture(course: CourseData, first: FirstSlice): void {
+  const decoded = first.slice;
+  if (decoded.pixelsEncoded || decoded.pixels.length === 0) return;
+  for (const series of course.imageSeries)
+    for (const slice of series.slices)
+      if (
+        slice.pixelsEncoded &&
+        slice.file === decoded.file &&
+        slice.sopInstanceUid === decoded.sopInstanceUid
+      ) {
+        slice.pixels = decoded.pixels;
+        delete slice.pixelsEncoded;
+      }
 }
 
 let client: RtClient | null = null;

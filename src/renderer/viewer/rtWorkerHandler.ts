@@ -1,7 +1,10 @@
 // What the viewer's worker does with each request: everything slow about a course —
 // parsing (dicom-parser through src/shared/rt), DVHs, dose summation. Parsed courses stay
 // here so DVH and summation requests only name them; CT pixels are handed over to the UI
-// (transferred), dose grids and contours are copied (the UI draws them too). No DOM and no
+// (transferred), dose grids and contours are copied (the UI draws them too). Compressed
+// CT/MR slices are loaded undecoded (the course is usable from its headers) and decoded
+// one by one when the UI asks ('decode-slice', see lazyPixels.ts); their files stay here
+// until the course is released. No DOM and no
 // `self` here: rt.worker.ts wires it to the worker, tests drive it in Node.
 import { RtError, isRtError } from '../../shared/rt/errors';
 import type { DoseGrid } from '../../shared/rt/parse/rtdose';
@@ -10,7 +13,8 @@ import { buildDoseHistory } from '../../shared/rt/history';
 import type { Roi, StructureSet } from '../../shared/rt/parse/rtstruct';
 import { computeRoiDvh, imagePlanesOf, type ImagePlanes } from '../../shared/rt/roi-dvh';
 import { createCodecLoader, type CodecLoader } from '../../shared/rt/codecs/load';
-import { loadStudy, type Study, type StudyFile } from '../../shared/rt/study';
+import { decodeSlicePixels, loadStudy, type Study, type StudyFile } from '../../shared/rt/study';
+import type { CodecSet } from '../../shared/rt/parse/pixels';
 import { prepareStudyFiles } from '../../shared/rt/study-reader';
 import { sumDoseGrids } from '../../shared/rt/sum';
 import {
@@ -98,6 +102,8 @@ export function createRtWorkerHandler(
   loadCodec: CodecLoader = createCodecLoader(),
 ): (request: WorkerRequest) => Promise<void> {
   const courses = new Map<number, Study & { label: string }>();
+  // The files of each course's undecoded slices, by name, and the codecs that read them.
+  const encoded = new Map<number, { files: Map<string, StudyFile>; codecs: CodecSet }>();
   // Registrations the physicist reviewed and accepted in this session (automatic ones).
   const accepted: AcceptedRegistration[] = [];
 
@@ -185,7 +191,7 @@ export function createRtWorkerHandler(
         if (first)
           post({ kind: 'preview', id, preview: first }, [first.slice.pixels.buffer as ArrayBuffer]);
         post({ kind: 'progress', id, done: 0, total: 1, what: 'Parsing DICOM' });
-        const study = loadStudy(prepared.files, prepared.codecs);
+        const study = loadStudy(prepared.files, prepared.codecs, { deferDecode: true });
         const label = courseLabel(study, request.courseId);
         courses.set(request.courseId, { ...study, label });
         const course: CourseData = {
@@ -207,8 +213,30 @@ export function createRtWorkerHandler(
         const pixels = study.imageSeries.flatMap((s) =>
           s.slices.map((slice) => slice.pixels.buffer),
         );
+        const waiting = new Set(
+          study.imageSeries.flatMap((s) =>
+            s.slices.filter((x) => x.pixelsEncoded).map((x) => x.file),
+          ),
+        );
+        if (waiting.size > 0)
+          encoded.set(request.courseId, {
+            files: new Map(
+              prepared.files.filter((f) => waiting.has(f.name)).map((f) => [f.name, f]),
+            ),
+            codecs: prepared.codecs,
+          });
         post({ kind: 'loaded', id, course }, pixels as ArrayBuffer[]);
         for (const series of study.imageSeries) series.slices = [];
+        return;
+      }
+      case 'decode-slice': {
+        const file = encoded.get(request.courseId)?.files.get(request.file);
+        if (!file) {
+          post({ kind: 'failed', id, code: 'BAD_VALUE', message: 'that course is no longer open' });
+          return;
+        }
+        const pixels = decodeSlicePixels(file, encoded.get(request.courseId)?.codecs);
+        post({ kind: 'slice-pixels', id, pixels }, [pixels.buffer as ArrayBuffer]);
         return;
       }
       case 'dvh': {
@@ -295,6 +323,7 @@ export function createRtWorkerHandler(
       }
       case 'release': {
         courses.delete(request.courseId);
+        encoded.delete(request.courseId);
         post({ kind: 'released', id });
         return;
       }

@@ -7,6 +7,7 @@ import { RtError, isRtError, type RtErrorCode } from './errors';
 import {
   buildImageSeries,
   parseImageReader,
+  type ImageReadOptions,
   type ImageSeries,
   type ImageSlice,
 } from './parse/image';
@@ -68,7 +69,11 @@ function toFileError(error: unknown, file: string, sopClassUid?: string): FileEr
  * Parses every file. Compressed pixel data needs its codec in `codecs` and a deflated file
  * its inflated data set: `readStudy` (study-reader.ts) prepares both.
  */
-export function loadStudy(files: readonly StudyFile[], codecs?: CodecSet): Study {
+export function loadStudy(
+  files: readonly StudyFile[],
+  codecs?: CodecSet,
+  options: ImageReadOptions = {},
+): Study {
   const study: Study = {
     imageSeries: [],
     structureSets: [],
@@ -91,7 +96,7 @@ export function loadStudy(files: readonly StudyFile[], codecs?: CodecSet): Study
       const damage = reader.warnings;
       study.warnings.push(...damage.map((warning) => `${name}: ${warning}`));
       sopClass = reader.requireString('SOPClassUID');
-      parseObject(study, slicesBySeries, reader, transferSyntaxUid, sopClass, codecs);
+      parseObject(study, slicesBySeries, reader, transferSyntaxUid, sopClass, codecs, options);
       // What the object was read without (an empty cross-reference) is known only now.
       const notes = reader.warnings.slice(damage.length);
       study.warnings.push(...notes.map((warning) => `${name}: ${warning}`));
@@ -118,9 +123,10 @@ function parseObject(
   transferSyntaxUid: string,
   sopClass: string,
   codecs: CodecSet | undefined,
+  options: ImageReadOptions,
 ): void {
   if (sopClass === SOP_CLASS.ctImage || sopClass === SOP_CLASS.mrImage) {
-    const slice = parseImageReader(reader, transferSyntaxUid, codecs);
+    const slice = parseImageReader(reader, transferSyntaxUid, codecs, options);
     const series = slicesBySeries.get(slice.seriesInstanceUid) ?? [];
     series.push(slice);
     slicesBySeries.set(slice.seriesInstanceUid, series);
@@ -143,6 +149,17 @@ function parseObject(
   )
     study.registrations.push(parseSpatialRegistrationReader(reader));
   else study.skipped.push({ file: reader.file, reason: `SOP class ${sopClass} is not reviewed` });
+}
+
+/**
+ * The pixels of a slice loaded with `deferDecode`, decoded from its file by the same
+ * parse (so every check of the eager path applies); a slice that cannot be decoded is an
+ * RtError naming its file and why.
+ */
+export function decodeSlicePixels(file: StudyFile, codecs?: CodecSet): ImageSlice['pixels'] {
+  if (file.prepared?.error) throw file.prepared.error;
+  const { reader, transferSyntaxUid } = openDicom(file.bytes, file.name, file.prepared);
+  return parseImageReader(reader, transferSyntaxUid, codecs).pixels;
 }
 
 function crossReferenceWarnings(study: Study): string[] {

@@ -5,6 +5,7 @@ import { RtError } from '../errors';
 import { dot, nearlyEqual, norm, planeNormal, type PlaneGeometry, type Vec3 } from '../geometry';
 import { openDicom } from './open';
 import { readPixelSamples, type CodecSet } from './pixels';
+import { transferSyntax } from './transfer-syntax';
 import type { DicomReader } from './reader';
 
 export interface ImageSlice extends PlaneGeometry {
@@ -23,6 +24,11 @@ export interface ImageSlice extends PlaneGeometry {
   windowWidth?: number;
   /** Stored values, row by row; multiply by slope and add intercept for HU. */
   pixels: Int8Array | Uint8Array | Int16Array | Uint16Array;
+  /**
+   * Compressed pixels not decoded yet (decode on demand, see `deferDecode`): `pixels` is
+   * empty until `decodeSlicePixels` (study.ts) fills it.
+   */
+  pixelsEncoded?: true;
   /** Damage found while reading: content that may be missing from this slice. */
   warnings: string[];
   /** For a frame of a multi-frame (enhanced) image: its number, from 1. */
@@ -102,10 +108,16 @@ export function readSampleFormat(reader: DicomReader): { bitsAllocated: 8 | 16; 
   return { bitsAllocated, signed: (reader.number('PixelRepresentation') ?? 0) === 1 };
 }
 
+/** How a slice is read: `deferDecode` leaves compressed pixels for later (decode on demand). */
+export interface ImageReadOptions {
+  deferDecode?: boolean;
+}
+
 export function parseImageReader(
   reader: DicomReader,
   transferSyntaxUid: string,
   codecs?: CodecSet,
+  options: ImageReadOptions = {},
 ): ImageSlice {
   const plane = readPlaneGeometry(reader);
   const { bitsAllocated, signed } = readSampleFormat(reader);
@@ -118,12 +130,20 @@ export function parseImageReader(
       'NumberOfFrames',
       `a multi-frame CT/MR Image (${frames} frames) has no position per frame and is not read; only single-frame slices or Enhanced CT/MR`,
     );
-  const pixels = readPixelSamples(
-    reader,
-    transferSyntaxUid,
-    { rows: plane.rows, columns: plane.columns, frames: 1, bitsAllocated, signed },
-    codecs,
-  ) as ImageSlice['pixels'];
+  // Native pixels are a copy, as fast as a deferred decode would be, so only compressed
+  // ones wait; their PixelData element and codec are still checked now.
+  const deferred =
+    options.deferDecode === true &&
+    transferSyntax(transferSyntaxUid).pixels?.kind === 'encapsulated' &&
+    deferrable(reader, transferSyntaxUid, codecs);
+  const pixels = deferred
+    ? emptyPixels(bitsAllocated, signed)
+    : (readPixelSamples(
+        reader,
+        transferSyntaxUid,
+        { rows: plane.rows, columns: plane.columns, frames: 1, bitsAllocated, signed },
+        codecs,
+      ) as ImageSlice['pixels']);
   const slope = reader.number('RescaleSlope') ?? 1;
   if (slope === 0) throw reader.fail('BAD_VALUE', 'RescaleSlope', 'must not be zero');
   return {
@@ -142,8 +162,25 @@ export function parseImageReader(
     windowCenter: reader.number('WindowCenter'),
     windowWidth: reader.number('WindowWidth'),
     pixels,
+    ...(deferred ? { pixelsEncoded: true as const } : {}),
     warnings: reader.warnings,
   };
+}
+
+/** Encapsulated pixel data with a loaded codec: what the deferred decode can later read. */
+function deferrable(reader: DicomReader, transferSyntaxUid: string, codecs?: CodecSet): boolean {
+  const encoding = transferSyntax(transferSyntaxUid).pixels;
+  const element = reader.rawElement('PixelData');
+  const encapsulated = element?.encapsulatedPixelData === true || element?.hadUndefinedLength;
+  // Anything else fails now, through readPixelSamples, with its usual error.
+  return (
+    encoding?.kind === 'encapsulated' && encapsulated === true && !!codecs?.has(encoding.codec)
+  );
+}
+
+function emptyPixels(bitsAllocated: 8 | 16, signed: boolean): ImageSlice['pixels'] {
+  if (bitsAllocated === 8) return signed ? new Int8Array(0) : new Uint8Array(0);
+  return signed ? new Int16Array(0) : new Uint16Array(0);
 }
 
 export function parseImage(bytes: Uint8Array, file: string, codecs?: CodecSet): ImageSlice {

@@ -51,6 +51,15 @@ export function volumeFromSeries(series: ImageSeries, inPlaneStep = 1): CtVolume
         series.slices[k]?.file,
       );
   }
+  // Decode on demand leaves compressed slices empty until decoded (the viewer decodes the
+  // whole series first, see lazyPixels.ts): an empty slice here would be read as air.
+  const encoded = series.slices.find((s) => s.pixelsEncoded);
+  if (encoded)
+    throw new RtError(
+      'BAD_VALUE',
+      `series ${series.seriesInstanceUid} is not decoded yet (slice ${encoded.file}); it cannot be used as a volume`,
+      encoded.file,
+    );
   const nx = Math.floor(first.columns / inPlaneStep);
   const ny = Math.floor(first.rows / inPlaneStep);
   const hu = new Float32Array(nx * ny * count);
