@@ -72,6 +72,9 @@ function sliceSpacing(series: ImageSeries): number {
   return Math.abs((offsets[1] as number) - (offsets[0] as number));
 }
 
+/** How long a slice may take before the viewport says it is decoding (no flicker below). */
+const SLOW_SLICE_MS = 80;
+
 export function CtViewport(props: Props) {
   const { series, seriesKey, sliceIndex, onStep, preset, dose, structureSet, visibleRois } = props;
   const { doseMode, levels, washFromGy, washToGy, position } = props;
@@ -80,6 +83,9 @@ export function CtViewport(props: Props) {
   const [rendered, setRendered] = useState<{ key: string; index: number } | null>(null);
   // Why the slice at `index` cannot be shown; only that slice shows it (the rest scroll).
   const [failed, setFailed] = useState<{ key: string; index: number; text: string } | null>(null);
+  // A slice still decoding (compressed series decode on demand) after a moment: its
+  // label must never stand over the previous slice's picture.
+  const [pending, setPending] = useState<{ key: string; index: number } | null>(null);
   const slice = series.slices[sliceIndex];
 
   const planes = useRef<{ dose?: DoseGrid; series?: ImageSeries; bySlice: Map<number, DosePlane> }>(
@@ -190,6 +196,9 @@ export function CtViewport(props: Props) {
     const el = element.current;
     if (!el) return;
     let alive = true;
+    const slow = setTimeout(() => {
+      if (alive) setPending({ key: seriesKey, index: sliceIndex });
+    }, SLOW_SLICE_MS);
     cornerstone
       .loadImage(imageIdOf(seriesKey, sliceIndex))
       .then((image) => {
@@ -206,9 +215,14 @@ export function CtViewport(props: Props) {
             index: sliceIndex,
             text: `This slice cannot be shown: ${error instanceof Error ? error.message : String(error)}`,
           });
+      })
+      .finally(() => {
+        clearTimeout(slow);
+        if (alive) setPending(null);
       });
     return () => {
       alive = false;
+      clearTimeout(slow);
     };
   }, [seriesKey, sliceIndex, preset]);
 
@@ -230,6 +244,7 @@ export function CtViewport(props: Props) {
 
   const failure =
     failed?.key === seriesKey && failed.index === sliceIndex ? failed.text : undefined;
+  const decoding = !failure && pending?.key === seriesKey && pending.index === sliceIndex;
   const z = series.sliceOffsets[sliceIndex];
   const shown = rendered?.key === seriesKey ? rendered.index + (position?.index ?? 0) : -1;
   return (
@@ -246,7 +261,7 @@ export function CtViewport(props: Props) {
       <div
         ref={element}
         className="rt-canvas"
-        style={failure ? { visibility: 'hidden' } : undefined}
+        style={failure || decoding ? { visibility: 'hidden' } : undefined}
       />
       <div className="rt-corner rt-corner-tl" aria-live="polite">
         <span data-testid="slice-label">
@@ -264,6 +279,11 @@ export function CtViewport(props: Props) {
       {failure && (
         <p className="rt-viewport-message" role="alert">
           {failure}
+        </p>
+      )}
+      {decoding && (
+        <p className="rt-viewport-message" role="status" aria-busy="true">
+          Decoding slice {sliceIndex + 1 + (position?.index ?? 0)}…
         </p>
       )}
     </div>
