@@ -427,6 +427,7 @@ export function DoseHistoryView({ emptyTitle, emptyText, incoming }: Props) {
                   sources={sum.sources}
                   rois={summedRows.map((r) => ({
                     name: r.name,
+                    color: r.color,
                     ...(r.interpretedType ? { interpretedType: r.interpretedType } : {}),
                   }))}
                   onRows={setConstraintRows}
