@@ -41,6 +41,7 @@ import {
   seedHospitalAEhr,
   seedHospitalAPacs,
   seedHospitalBEhr,
+  seedHospitalBPacs,
 } from './hospital-systems';
 import { enrolPerson, newUserId, orgAdminLedger, type PersonSpec } from './people';
 
@@ -161,8 +162,8 @@ interface Marker {
   storyVersion?: number;
 }
 
-/** Bumped when the story changes (2: from HospitalA's PACS and EHR to HospitalB's). */
-const STORY_VERSION = 2;
+/** Bumped when the story changes (2: from HospitalA's PACS and EHR to HospitalB's; 3: HospitalB's 2026 plan and REG). */
+const STORY_VERSION = 3;
 
 async function enrolCards(
   profiles: ConnectionProfile[],
@@ -250,6 +251,7 @@ async function seedStory(
   await seedHospitalAEhr(hospitals.ehr[0], patientId);
   await seedHospitalBEhr(hospitals.ehr[1]);
   await seedHospitalAPacs(hospitals.pacs[0], log);
+  const plan2026 = await seedHospitalBPacs(hospitals.pacs[1], log);
   log(
     `demo: HospitalA’s EHR links its patient ${DEMO_PATIENT.hospitalA.value} to his pseudonym; HospitalB’s EHR knows him as ${DEMO_PATIENT.hospitalB.value}`,
   );
@@ -294,7 +296,8 @@ async function seedStory(
         validFrom: ago(0.01),
         validTo: ahead(30),
         read: true,
-        write: false,
+        // HospitalB's oncologist adds the 2026 plan to the patient's records.
+        write: caregiver === oncologistB,
       }),
     );
     log(
@@ -327,6 +330,20 @@ async function seedStory(
     }
     log(
       `demo: HospitalB’s oncologist imported the shared course into HospitalB’s PACS (${instances} instances) and ${resources} clinical records into HospitalB’s EHR`,
+    );
+    // … and adds the 2026 re-irradiation plan (with its REG) from HospitalB's PACS.
+    const studies = await call(B.app, 'searchPacs', { patientId: DEMO_PATIENT.hospitalB.value });
+    const series = studies
+      .filter((study) => study.studyInstanceUid === plan2026)
+      .flatMap((study) =>
+        study.series.map((s) => ({
+          studyInstanceUid: s.studyInstanceUid,
+          seriesInstanceUid: s.seriesInstanceUid,
+        })),
+      );
+    const added2026 = await call(B.app, 'addFromPacs', { patientId, series });
+    log(
+      `demo: HospitalB’s oncologist added the 2026 plan from HospitalB’s PACS (${added2026.map((a) => a.record.category).join(', ')})`,
     );
   });
 }
