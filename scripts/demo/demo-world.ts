@@ -10,6 +10,8 @@
 //     HospitalB's emergency physician opens the patient's records by break-glass.
 //     HospitalB's oncologist imports the shared course into HospitalB's PACS and the clinical
 //     records into HospitalB's EHR, under HospitalB's own patient.
+//     She then adds his 2026 re-irradiation plan and its REG from HospitalB's PACS, which the
+//     physicist sums with the 2024 course in Dose history (EQD2, constraints).
 // Each hospital has its own workstation and its people's cards are enrolled at its own CA.
 // Every step goes through the workstations' own use cases, signed on the cards.
 //
@@ -383,7 +385,11 @@ export async function prepareDemoWorld(options: {
 
   const cast = demoPeople().map((c) => c.label);
   const sameCast = marker?.cards.map((c) => c.label).join('\n') === cast.join('\n');
+  // An older story is not seeded over (it would share the course twice): a new cast plays it.
+  const olderStory = marker?.seeded === true && marker.storyVersion !== STORY_VERSION;
+  if (olderStory) log('demo: this network holds an older demo story; seeding the new one');
   if (
+    olderStory ||
     marker?.ca !== caFingerprint ||
     marker.cardsVersion !== CARDS_VERSION ||
     !existsSync(tokenDir) ||
@@ -506,9 +512,6 @@ export async function prepareDemoWorld(options: {
     marker.seeded = true;
     marker.storyVersion = STORY_VERSION;
     writeFileSync(markerFile, JSON.stringify(marker, null, 2));
-  } else if (marker.storyVersion !== STORY_VERSION) {
-    // Seeding the new story over the old one would share the course twice.
-    log('demo: this network holds an older demo story; `npm run devnet:reset` seeds the new one');
   }
   return world;
 }

@@ -14,7 +14,9 @@ import {
 import { uidFromSeed } from '../../src/shared/rt/synth/uid';
 import type { Vec3 } from '../../src/shared/rt/geometry';
 
-const SEED_2024 = 'demo-hospital-a-2024';
+// The 2024 course keeps the synthesiser's default seed: a devnet seeded by an earlier story
+// holds it in HospitalA's PACS with these UIDs, and the REG must name its frame.
+const SEED_2024 = 'action-ehr-synthetic';
 const SEED_2026 = 'demo-hospital-b-2026';
 
 /** The 2026 CT's pose relative to the 2024 one (what the REG must carry). */
