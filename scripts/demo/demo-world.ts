@@ -303,7 +303,7 @@ async function seedStory(
       }),
     );
     log(
-      `demo: the patient granted ${caregiver.spec.displayName} (HospitalB) read access for 30 days`,
+      `demo: the patient granted ${caregiver.spec.displayName} (HospitalB) ${caregiver === oncologistB ? 'read and write' : 'read'} access for 30 days`,
     );
   }
   await seedBreakGlass(world, log);

@@ -63,7 +63,7 @@ export function reirradiationPlan2026(size: Size): ReirradiationPlan {
     fractions: 10,
     deliveredFractions: 0,
     missedSession: 0,
-    courseLabel: '2026 re-irradiation',
+    courseLabel: '2026 re-irr plan', // a plan's label holds 16 characters
     studyDate: '20260302',
     firstTreatmentDate: '20260316',
     institutionName: 'HospitalB',

@@ -101,7 +101,13 @@ async function reviewBreakGlass(shell: BrowserShell, saved: (path: string) => vo
 async function sumThroughRegistration(page: Page): Promise<void> {
   await page.getByRole('button', { name: /^Sum \d+ selected dose grids$/ }).click();
   await page.getByRole('table', { name: 'Constraint results' }).waitFor({ timeout: 120_000 });
-  await page.getByLabel('Cumulative EQD2 DVH').waitFor({ timeout: 120_000 });
+  await page.getByLabel('Cumulative EQD2 DVH', { exact: true }).waitFor({ timeout: 120_000 });
+  // The EQD2 rows fill in as the worker answers each α/β; the picture waits for all.
+  await page.waitForFunction(
+    () => document.querySelectorAll('tr[data-status="…"]').length === 0,
+    null,
+    { timeout: 120_000 },
+  );
   await settle(page, 120_000);
   const registration = await page.getByTestId('summed-registration').textContent();
   if (!registration?.includes('DICOM registration object')) {
