@@ -10,6 +10,8 @@
 //     HospitalB's emergency physician opens the patient's records by break-glass.
 //     HospitalB's oncologist imports the shared course into HospitalB's PACS and the clinical
 //     records into HospitalB's EHR, under HospitalB's own patient.
+//     She then adds his 2026 re-irradiation plan and its REG from HospitalB's PACS, which the
+//     physicist sums with the 2024 course in Dose history (EQD2, constraints).
 // Each hospital has its own workstation and its people's cards are enrolled at its own CA.
 // Every step goes through the workstations' own use cases, signed on the cards. The record
 // storage and each hospital's record gateway are the devnet's (`up` starts and publishes them).
@@ -35,6 +37,7 @@ import {
   seedHospitalAEhr,
   seedHospitalAPacs,
   seedHospitalBEhr,
+  seedHospitalBPacs,
 } from './hospital-systems';
 import { enrolPerson, newUserId, orgAdminLedger, type PersonSpec } from './people';
 
@@ -147,8 +150,8 @@ interface Marker {
   storyVersion?: number;
 }
 
-/** Bumped when the story changes (2: from HospitalA's PACS and EHR to HospitalB's). */
-const STORY_VERSION = 2;
+/** Bumped when the story changes (2: from HospitalA's PACS and EHR to HospitalB's; 3: HospitalB's 2026 plan and REG). */
+const STORY_VERSION = 3;
 
 async function enrolCards(
   profiles: ConnectionProfile[],
@@ -236,6 +239,7 @@ async function seedStory(
   await seedHospitalAEhr(hospitals.ehr[0], patientId);
   await seedHospitalBEhr(hospitals.ehr[1]);
   await seedHospitalAPacs(hospitals.pacs[0], log);
+  const plan2026 = await seedHospitalBPacs(hospitals.pacs[1], log);
   log(
     `demo: HospitalA’s EHR links its patient ${DEMO_PATIENT.hospitalA.value} to his pseudonym; HospitalB’s EHR knows him as ${DEMO_PATIENT.hospitalB.value}`,
   );
@@ -280,11 +284,12 @@ async function seedStory(
         validFrom: ago(0.01),
         validTo: ahead(30),
         read: true,
-        write: false,
+        // HospitalB's oncologist adds the 2026 plan to the patient's records.
+        write: caregiver === oncologistB,
       }),
     );
     log(
-      `demo: the patient granted ${caregiver.spec.displayName} (HospitalB) read access for 30 days`,
+      `demo: the patient granted ${caregiver.spec.displayName} (HospitalB) ${caregiver === oncologistB ? 'read and write' : 'read'} access for 30 days`,
     );
   }
   await seedBreakGlass(world, log);
@@ -313,6 +318,20 @@ async function seedStory(
     }
     log(
       `demo: HospitalB’s oncologist imported the shared course into HospitalB’s PACS (${instances} instances) and ${resources} clinical records into HospitalB’s EHR`,
+    );
+    // … and adds the 2026 re-irradiation plan (with its REG) from HospitalB's PACS.
+    const studies = await call(B.app, 'searchPacs', { patientId: DEMO_PATIENT.hospitalB.value });
+    const series = studies
+      .filter((study) => study.studyInstanceUid === plan2026)
+      .flatMap((study) =>
+        study.series.map((s) => ({
+          studyInstanceUid: s.studyInstanceUid,
+          seriesInstanceUid: s.seriesInstanceUid,
+        })),
+      );
+    const added2026 = await call(B.app, 'addFromPacs', { patientId, series });
+    log(
+      `demo: HospitalB’s oncologist added the 2026 plan from HospitalB’s PACS (${added2026.map((a) => a.record.category).join(', ')})`,
     );
   });
 }
@@ -351,7 +370,11 @@ export async function prepareDemoWorld(options: {
 
   const cast = demoPeople().map((c) => c.label);
   const sameCast = marker?.cards.map((c) => c.label).join('\n') === cast.join('\n');
+  // An older story is not seeded over (it would share the course twice): a new cast plays it.
+  const olderStory = marker?.seeded === true && marker.storyVersion !== STORY_VERSION;
+  if (olderStory) log('demo: this network holds an older demo story; seeding the new one');
   if (
+    olderStory ||
     marker?.ca !== caFingerprint ||
     marker.cardsVersion !== CARDS_VERSION ||
     !existsSync(tokenDir) ||
@@ -438,9 +461,6 @@ export async function prepareDemoWorld(options: {
     marker.seeded = true;
     marker.storyVersion = STORY_VERSION;
     writeFileSync(markerFile, JSON.stringify(marker, null, 2));
-  } else if (marker.storyVersion !== STORY_VERSION) {
-    // Seeding the new story over the old one would share the course twice.
-    log('demo: this network holds an older demo story; `npm run devnet:reset` seeds the new one');
   }
   return world;
 }

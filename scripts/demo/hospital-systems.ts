@@ -4,7 +4,10 @@
 //   diagnosis, his 2024 course summary (mCODE RadiotherapyCourseSummary) and his chemotherapy;
 // - HospitalA's PACS holds his 2024 course (CT, structures, plan, dose, 30 treatment records);
 // - HospitalB's EHR knows him as its own patient, under its own ID, not linked yet (the
-//   import into HospitalB's EHR links him).
+//   import into HospitalB's EHR links him);
+// - HospitalB's PACS holds his 2026 re-irradiation plan (reirradiation-2026.ts): a new CT in
+//   HospitalB's own frame of reference, structures, a 10 × 3 Gy plan and its dose, and the
+//   REG its planning system exported after fusing the 2024 CT.
 // Written straight to the servers, as the hospitals' own systems would have: the EHR entries
 // are conditional on their identifiers and the course is stored only when the PACS holds none
 // of his studies, so seeding again duplicates nothing.
@@ -13,6 +16,7 @@ import { DicomWebClient } from '../../src/main/pacs/dicomweb';
 import { PSEUDONYM_IDENTIFIER_SYSTEM } from '../../src/shared/ehr';
 import { radiotherapyCourseSummary } from './mcode-course-summary';
 import { synthesizeCourse } from '../../src/shared/rt/synth/course';
+import { course2024Options, reirradiationPlan2026 } from './reirradiation-2026';
 
 /** The demo patient in each hospital's own systems (each hospital numbers him its own way). */
 export const DEMO_PATIENT = {
@@ -178,22 +182,47 @@ export async function seedHospitalAPacs(
   const patientId = DEMO_PATIENT.hospitalA.value;
   if ((await pacs.searchStudies({ patientId })).length > 0) return false;
   log('demo: synthesising the 2024 course (200-slice 512×512 CT, plan, dose, 30 fractions)');
-  const course = synthesizeCourse({
-    matrix: 512,
-    slices: 200,
-    deliveredFractions: 30,
-    missedSession: 0,
-    courseLabel: '2024 course',
-    firstTreatmentDate: '20240108',
-    patientId,
-    patientName: DEMO_PATIENT.dicomName,
-  });
-  for (let i = 0; i < course.files.length; i += STOW_BATCH) {
-    const outcome = await pacs.store(course.files.slice(i, i + STOW_BATCH).map((f) => f.bytes));
-    if (outcome.failed.length > 0) {
-      throw new Error(`HospitalA's PACS refused ${outcome.failed.length} instances of the course`);
-    }
-  }
+  const course = synthesizeCourse(
+    course2024Options({ matrix: 512, slices: 200, patientId, patientName: DEMO_PATIENT.dicomName }),
+  );
+  await storeAll(pacs, course.files, "HospitalA's PACS");
   log(`demo: HospitalA’s PACS holds the 2024 course (${course.files.length} instances)`);
   return true;
+}
+
+/**
+ * HospitalB's PACS: the 2026 re-irradiation plan under HospitalB's patient ID, with the REG
+ * from the 2024 frame into HospitalB's, unless the PACS holds that study already (it may
+ * also hold the imported 2024 course under the same patient ID). Returns its study UID.
+ */
+export async function seedHospitalBPacs(
+  dicomWebUrl: string,
+  log: (line: string) => void,
+): Promise<string> {
+  const pacs = new DicomWebClient({ baseUrl: dicomWebUrl, timeoutMs: 120_000 });
+  log('demo: synthesising the 2026 re-irradiation plan (120-slice 256×256 CT, REG, 10 × 3 Gy)');
+  const plan = reirradiationPlan2026({
+    matrix: 256,
+    slices: 120,
+    patientId: DEMO_PATIENT.hospitalB.value,
+    patientName: DEMO_PATIENT.dicomName,
+  });
+  const studyInstanceUid = plan.course.studyInstanceUid;
+  if ((await pacs.searchStudies({ studyInstanceUid })).length > 0) return studyInstanceUid;
+  await storeAll(pacs, plan.files, "HospitalB's PACS");
+  log(`demo: HospitalB’s PACS holds the 2026 re-irradiation plan (${plan.files.length} instances)`);
+  return studyInstanceUid;
+}
+
+async function storeAll(
+  pacs: DicomWebClient,
+  files: readonly { bytes: Uint8Array }[],
+  where: string,
+): Promise<void> {
+  for (let i = 0; i < files.length; i += STOW_BATCH) {
+    const outcome = await pacs.store(files.slice(i, i + STOW_BATCH).map((f) => f.bytes));
+    if (outcome.failed.length > 0) {
+      throw new Error(`${where} refused ${outcome.failed.length} instances of the course`);
+    }
+  }
 }

@@ -1,7 +1,9 @@
 // The headless tour `npm start` runs where no display is: each demo card signs in at its
 // hospital's workstation, every screen of its role is visited and saved as a picture, and
 // the story's key moments are played through the UI — HospitalB's oncologist opens the
-// shared course in Review, the physicist in Dose history, and the patient's access history
+// shared course in Review, the physicist in Dose history — where he sums HospitalA's 2024
+// course and HospitalB's 2026 plan through the plan's REG, in EQD2 against the constraint
+// table — and the patient's access history
 // shows those downloads and, in red, the emergency physician's break-glass opening, which
 // HospitalB's administrator has reviewed.
 import type { Page } from 'playwright-core';
@@ -95,6 +97,24 @@ async function reviewBreakGlass(shell: BrowserShell, saved: (path: string) => vo
     .waitFor({ timeout: 30_000 });
 }
 
+/** The physicist sums the opened courses: the REG maps 2024 into 2026, EQD2 beside the limits. */
+async function sumThroughRegistration(page: Page): Promise<void> {
+  await page.getByRole('button', { name: /^Sum \d+ selected dose grids$/ }).click();
+  await page.getByRole('table', { name: 'Constraint results' }).waitFor({ timeout: 120_000 });
+  await page.getByLabel('Cumulative EQD2 DVH', { exact: true }).waitFor({ timeout: 120_000 });
+  // The EQD2 rows fill in as the worker answers each α/β; the picture waits for all.
+  await page.waitForFunction(
+    () => document.querySelectorAll('tr[data-status="…"]').length === 0,
+    null,
+    { timeout: 120_000 },
+  );
+  await settle(page, 120_000);
+  const registration = await page.getByTestId('summed-registration').textContent();
+  if (!registration?.includes('DICOM registration object')) {
+    throw new Error(`the dose history summed without the 2026 plan's REG: ${registration}`);
+  }
+}
+
 /** Story moments: HospitalB's caregivers open the course the patient shared with them. */
 async function playStory(shell: BrowserShell, card: DemoCard, saved: (path: string) => void) {
   if (card.hospital === 1 && card.spec.kind === 'admin') return reviewBreakGlass(shell, saved);
@@ -103,6 +123,7 @@ async function playStory(shell: BrowserShell, card: DemoCard, saved: (path: stri
   const viewer = card.spec.kind === 'oncologist' ? 'Review' : 'Dose history';
   await openSharedCourse(shell.page, viewer);
   await settle(shell.page, 120_000);
+  if (viewer === 'Dose history') await sumThroughRegistration(shell.page);
   saved(await shell.screenshot('start', `${slug(card.label)}-shared-course-in-${slug(viewer)}`));
 }
 

@@ -39,6 +39,8 @@ const IMAGE_KINDS: Record<string, string> = {
   '1.2.840.10008.5.1.4.1.1.4.1': 'Enhanced MR image',
   '1.2.840.10008.5.1.4.1.1.128': 'PET image',
   '1.2.840.10008.5.1.4.1.1.20': 'NM image',
+  // A registration between two courses' images travels with the images it relates.
+  '1.2.840.10008.5.1.4.1.1.66.1': 'Spatial Registration',
 };
 
 const FHIR_CATEGORY: Record<string, Category> = {

@@ -2,7 +2,8 @@
 // dose or EQD2, the α/β its EQD2 used (editable; the published default shown), the
 // cumulative value and pass / close / fail. Edits are checked at once (a bad entry is named
 // and changes nothing) and saved to the workstation's table. Limits are re-evaluated here;
-// a new α/β asks the worker for that structure's cumulative EQD2 DVH.
+// a new α/β asks the worker for that structure's cumulative EQD2 DVH; those DVHs are drawn
+// under the table, so the re-irradiation question (what has the organ had, in EQD2) is seen.
 import { useEffect, useState } from 'react';
 import {
   constraintRows,
@@ -24,6 +25,7 @@ import {
 import { reportNumber } from '../../shared/rt/dose-report';
 import type { Dvh } from '../../shared/rt/dvh';
 import { ehr } from '../ehr';
+import { DvhPlot, type DvhRow } from './Dvh';
 import type { DoseRef, Eqd2DvhResult, SumResult } from './protocol';
 import { rtClient } from './rtClient';
 
@@ -31,7 +33,7 @@ interface Props {
   result: SumResult;
   /** The dose grids of that sum, for the EQD2 sums. */
   sources: DoseRef[];
-  rois: TableRoi[];
+  rois: (TableRoi & { color?: readonly [number, number, number] | undefined })[];
   /** The rows as shown, for the report. */
   onRows?: (rows: ConstraintRow[]) => void;
 }
@@ -180,6 +182,21 @@ export function ConstraintPanel({ result, sources, rois, onRows }: Props) {
         )}
       </section>
     );
+
+  // One curve per structure and α/β the table asks in EQD2, in the order of the table.
+  const eqd2Rows: DvhRow[] = eqd2Needs(table, rois).flatMap((need, i) => {
+    const r = eqd2.get(keyOf(need));
+    if (!r?.dvh) return [];
+    const color = rois.find((roi) => roi.name === need.roiName)?.color;
+    return [
+      {
+        roiNumber: i,
+        name: `${need.roiName} (α/β ${need.alphaBetaGy} Gy)`,
+        dvh: r.dvh,
+        ...(color ? { color } : {}),
+      },
+    ];
+  });
 
   const errorsOf = (index: number) =>
     Object.entries(fieldErrors)
@@ -331,6 +348,20 @@ export function ConstraintPanel({ result, sources, rois, onRows }: Props) {
           })}
         </tbody>
       </table>
+      {eqd2Rows.length > 0 && (
+        <div className="rt-eqd2-dvh" aria-label="Cumulative EQD2 DVH">
+          <h4>Cumulative EQD2 DVH</h4>
+          <DvhPlot
+            rows={eqd2Rows}
+            title="Cumulative EQD2 DVH of the summed courses"
+            doseAxis="EQD2 (Gy)"
+          />
+          <p className="muted">
+            Each course’s dose converted voxel by voxel with its own number of fractions, then
+            summed: {eqd2Rows.map((r) => r.name).join(', ')}.
+          </p>
+        </div>
+      )}
       <AddConstraint rois={rois} onAdd={(c) => void save([...table, c])} />
     </section>
   );

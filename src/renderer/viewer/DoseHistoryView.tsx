@@ -135,7 +135,8 @@ export function DoseHistoryView({ emptyTitle, emptyText, incoming }: Props) {
     course.doses.map((dose, doseIndex) => ({
       courseId: course.id,
       doseIndex,
-      label: `${course.label} · ${dose.file}`,
+      // Records opened together may hold several courses: each dose is named by its plan.
+      label: `${course.plans.find((p) => p.sopInstanceUid === dose.referencedPlanUid)?.label ?? course.label} · ${dose.file}`,
     })),
   );
   const selected = doses.filter((d) => !excluded.has(doseKey(d)));
@@ -444,6 +445,7 @@ export function DoseHistoryView({ emptyTitle, emptyText, incoming }: Props) {
                   sources={sum.sources}
                   rois={summedRows.map((r) => ({
                     name: r.name,
+                    color: r.color,
                     ...(r.interpretedType ? { interpretedType: r.interpretedType } : {}),
                   }))}
                   onRows={setConstraintRows}

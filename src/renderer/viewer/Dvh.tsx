@@ -44,10 +44,13 @@ export function DvhPlot({
   rows,
   title,
   markerGy,
+  doseAxis = 'Dose (Gy)',
 }: {
   rows: readonly DvhRow[];
   title: string;
   markerGy?: number;
+  /** The x axis's name (EQD2 for a biologically weighted DVH). */
+  doseAxis?: string;
 }) {
   const titleId = useId();
   const drawn = rows.filter((r) => r.dvh);
@@ -90,7 +93,7 @@ export function DvhPlot({
         </g>
       ))}
       <text x={(M.left + W - M.right) / 2} y={H - 6} className="rt-axis" textAnchor="middle">
-        Dose (Gy)
+        {doseAxis}
       </text>
       <text
         x={14}

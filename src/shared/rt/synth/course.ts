@@ -37,6 +37,15 @@ export interface SynthOptions {
   firstTreatmentDate?: string;
   /** Reuse a frame of reference (a later course on the same CT / registration). */
   frameOfReferenceUid?: string;
+  /**
+   * Where the phantom lies in this course's frame (another day, another table): turned by
+   * `tableRotationDeg` about the table (z) axis through the frame's origin, then shifted by
+   * `shiftMm`. Default: centred, unturned. Only a turn about z, so that each CT slice still
+   * cuts the phantom's solids in a plane and contours stay exact.
+   */
+  pose?: { shiftMm: Vec3; tableRotationDeg: number };
+  /** The study's (and plan's) date, YYYYMMDD; default 20240102. */
+  studyDate?: string;
   patientName?: string;
   patientId?: string;
   courseLabel?: string;
@@ -76,6 +85,8 @@ export interface SyntheticCourse {
   beams: BeamSpec[];
   /** Sessions as written: date, fraction number and whether it was missed. */
   sessions: { date: string; fractionNumber: number; missed: boolean }[];
+  /** The phantom's coordinates → this course's frame (row-major 4×4, from `pose`). */
+  phantomToFrame: number[];
 }
 
 const FIELD_OF_VIEW_MM = 256;
@@ -125,7 +136,7 @@ export function synthesizeCourse(options: SynthOptions = {}): SyntheticCourse {
     patientSex: 'O',
     studyInstanceUid: uid('study'),
     studyId: 'SYN1',
-    studyDate: '20240102',
+    studyDate: options.studyDate ?? '20240102',
     studyTime: '090000',
     studyDescription: `Synthetic thorax phantom, ${courseLabel}`,
     ...(options.institutionName ? { institutionName: options.institutionName } : {}),
@@ -136,14 +147,18 @@ export function synthesizeCourse(options: SynthOptions = {}): SyntheticCourse {
   const zOf = (k: number) => (k - (sliceCount - 1) / 2) * thickness;
   const zMin = zOf(0) - thickness / 2;
   const zMax = zOf(sliceCount - 1) + thickness / 2;
+  const pose = placement(options.pose);
+  // The solids are built in the phantom's own coordinates; the long ones reach past the
+  // scanned slab by the pose's z shift so that every slice of a shifted CT still cuts them.
+  const reach = Math.abs(options.pose?.shiftMm[2] ?? 0);
   const ptvCenter: Vec3 = [20, -10, 0];
   const ptvRadius = Math.min(25, (zMax - zMin) / 2 - thickness);
-  const body = ellipticCylinder([0, 0, 0], 110, 80, zMin, zMax);
-  const ptv = sphere(ptvCenter, ptvRadius);
-  const cord = ellipticCylinder([0, 55, 0], 7, 7, zMin, zMax);
-  const vertebra = ellipticCylinder([0, 55, 0], 16, 16, zMin, zMax);
+  const body = pose.place(ellipticCylinder([0, 0, 0], 110, 80, zMin - reach, zMax + reach));
+  const ptv = pose.place(sphere(ptvCenter, ptvRadius));
+  const cord = pose.place(ellipticCylinder([0, 55, 0], 7, 7, zMin - reach, zMax + reach));
+  const vertebra = pose.place(ellipticCylinder([0, 55, 0], 16, 16, zMin - reach, zMax + reach));
   const lungHalfLength = Math.min(50, (zMax - zMin) / 2 - thickness);
-  const lung = ellipsoid([-55, -5, 0], 28, 35, lungHalfLength);
+  const lung = pose.place(ellipsoid([-55, -5, 0], 28, 35, lungHalfLength));
 
   const rois: (RoiSpec & { solid: Solid })[] = [
     { number: 1, name: 'BODY', color: [255, 200, 150], interpretedType: 'EXTERNAL', solid: body },
@@ -235,7 +250,7 @@ export function synthesizeCourse(options: SynthOptions = {}): SyntheticCourse {
           prescriptionGy,
           fractions,
           targetRoiNumber: 2,
-          isocenter: ptvCenter,
+          isocenter: pose.toFrame(ptvCenter),
           beams,
           machine,
         },
@@ -249,8 +264,10 @@ export function synthesizeCourse(options: SynthOptions = {}): SyntheticCourse {
   const doseColumns = Math.floor(240 / doseSpacing) + 1;
   const doseRows = Math.floor(180 / doseSpacing) + 1;
   const doseFrames = sliceCount;
-  const doseAt = (p: Vec3): number => {
-    if (!body.contains([p[0], p[1], Math.max(zMin, Math.min(zMax, p[2]))])) return 0;
+  const doseAt = (at: Vec3): number => {
+    if (!body.contains([at[0], at[1], Math.max(zMin, Math.min(zMax, at[2]))])) return 0;
+    // The dose follows the phantom: computed where this point is in the phantom.
+    const p = pose.toPhantom(at);
     const dx = p[0] - ptvCenter[0];
     const dy = p[1] - ptvCenter[1];
     const dz = p[2] - ptvCenter[2];
@@ -351,7 +368,45 @@ export function synthesizeCourse(options: SynthOptions = {}): SyntheticCourse {
     fractions,
     beams,
     sessions,
+    phantomToFrame: pose.matrix,
   };
+}
+
+/** The pose's maps between the phantom's coordinates and the course's frame (LPS, mm). */
+function placement(pose: SynthOptions['pose']) {
+  const angle = ((pose?.tableRotationDeg ?? 0) * Math.PI) / 180;
+  const [tx, ty, tz] = pose?.shiftMm ?? [0, 0, 0];
+  const cos = Math.cos(angle);
+  const sin = Math.sin(angle);
+  const toFrame = ([x, y, z]: Vec3): Vec3 => [
+    cos * x - sin * y + tx,
+    sin * x + cos * y + ty,
+    z + tz,
+  ];
+  const toPhantom = ([x, y, z]: Vec3): Vec3 => {
+    const [u, v] = [x - tx, y - ty];
+    return [cos * u + sin * v, -sin * u + cos * v, z - tz];
+  };
+  const place = (solid: Solid): Solid =>
+    pose === undefined
+      ? solid
+      : {
+          volumeMm3: solid.volumeMm3,
+          contains: (p) => solid.contains(toPhantom(p)),
+          contoursAt: (z) =>
+            solid.contoursAt(z - tz).map((polygon) => {
+              const out = new Float64Array(polygon.length);
+              for (let i = 0; i < polygon.length; i += 3) {
+                const [x, y] = toFrame([polygon[i]!, polygon[i + 1]!, 0]);
+                out[i] = x;
+                out[i + 1] = y;
+                out[i + 2] = z;
+              }
+              return out;
+            }),
+        };
+  const matrix = [cos, -sin, 0, tx, sin, cos, 0, ty, 0, 0, 1, tz, 0, 0, 0, 1];
+  return { toFrame, toPhantom, place, matrix };
 }
 
 /** Area of a planar polygon given as x, y, z triplets (shoelace formula). */
