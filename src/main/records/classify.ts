@@ -28,10 +28,6 @@ const DICOM_RT: Record<string, { category: Category; kind: string }> = {
   [`${RT}8`]: { category: 'radiotherapy-plan', kind: 'RT Ion Plan' },
   [`${RT}9`]: { category: 'treatment-record', kind: 'RT Ion Beams Treatment Record' },
 };
-// A spatial registration travels with the images it registers (the same readers need it).
-const REGISTRATION_KINDS: Record<string, string> = {
-  '1.2.840.10008.5.1.4.1.1.66.1': 'Spatial Registration',
-};
 const IMAGE_KINDS: Record<string, string> = {
   '1.2.840.10008.5.1.4.1.1.2': 'CT image',
   '1.2.840.10008.5.1.4.1.1.2.1': 'Enhanced CT image',
@@ -76,7 +72,7 @@ function classifyDicom(file: BundleFile): ClassifiedFile {
   }
   const rt = DICOM_RT[sopClass];
   if (rt) return { file, format: 'application/dicom', ...rt };
-  const image = IMAGE_KINDS[sopClass] ?? REGISTRATION_KINDS[sopClass];
+  const image = IMAGE_KINDS[sopClass];
   if (image) return { file, format: 'application/dicom', category: 'imaging', kind: image };
   throw new EhrError(
     'FILES_REFUSED',
