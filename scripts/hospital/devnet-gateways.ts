@@ -12,10 +12,8 @@
 // `up` also publishes each gateway on the ledger (HospitalServices:publishRecordGateway) with
 // the hospital's application administrator (appadmin, enrolled by `up` itself), and again only
 // when its URL, bucket or emergency key changed.
-import { createPrivateKey } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { signers } from '@hyperledger/fabric-gateway';
 import { PEER_ORGS, REPO_ROOT, port, type DevnetConfig, type PeerOrg } from '../devnet/config.ts';
 import { alivePid, logFile, startDaemon, waitFor } from '../devnet/proc.ts';
 import type { ConnectionProfile, StatusLine } from '../devnet/network.ts';
@@ -32,7 +30,7 @@ import {
   type GatewayInfo,
 } from '../../src/shared/gateway/protocol.ts';
 import { loadEmergencyKey } from '../../src/gateway/emergency-key.ts';
-import { connectToPeer } from '../../src/main/ledger/connection.ts';
+import { connectAsProfileIdentity } from '../../src/gateway/from-profile.ts';
 import { EhrLedger } from '../../src/main/ledger/ehr-ledger.ts';
 
 export function gatewayName(org: PeerOrg): string {
@@ -128,16 +126,7 @@ async function publishGateway(
   bucket: string,
   emergencyPublicKeyPem: string,
 ): Promise<void> {
-  const ids = profile.identities.appadmin;
-  if (!ids) throw new Error(`the profile of ${profile.mspId} has no appadmin identity`);
-  const connection = connectToPeer(
-    { endpoint: profile.peer.endpoint, tlsCaPem: readFileSync(profile.peer.tlsCACertPath, 'utf8') },
-    {
-      mspId: profile.mspId,
-      certificatePem: readFileSync(ids.certPath, 'utf8'),
-      signDigest: signers.newPrivateKeySigner(createPrivateKey(readFileSync(ids.keyPath))),
-    },
-  );
+  const connection = connectAsProfileIdentity(profile, 'appadmin');
   try {
     const ledger = new EhrLedger(
       connection.gateway.getNetwork(profile.channel).getContract(profile.chaincode),

@@ -16,21 +16,29 @@ export interface GatewayProfile extends ProfileWithMsp {
   identities: Record<string, { certPath: string; keyPath: string; mspDir: string }>;
 }
 
+/** A Fabric connection to the profile's own peer as one of its enrolled software identities. */
+export function connectAsProfileIdentity(profile: GatewayProfile, identity: string) {
+  const ids = profile.identities[identity];
+  if (!ids) throw new Error(`the profile of ${profile.mspId} has no ${identity} identity`);
+  return connectToPeer(
+    {
+      endpoint: profile.peer.endpoint,
+      tlsCaPem: readFileSync(profile.peer.tlsCACertPath, 'utf8'),
+    },
+    {
+      mspId: profile.mspId,
+      certificatePem: readFileSync(ids.certPath, 'utf8'),
+      signDigest: signers.newPrivateKeySigner(createPrivateKey(readFileSync(ids.keyPath))),
+    },
+  );
+}
+
 export async function startGatewayFromProfile(
   own: GatewayProfile,
   others: readonly GatewayProfile[],
   options: Pick<GatewayOptions, 'port' | 'bucket' | 's3' | 'onAnswer' | 'emergencyKey'>,
 ): Promise<RunningGateway> {
-  const service = own.identities.gateway;
-  if (!service) throw new Error(`the profile of ${own.mspId} has no gateway identity`);
-  const connection = connectToPeer(
-    { endpoint: own.peer.endpoint, tlsCaPem: readFileSync(own.peer.tlsCACertPath, 'utf8') },
-    {
-      mspId: own.mspId,
-      certificatePem: readFileSync(service.certPath, 'utf8'),
-      signDigest: signers.newPrivateKeySigner(createPrivateKey(readFileSync(service.keyPath))),
-    },
-  );
+  const connection = connectAsProfileIdentity(own, 'gateway');
   try {
     const gateway = await startGateway({
       ...options,
