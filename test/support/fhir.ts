@@ -9,8 +9,7 @@ import {
 } from '../../scripts/hospital/fhir-server';
 import { PSEUDONYM_IDENTIFIER_SYSTEM } from '../../src/shared/ehr';
 import { radiotherapyCourseSummary } from '../../scripts/demo/mcode-course-summary';
-import { reservePortBlock } from './port-blocks';
-import { tempDir } from './tmp';
+import { startOnOwnPorts } from './port-blocks';
 
 export interface TestFhir extends FhirServer {
   /** Stops the server, frees its port and deletes its database. */
@@ -41,27 +40,9 @@ export async function startTestFhir(): Promise<TestFhir> {
       close: async () => {},
     };
   }
-  const block = await reservePortBlock([0]);
-  const dir = tempDir('fhir');
-  try {
-    const server = await startFhirServer({
-      port: block.base,
-      dataDir: dir.path,
-      lifetimeMs: 30 * 60_000,
-    });
-    return {
-      ...server,
-      async close() {
-        await server.stop();
-        block.release();
-        dir.cleanup();
-      },
-    };
-  } catch (error) {
-    block.release();
-    dir.cleanup();
-    throw error;
-  }
+  return startOnOwnPorts([0], 'fhir', (base, folder) =>
+    startFhirServer({ port: base, dataDir: folder, lifetimeMs: 30 * 60_000 }),
+  );
 }
 
 const FHIR_JSON = { 'content-type': 'application/fhir+json', accept: 'application/fhir+json' };

@@ -2,8 +2,7 @@
 // (port-blocks.ts), with a throwaway storage folder, bounded in time so nothing outlives the run.
 import { join } from 'node:path';
 import { orthancInstalled, startOrthanc, type OrthancServer } from '../../scripts/hospital/orthanc';
-import { reservePortBlock } from './port-blocks';
-import { tempDir } from './tmp';
+import { startOnOwnPorts } from './port-blocks';
 
 export interface TestOrthanc extends OrthancServer {
   /** Stops the server, frees its ports and deletes its storage. */
@@ -21,28 +20,14 @@ export async function startTestOrthanc(
   name = 'TestPACS',
   options: { luaScripts?: string[] } = {},
 ): Promise<TestOrthanc> {
-  const block = await reservePortBlock([0, 1]);
-  const dir = tempDir('orthanc-');
-  try {
-    const server = await startOrthanc({
+  return startOnOwnPorts([0, 1], 'orthanc-', (base, folder) =>
+    startOrthanc({
       name,
-      httpPort: block.base,
-      dicomPort: block.base + 1,
-      storageDir: join(dir.path, 'db'),
+      httpPort: base,
+      dicomPort: base + 1,
+      storageDir: join(folder, 'db'),
       lifetimeMs: 15 * 60_000,
       ...options,
-    });
-    return {
-      ...server,
-      async close() {
-        await server.stop();
-        block.release();
-        dir.cleanup();
-      },
-    };
-  } catch (e) {
-    block.release();
-    dir.cleanup();
-    throw e;
-  }
+    }),
+  );
 }

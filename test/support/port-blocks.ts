@@ -8,6 +8,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from './tmp';
 
 const LOCK_DIR = join(tmpdir(), 'action-ehr-port-blocks');
 const BLOCK = 100;
@@ -81,4 +82,34 @@ export async function reservePortBlock(offsets: readonly number[]): Promise<Port
     rmSync(join(LOCK_DIR, `${base}.lock`), { force: true });
   }
   throw new Error(`no free block of ${BLOCK} ports between ${FIRST} and ${ephemeralStart()}`);
+}
+
+/**
+ * A server of a test file on its own port block with its own data folder: both are freed
+ * when it is closed, or at once when it fails to start.
+ */
+export async function startOnOwnPorts<S extends { stop(): Promise<void> }>(
+  offsets: readonly number[],
+  folderPrefix: string,
+  start: (base: number, folder: string) => Promise<S>,
+): Promise<S & { close(): Promise<void> }> {
+  const block = await reservePortBlock(offsets);
+  const dir = tempDir(folderPrefix);
+  const free = () => {
+    block.release();
+    dir.cleanup();
+  };
+  try {
+    const server = await start(block.base, dir.path);
+    return {
+      ...server,
+      async close() {
+        await server.stop();
+        free();
+      },
+    };
+  } catch (error) {
+    free();
+    throw error;
+  }
 }

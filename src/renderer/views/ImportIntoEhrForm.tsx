@@ -3,13 +3,12 @@
 // opens the record (the download is on the ledger) and posts it as one transaction, with a
 // Provenance naming the ledger record, so a repeat duplicates nothing and a failure leaves
 // nothing half-imported.
+import { ImportStatus } from './ImportStatus';
 import { useState } from 'react';
 import type { ImportIntoEhrResult } from '../../shared/ehr';
 import type { RecordView } from '../../shared/ipc/contract';
 import { CATEGORY_LABELS } from '../../shared/ledger';
 import { ConfirmDialog } from '../components/ConfirmDialog';
-import { ErrorBanner } from '../components/ErrorBanner';
-import { OperationProgressBar } from '../components/OperationProgressBar';
 import { ehr } from '../ehr';
 import { formatDateTime } from './format';
 import { settle } from './useLedger';
@@ -90,23 +89,20 @@ export function ImportIntoEhrForm({
           </p>
         </ConfirmDialog>
       )}
-      {state.state === 'importing' && (
-        <OperationProgressBar
-          operationId={state.operationId}
-          label="Importing into your EHR"
-          cancellable
-        />
-      )}
-      {state.state === 'failed' && (
-        <ErrorBanner lead="Nothing was imported." message={state.message} />
-      )}
-      {state.state === 'imported' && (
-        <p className="banner success" role="status">
-          Imported into your EHR: {state.result.created} new resource
-          {state.result.created === 1 ? '' : 's'}
-          {state.result.alreadyThere > 0 ? `, ${state.result.alreadyThere} already there` : ''}.
-        </p>
-      )}
+      <ImportStatus
+        into="EHR"
+        running={state.state === 'importing' ? state.operationId : null}
+        failure={state.state === 'failed' ? state.message : null}
+        imported={
+          state.state === 'imported'
+            ? {
+                created: state.result.created,
+                unit: 'resource',
+                alreadyThere: state.result.alreadyThere,
+              }
+            : null
+        }
+      />
     </section>
   );
 }

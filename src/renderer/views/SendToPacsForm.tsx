@@ -3,13 +3,12 @@
 // main process opens the record (the download is on the ledger), keeps every UID, files it
 // under the local patient with the sender's ID kept as another ID, and a failure leaves
 // nothing half-imported.
+import { ImportStatus } from './ImportStatus';
 import { useState } from 'react';
 import type { RecordView } from '../../shared/ipc/contract';
 import { CATEGORY_LABELS, type Category } from '../../shared/ledger';
 import type { SendToPacsResult } from '../../shared/pacs';
 import { ConfirmDialog } from '../components/ConfirmDialog';
-import { ErrorBanner } from '../components/ErrorBanner';
-import { OperationProgressBar } from '../components/OperationProgressBar';
 import { ehr } from '../ehr';
 import { formatDateTime } from './format';
 import { settle } from './useLedger';
@@ -115,23 +114,20 @@ export function SendToPacsForm({
           </p>
         </ConfirmDialog>
       )}
-      {state.state === 'sending' && (
-        <OperationProgressBar
-          operationId={state.operationId}
-          label="Importing into your PACS"
-          cancellable
-        />
-      )}
-      {state.state === 'failed' && (
-        <ErrorBanner lead="Nothing was imported." message={state.message} />
-      )}
-      {state.state === 'sent' && (
-        <p className="banner success" role="status">
-          Imported into your PACS: {state.result.stored} new instance
-          {state.result.stored === 1 ? '' : 's'}
-          {state.result.alreadyThere > 0 ? `, ${state.result.alreadyThere} already there` : ''}.
-        </p>
-      )}
+      <ImportStatus
+        into="PACS"
+        running={state.state === 'sending' ? state.operationId : null}
+        failure={state.state === 'failed' ? state.message : null}
+        imported={
+          state.state === 'sent'
+            ? {
+                created: state.result.stored,
+                unit: 'instance',
+                alreadyThere: state.result.alreadyThere,
+              }
+            : null
+        }
+      />
     </section>
   );
 }
