@@ -71,6 +71,10 @@ async function expectRefused(
   await expect(decryptToMemory(stored, key, { sha256, storagePointer })).rejects.toMatchObject({
     code,
   });
+  // Laid out into one buffer as it verifies (the ledger states the stored size): the same.
+  await expect(
+    decryptToMemory(stored, key, { sha256, storagePointer, sizeBytes: stored.length }),
+  ).rejects.toMatchObject({ code });
 }
 
 describe('vault stream format', () => {
@@ -91,6 +95,18 @@ describe('vault stream format', () => {
       expect(
         await decryptToMemory(stored, key, { sha256: sealed.sha256, storagePointer: POINTER }),
       ).toEqual(data);
+      // With the stored size known the plaintext is laid out as it verifies; a mis-stated
+      // size still gives the record, whole and nothing more.
+      for (const sizeBytes of [stored.length, stored.length - 700, stored.length + 5000]) {
+        const pieces = Readable.from([stored.subarray(0, 3000), stored.subarray(3000)]);
+        expect(
+          await decryptToMemory(pieces, key, {
+            sha256: sealed.sha256,
+            storagePointer: POINTER,
+            sizeBytes,
+          }),
+        ).toEqual(data);
+      }
     },
   );
 

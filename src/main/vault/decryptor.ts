@@ -6,6 +6,7 @@
 // what happened (altered, reordered, missing, truncated), and what was decrypted so far is
 // zeroed. Decrypting on arrival (rather than after the download) keeps the wait for a
 // large record to the download itself.
+import { constants as bufferLimits } from 'node:buffer';
 import { createDecipheriv, createHash, type Hash } from 'node:crypto';
 import {
   DATA_KEY_BYTES,
@@ -23,6 +24,13 @@ export interface DecryptOptions {
   expectedSha256: string;
   /** The ledger record's storage pointer the object was sealed for. */
   boundTo: string;
+  /**
+   * The stored object's size when known (the ledger registers it). The plaintext then goes
+   * into one buffer sized at the header, as each chunk verifies, instead of being joined
+   * after the last one: for a 100 MB study that copy (and its allocation) came after the
+   * download had ended, in the person's wait.
+   */
+  storedBytes?: number;
 }
 
 /** How far from its place a misplaced chunk is looked for when explaining a failure. */
@@ -39,6 +47,10 @@ export class RecordDecryptor {
   private readonly boundTo: string;
   /** Verified chunks, held back until the whole record is verified. */
   private plaintext: Buffer[] = [];
+  /** With a known stored size: the whole plaintext's buffer, filled up to `written`. */
+  private whole: Buffer | null = null;
+  private written = 0;
+  private readonly storedBytes: number | undefined;
   private failed = false;
 
   constructor(
@@ -59,6 +71,7 @@ export class RecordDecryptor {
     }
     this.expectedSha256 = options.expectedSha256.toLowerCase();
     this.boundTo = options.boundTo;
+    this.storedBytes = options.storedBytes;
   }
 
   /** Takes the next stored bytes; throws (and forgets everything) at the first damage. */
@@ -73,6 +86,7 @@ export class RecordDecryptor {
         const headerBytes = Buffer.from(this.takeBytes(HEADER_BYTES));
         this.header = decodeHeader(headerBytes);
         this.aad = associatedData(headerBytes, this.boundTo);
+        this.whole = this.plaintextBuffer(this.header.chunkBytes);
       }
       const stored = this.header.chunkBytes + TAG_BYTES;
       // A chunk followed by more bytes cannot be the last one.
@@ -99,7 +113,17 @@ export class RecordDecryptor {
           'The stored record does not match the hash recorded on the ledger: it is not the record that was shared.',
         );
       }
-      const whole = Buffer.concat(this.plaintext);
+      if (this.whole && this.plaintext.length === 0 && this.written === this.whole.length) {
+        const whole = this.whole;
+        this.whole = null;
+        return whole;
+      }
+      // The stored size said was not this object's (the hash above would have refused a
+      // different object, so this is only a mis-stated size): join what verified.
+      const whole = Buffer.concat([
+        ...(this.whole ? [this.whole.subarray(0, this.written)] : []),
+        ...this.plaintext,
+      ]);
       this.forget();
       return whole;
     });
@@ -109,6 +133,20 @@ export class RecordDecryptor {
   forget(): void {
     for (const piece of this.plaintext) piece.fill(0);
     this.plaintext = [];
+    this.whole?.fill(0, 0, this.written);
+    this.whole = null;
+    this.written = 0;
+  }
+
+  /** One buffer for the plaintext of an object of `storedBytes`, or null when not known. */
+  private plaintextBuffer(chunkBytes: number): Buffer | null {
+    const body = (this.storedBytes ?? 0) - HEADER_BYTES;
+    if (body < TAG_BYTES) return null;
+    const chunks = Math.ceil(body / (chunkBytes + TAG_BYTES));
+    if (body - chunks * TAG_BYTES > bufferLimits.MAX_LENGTH) return null;
+    // Every byte is written before the buffer is handed over (finish checks), so it need
+    // not be zeroed first.
+    return Buffer.allocUnsafeSlow(body - chunks * TAG_BYTES);
   }
 
   private guard<T>(work: () => T): T {
@@ -155,7 +193,14 @@ export class RecordDecryptor {
     const plaintext = this.tryOpen(stored, this.index, final);
     if (!plaintext) throw this.explain(stored, final);
     this.index += 1;
-    if (plaintext.length > 0) this.plaintext.push(plaintext);
+    if (plaintext.length === 0) return;
+    if (this.whole && this.plaintext.length === 0 && this.written + plaintext.length <= this.whole.length) {
+      plaintext.copy(this.whole, this.written);
+      this.written += plaintext.length;
+      plaintext.fill(0);
+    } else {
+      this.plaintext.push(plaintext);
+    }
   }
 
   /** Works out why chunk `index` failed, so the person is told what happened to the record. */

@@ -13,6 +13,8 @@ export interface StoredRecordFacts {
   sha256: string;
   /** The record's storage pointer on the ledger, which the object was sealed for. */
   storagePointer: string;
+  /** The stored object's size, from the ledger: lets the plaintext be laid out as it comes. */
+  sizeBytes?: number;
 }
 
 export async function decryptToMemory(
@@ -24,6 +26,7 @@ export async function decryptToMemory(
   const decryptor = new RecordDecryptor(dataKey, {
     expectedSha256: record.sha256,
     boundTo: record.storagePointer,
+    ...(record.sizeBytes !== undefined ? { storedBytes: record.sizeBytes } : {}),
   });
   const input: AsyncIterable<Buffer> | Iterable<Buffer> = Buffer.isBuffer(source)
     ? [source]
