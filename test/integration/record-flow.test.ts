@@ -135,6 +135,54 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
     await A.signOut();
   });
 
+  it('leaves nothing stored and nothing registered when an add is cancelled mid-upload', async () => {
+    const { patient, oncologistA } = world.people;
+    const storedBefore = await objectCount();
+    // Every record's bytes wait in a proxy until the add was cancelled, and never reach
+    // storage (as a connection closed mid-upload); the key envelopes, which go up beside
+    // them, pass.
+    let cancelled: () => void = () => undefined;
+    const stopped = new Promise<void>((resolve) => (cancelled = resolve));
+    const isRecordPut = (method: string | undefined, path: string | undefined) =>
+      method === 'PUT' && /\/records\/[0-9a-f]{32}(\?|$)/.test(path ?? '');
+    const proxy = await startFaultProxy(world.s3.settings.endpoint, async (req) => {
+      if (!isRecordPut(req.method, req.url)) return { kind: 'pass' };
+      await stopped;
+      return { kind: 'status', status: 503, code: 'SlowDown' };
+    });
+    const detour = await world.detourStorage(0, proxy.endpoint);
+    const station = await world.openWorkstation(0);
+    try {
+      await station.signInAs(oncologistA);
+      const adding = failure(
+        station.call('addRecords', {
+          patientId: patient.id,
+          files: course.files,
+          operationId: 'add-cancelled-1',
+        }),
+      );
+      await expect
+        .poll(() => proxy.seen.some((r) => isRecordPut(r.method, r.path)), { timeout: 20_000 })
+        .toBe(true);
+      expect(await station.call('cancelOperation', { operationId: 'add-cancelled-1' })).toEqual({
+        cancelled: true,
+      });
+      cancelled();
+      const refused = await adding;
+      expect(refused.error.code).toBe('CANCELLED');
+      expect(refused.error.message).toMatch(/upload was cancelled.*Nothing was added/);
+      await station.signOut();
+    } finally {
+      cancelled();
+      await detour.restore();
+      await proxy.close();
+    }
+    expect(await objectCount()).toBe(storedBefore);
+    await A.signInAs(patient);
+    expect((await A.call('listRecords')).records).toHaveLength(records.length);
+    await A.signOut();
+  }, 120_000);
+
   it('refuses HospitalB’s oncologist before the patient grants him anything', async () => {
     const { patient, oncologistB } = world.people;
     await B.signInAs(oncologistB);

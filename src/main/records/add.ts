@@ -138,16 +138,24 @@ async function addOne(
   const envelopeKey = envelopeKeyOf(key);
   stored.set(key, group.category).set(envelopeKey, group.category);
   try {
-    await store.put(
-      key,
-      {
-        stream: Readable.from(bundlePieces(files)).pipe(encryptor),
-        size: sealedSize(bundleSize(files)),
-      },
-      scope,
-      { signal: op.signal, onProgress: (p) => onBytes(p.loaded) },
-    );
-    await writeEnvelopes(store, envelopeKey, envelopesFor(dataKey, recipients), scope, op.signal);
+    // The envelopes go up beside the record, not after it: after it, their small upload
+    // (and the gateway's check of it) came between the last record byte and the commit.
+    // Both are settled before a failure is reported, so the clean-up in addRecords never
+    // races an upload still under way.
+    const uploads = await Promise.allSettled([
+      store.put(
+        key,
+        {
+          stream: Readable.from(bundlePieces(files)).pipe(encryptor),
+          size: sealedSize(bundleSize(files)),
+        },
+        scope,
+        { signal: op.signal, onProgress: (p) => onBytes(p.loaded) },
+      ),
+      writeEnvelopes(store, envelopeKey, envelopesFor(dataKey, recipients), scope, op.signal),
+    ]);
+    const failed = uploads.find((u): u is PromiseRejectedResult => u.status === 'rejected');
+    if (failed) throw failed.reason;
   } finally {
     dataKey.fill(0);
   }

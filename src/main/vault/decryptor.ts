@@ -194,7 +194,11 @@ export class RecordDecryptor {
     if (!plaintext) throw this.explain(stored, final);
     this.index += 1;
     if (plaintext.length === 0) return;
-    if (this.whole && this.plaintext.length === 0 && this.written + plaintext.length <= this.whole.length) {
+    if (
+      this.whole &&
+      this.plaintext.length === 0 &&
+      this.written + plaintext.length <= this.whole.length
+    ) {
       plaintext.copy(this.whole, this.written);
       this.written += plaintext.length;
       plaintext.fill(0);
