@@ -173,14 +173,19 @@ describe('smart card (SoftHSM2 through PKCS#11)', () => {
       });
     });
 
-    it('reports a card pulled during an operation as removed', async () => {
+    it('reports a card pulled during an operation as removed, to the caller and as the event', async () => {
       const slow = await tokens.startClient({ presencePollMs: 60_000 });
       await slow.call('signIn', { serial, pin: PIN });
+      // The watch would not look for a minute: the operation finds the card gone first, and
+      // the session must still hear of it (it locks on the event, not on one failed call).
+      let heard: string | null = null;
+      slow.once('removed', (s: string) => (heard = s));
       tokens.deleteToken(serial);
       await expect(slow.call('signDigest', { digest: randomBytes(32) })).rejects.toMatchObject({
         code: 'CARD_REMOVED',
         message: 'The card was removed during signing.',
       });
+      expect(heard).toBe(serial);
     });
   });
 });

@@ -62,6 +62,7 @@ onParentMessage((raw) => {
     return;
   }
   if (!card) return;
+  const signedIn = card.signedInSerial;
   try {
     const handler = handlers[request.op] as (card: Pkcs11Card, args: unknown) => unknown;
     if (!handler)
@@ -75,6 +76,9 @@ onParentMessage((raw) => {
             'CARD_OPERATION_FAILED',
             error instanceof Error ? error.message : String(error),
           );
+    // An operation can find the card gone before the presence watch does (it signs out, so
+    // the watch would never tell): say so first, so the session locks before the error lands.
+    if (e.code === 'CARD_REMOVED' && signedIn) send({ kind: 'removed', serial: signedIn });
     send({ kind: 'reply', id: request.id, ok: false, code: e.code, message: e.message });
   }
 });
