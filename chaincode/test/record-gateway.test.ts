@@ -80,21 +80,41 @@ describe('RecordGateway.authorizeRead', () => {
     assert.equal(decision.callerId, patient.id);
   });
 
-  it('lets a caregiver read only after his committed disclosure, and only while it is fresh', async () => {
+  it('lets a caregiver fetch the encrypted object with his grant, its key envelopes only after his committed disclosure, while fresh', async () => {
     const { world, caregiver, dose, read, readRefused, download, patient } = await setup();
     await world.grant(patient, caregiver, { category: 'dose' });
+    // The object's bytes are noise without a key: they may come while the disclosure commits.
+    const early = await read(caregiver);
+    assert.equal(early.rule, 'caregiver-read-basis');
+    assert.equal(early.basis, 'grant');
+    assert.equal(early.recordId, dose.recordId);
+    assert.equal(early.accessId, undefined);
     await readRefused(
       caregiver,
       /^FORBIDDEN\(download-disclosure\): .* no committed download disclosure/,
+      dose.keyEnvelopeRef,
     );
     await download(dose);
     const accessId = world.net.lastTrace?.txId;
-    const decision = await read(caregiver);
+    const decision = await read(caregiver, dose.keyEnvelopeRef);
     assert.equal(decision.rule, 'caregiver-disclosure');
     assert.equal(decision.accessId, accessId);
     assert.equal(decision.callerMspId, HOSPITAL_B);
     world.net.advanceMillis(DISCLOSURE_FRESH_MILLIS + 1000);
-    await readRefused(caregiver, /^FORBIDDEN\(download-disclosure\): .* older than 15 minutes/);
+    await readRefused(
+      caregiver,
+      /^FORBIDDEN\(download-disclosure\): .* older than 15 minutes/,
+      dose.keyEnvelopeRef,
+    );
+    assert.equal((await read(caregiver)).rule, 'caregiver-read-basis');
+  });
+
+  it('refuses a caregiver without a read grant even the encrypted object', async () => {
+    const { world, caregiver, dose, readRefused, patient } = await setup();
+    await readRefused(caregiver, /^FORBIDDEN\(caregiver-read-grant\)/);
+    await world.grant(patient, caregiver, { category: 'imaging' });
+    await readRefused(caregiver, /^FORBIDDEN\(caregiver-read-grant\)/);
+    await readRefused(caregiver, /^FORBIDDEN\(caregiver-read-grant\)/, dose.keyEnvelopeRef);
   });
 
   it('refuses a caregiver whose grant was revoked after his disclosure', async () => {
@@ -103,6 +123,7 @@ describe('RecordGateway.authorizeRead', () => {
     await download(dose);
     await world.revoke(patient, caregiver, 'dose');
     await readRefused(caregiver, /^FORBIDDEN\(caregiver-read-grant\)/);
+    await readRefused(caregiver, /^FORBIDDEN\(caregiver-read-grant\)/, dose.keyEnvelopeRef);
   });
 
   it('refuses a revoked user, an unregistered certificate, another patient and a foreign object', async () => {

@@ -132,6 +132,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         'This record gateway holds no emergency key, so it opens nothing by break-glass.',
       );
     }
+    // authorize() has let through only a record's object or its .keys companion.
+    if (!key.endsWith('.keys')) {
+      throw new GatewayRefused(
+        400,
+        'malformed-request',
+        'Ask the emergency key for a record’s .keys.',
+      );
+    }
     if (
       decision.rule !== 'caregiver-disclosure' ||
       decision.basis !== 'break-glass' ||
@@ -141,14 +149,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         403,
         'break-glass-disclosure',
         `The emergency key is given only for a record opened by break-glass; ${decision.callerId}'s access is ${decision.basis ?? decision.rule}.`,
-      );
-    }
-    // authorize() has let through only a record's object or its .keys companion.
-    if (!key.endsWith('.keys')) {
-      throw new GatewayRefused(
-        400,
-        'malformed-request',
-        'Ask the emergency key for a record’s .keys.',
       );
     }
     const stored = await s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: key }));

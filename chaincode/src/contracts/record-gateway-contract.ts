@@ -40,9 +40,12 @@ export class RecordGatewayContract extends EhrContract {
 
   /**
    * Reading `objectPointer` (a record's object or its key envelopes; `recordObjectPointer`
-   * is the record's own object it belongs beside). The patient reads his own records; a
-   * caregiver only after a disclosure of this record by him is committed, within
-   * DISCLOSURE_FRESH_MILLIS, while his basis for reading is still in force.
+   * is the record's own object it belongs beside). The patient reads his own records. A
+   * caregiver with a basis for reading in force may fetch the record's encrypted object at
+   * once, so his download runs while his disclosure commits; its key envelopes, without
+   * which those bytes are noise, only once a disclosure of this record by him is committed,
+   * within DISCLOSURE_FRESH_MILLIS. So nothing of a record can be read before its
+   * disclosure is on the ledger.
    */
   @Transaction(false)
   @Returns('string')
@@ -86,11 +89,20 @@ export class RecordGatewayContract extends EhrContract {
         `${caller.userId} is an ${caller.role}, who reads no records`,
       );
     }
-    if (!(await findReadBasis(ctx, patient, caller.userId, record.category, now))) {
+    const readBasis = await findReadBasis(ctx, patient, caller.userId, record.category, now);
+    if (!readBasis) {
       throw forbidden(
         'caregiver-read-grant',
         `caregiver ${caller.userId} has no read permission in force for ${record.category} of patient ${patient} at ${toIsoTime(now)}`,
       );
+    }
+    if (object === record.storagePointer) {
+      return canonicalJson({
+        ...decided,
+        rule: 'caregiver-read-basis',
+        recordId: record.recordId,
+        basis: readBasis.basis,
+      } satisfies GatewayDecision);
     }
     const disclosure = (await readDisclosures(ctx, patient))
       .filter((d) => d.caregiverId === caller.userId && d.recordId === record.recordId)

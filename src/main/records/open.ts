@@ -1,7 +1,10 @@
-// Use case: open a record. For a caregiver the disclosure is recorded on the ledger first
-// (AccessLog:recordDownload, committed before a byte is fetched); then the stored object is
-// downloaded, checked against the ledger's hash and each chunk's tag, its data key unwrapped
-// on the card, and the record decrypted in memory — never to disk — and split into files.
+// Use case: open a record. For a caregiver the disclosure is recorded on the ledger
+// (AccessLog:recordDownload) while the encrypted object downloads: the record's gateway
+// hands out its key envelopes only once that disclosure is committed, so nothing can be
+// decrypted, let alone shown, before the ledger has it. Then the data key is unwrapped on
+// the card, the object checked against the ledger's hash and each chunk's tag, and the
+// record decrypted in memory — never to disk — and split into files.
+import { PassThrough, pipeline } from 'node:stream';
 import type { OpenedRecord } from '../../shared/ipc/contract';
 import type { RecordMetadata, RecordAccessBasis } from '../../shared/ledger';
 import { EhrError } from '../errors';
@@ -11,7 +14,7 @@ import type { DirectoryLookup } from '../directory/lookup';
 import { toUserError } from '../failures';
 import { decryptToMemory } from '../vault/memory';
 import { readBundle } from './bundle';
-import type { GatewayObjectStore } from '../storage/gateway-store';
+import type { Download, GatewayObjectStore } from '../storage/gateway-store';
 import { readEnvelopes, unwrapWithCard } from './envelopes';
 import { patientOf } from './list';
 import { recordView } from './views';
@@ -55,6 +58,41 @@ async function emergencyDataKey(
   return unwrapWithCard([envelope], services.card);
 }
 
+/**
+ * A caregiver's download of the record's encrypted object, started beside his disclosure
+ * (the gateway lets him have those bytes with his read grant alone: they are noise without
+ * the key envelopes it gives only after the commit). Found from the ledger's listing, and
+ * drained into memory as it comes rather than left in the socket until the key is there.
+ * Only a head start: any failure gives null, and the opening then downloads after the
+ * commit, where the failure, if real, is told.
+ */
+function downloadAhead(
+  services: SignedInServices,
+  patientId: string,
+  recordId: string,
+  signal: AbortSignal,
+  onProgress: (loaded: number, total: number | undefined) => void,
+): Promise<{ record: RecordMetadata; download: Download } | null> {
+  return (async () => {
+    const listing = await services.ledger.listRecords(patientId);
+    const record = listing.records.find((r) => r.record.recordId === recordId)?.record;
+    if (!record) return null;
+    const { store, key } = await services.storage.locate(record.storagePointer);
+    const download = await store.get(
+      key,
+      { patientId },
+      { signal, onProgress: (p) => onProgress(p.loaded, p.total) },
+    );
+    // Encrypted bytes only; the ledger's size of the object bounds what is held.
+    const ahead = new PassThrough({ highWaterMark: Math.max(download.size, 64 * 1024) });
+    pipeline(download.body, ahead, () => undefined);
+    return { record, download: { ...download, body: ahead } };
+  })().catch(() => null);
+}
+
+const sameObject = (a: RecordMetadata, b: RecordMetadata) =>
+  a.storagePointer === b.storagePointer && a.sha256 === b.sha256 && a.sizeBytes === b.sizeBytes;
+
 export async function openRecord(
   services: SignedInServices,
   directory: DirectoryLookup,
@@ -63,15 +101,27 @@ export async function openRecord(
 ): Promise<OpenedRecord> {
   const patientId = patientOf(services, request.patientId);
   let dataKey: Buffer | null = null;
+  const reportDownload = (record?: RecordMetadata) => (loaded: number, total?: number) =>
+    op.report('download', loaded, total ?? record?.sizeBytes ?? loaded);
+  // Stops the head start when the opening ends without it.
+  const ahead = new AbortController();
+  const early =
+    services.user.role === 'patient'
+      ? Promise.resolve(null)
+      : downloadAhead(
+          services,
+          patientId,
+          request.recordId,
+          AbortSignal.any([op.signal, ahead.signal]),
+          reportDownload(),
+        );
   try {
     op.report('ledger', 0, 1);
     const { record, basis } = await disclose(services, patientId, request.recordId);
     op.report('ledger', 1, 1);
-    // The record's own hospital's gateway answers only now that the disclosure is committed.
-    // The data key (envelopes read, unwrapped on the card) and the download start side by
-    // side: the body waits in the socket until the key is there to decrypt it.
+    // The data key (envelopes read, unwrapped on the card) and the download go side by
+    // side; the envelopes come only now that the disclosure is committed.
     const scope = { patientId };
-    const { store, key: objectKey } = await services.storage.locate(record.storagePointer);
     const envelopesAt = await services.storage.locate(record.keyEnvelopeRef);
     const unwrapping = (async () => {
       const envelopes = await readEnvelopes(envelopesAt.store, envelopesAt.key, scope, op.signal);
@@ -85,9 +135,14 @@ export async function openRecord(
         return emergencyDataKey(services, envelopesAt, patientId, op.signal);
       });
     })();
-    const downloading = store.get(objectKey, scope, {
-      signal: op.signal,
-      onProgress: (p) => op.report('download', p.loaded, p.total ?? record.sizeBytes),
+    const downloading = early.then(async (started) => {
+      if (started && sameObject(started.record, record)) return started.download;
+      started?.download.body.destroy();
+      const { store, key: objectKey } = await services.storage.locate(record.storagePointer);
+      return store.get(objectKey, scope, {
+        signal: op.signal,
+        onProgress: (p) => reportDownload(record)(p.loaded, p.total),
+      });
     });
     const [unwrapped, started] = await Promise.allSettled([unwrapping, downloading]);
     if (unwrapped.status === 'fulfilled') dataKey = unwrapped.value;
@@ -116,5 +171,7 @@ export async function openRecord(
     throw toUserError(error, OUTCOME);
   } finally {
     dataKey?.fill(0);
+    ahead.abort();
+    void early.then((started) => started?.download.body.destroy());
   }
 }
