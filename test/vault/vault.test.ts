@@ -9,6 +9,7 @@ import { RecordDecryptor } from '../../src/main/vault/decryptor';
 import { EncryptStream, type SealedObject } from '../../src/main/vault/encrypt-stream';
 import { HEADER_BYTES, TAG_BYTES, VaultError, sealedSize } from '../../src/main/vault/format';
 import { decryptToMemory } from '../../src/main/vault/memory';
+import { StoredBytesHasher } from '../../src/main/vault/stored-bytes-hasher';
 import { unwrapDataKey, wrapDataKey } from '../../src/main/vault/envelope';
 import { publicKeyFromPoint } from '../../src/main/keystore/ec-point';
 
@@ -75,6 +76,17 @@ async function expectRefused(
   await expect(
     decryptToMemory(stored, key, { sha256, storagePointer, sizeBytes: stored.length }),
   ).rejects.toMatchObject({ code });
+  // Hashed on the way, before the key was there (an opening's download): the same.
+  await expect(
+    decryptToMemory(hashedOnTheWay(stored), key, { sha256, storagePointer }),
+  ).rejects.toMatchObject({ code });
+}
+
+/** The stored bytes as an opening's head start hands them over: hashed as they passed. */
+function hashedOnTheWay(stored: Buffer): StoredBytesHasher {
+  const hasher = new StoredBytesHasher({ highWaterMark: stored.length });
+  Readable.from([stored.subarray(0, 3000), stored.subarray(3000)]).pipe(hasher);
+  return hasher;
 }
 
 describe('vault stream format', () => {
@@ -109,6 +121,25 @@ describe('vault stream format', () => {
       }
     },
   );
+
+  it('takes the hash its stream made on the way, and only for the very bytes it read', async () => {
+    const data = randomBytes(3 * CHUNK + 77);
+    const { stored, sealed } = await seal(data, key);
+    const facts = { sha256: sealed.sha256, storagePointer: POINTER, sizeBytes: stored.length };
+    expect(await decryptToMemory(hashedOnTheWay(stored), key, facts)).toEqual(data);
+    // A stream that hashed other bytes (here: one more) vouches for nothing.
+    const other = new StoredBytesHasher();
+    other.end(Buffer.concat([stored, Buffer.alloc(1)]));
+    other.resume();
+    await new Promise((done) => other.once('end', done));
+    const decryptor = new RecordDecryptor(key, {
+      expectedSha256: sealed.sha256,
+      boundTo: POINTER,
+      hashedAlongside: other,
+    });
+    decryptor.update(stored);
+    expect(() => decryptor.finish()).toThrow(/does not match the hash recorded on the ledger/);
+  });
 
   it('never stores the plaintext and never repeats a nonce between objects', async () => {
     const a = await seal(plaintext, key);

@@ -4,7 +4,7 @@
 // decrypted, let alone shown, before the ledger has it. Then the data key is unwrapped on
 // the card, the object checked against the ledger's hash and each chunk's tag, and the
 // record decrypted in memory — never to disk — and split into files.
-import { PassThrough, pipeline } from 'node:stream';
+import { pipeline } from 'node:stream';
 import type { OpenedRecord } from '../../shared/ipc/contract';
 import type { RecordMetadata, RecordAccessBasis } from '../../shared/ledger';
 import { EhrError } from '../errors';
@@ -13,6 +13,7 @@ import { stoppedError, type Operation } from '../app/operations';
 import type { DirectoryLookup } from '../directory/lookup';
 import { toUserError } from '../failures';
 import { decryptToMemory } from '../vault/memory';
+import { StoredBytesHasher } from '../vault/stored-bytes-hasher';
 import { readBundle } from './bundle';
 import type { Download, GatewayObjectStore } from '../storage/gateway-store';
 import { readEnvelopes, unwrapWithCard } from './envelopes';
@@ -62,7 +63,8 @@ async function emergencyDataKey(
  * A caregiver's download of the record's encrypted object, started beside his disclosure
  * (the gateway lets him have those bytes with his read grant alone: they are noise without
  * the key envelopes it gives only after the commit). Found from the ledger's listing, and
- * drained into memory as it comes rather than left in the socket until the key is there.
+ * drained into memory (and hashed) as it comes rather than left in the socket until the
+ * key is there.
  * Only a head start: any failure gives null, and the opening then downloads after the
  * commit, where the failure, if real, is told.
  */
@@ -83,8 +85,8 @@ function downloadAhead(
       { patientId },
       { signal, onProgress: (p) => onProgress(p.loaded, p.total) },
     );
-    // Encrypted bytes only; the ledger's size of the object bounds what is held.
-    const ahead = new PassThrough({ highWaterMark: Math.max(download.size, 64 * 1024) });
+    // Encrypted bytes only, hashed as they come; the object's size bounds what is held.
+    const ahead = new StoredBytesHasher({ highWaterMark: Math.max(download.size, 64 * 1024) });
     pipeline(download.body, ahead, () => undefined);
     return { record, download: { ...download, body: ahead } };
   })().catch(() => null);

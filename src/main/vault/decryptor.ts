@@ -18,6 +18,7 @@ import {
   decodeHeader,
   type VaultHeader,
 } from './format';
+import type { StoredBytesHasher } from './stored-bytes-hasher';
 
 export interface DecryptOptions {
   /** Hex SHA-256 of the stored bytes, from the ledger. */
@@ -31,6 +32,12 @@ export interface DecryptOptions {
    * download had ended, in the person's wait.
    */
   storedBytes?: number;
+  /**
+   * The stream these bytes come through, which hashed them as they passed (before the key
+   * was there): finish() takes its hash instead of hashing them again, and refuses unless
+   * it has ended and saw exactly as many bytes as this decryptor.
+   */
+  hashedAlongside?: StoredBytesHasher;
 }
 
 /** How far from its place a misplaced chunk is looked for when explaining a failure. */
@@ -51,6 +58,8 @@ export class RecordDecryptor {
   private whole: Buffer | null = null;
   private written = 0;
   private readonly storedBytes: number | undefined;
+  private readonly hasher: StoredBytesHasher | undefined;
+  private bytesSeen = 0;
   private failed = false;
 
   constructor(
@@ -72,13 +81,15 @@ export class RecordDecryptor {
     this.expectedSha256 = options.expectedSha256.toLowerCase();
     this.boundTo = options.boundTo;
     this.storedBytes = options.storedBytes;
+    this.hasher = options.hashedAlongside;
   }
 
   /** Takes the next stored bytes; throws (and forgets everything) at the first damage. */
   update(data: Buffer): void {
     if (this.failed) throw new Error('This decryptor has already refused the record.');
     this.guard(() => {
-      this.hash.update(data);
+      if (!this.hasher) this.hash.update(data);
+      this.bytesSeen += data.length;
       this.buffered.push(data);
       this.bufferedBytes += data.length;
       if (!this.header) {
@@ -106,7 +117,7 @@ export class RecordDecryptor {
         );
       }
       this.open(this.takeBytes(this.bufferedBytes), true);
-      const actual = this.hash.digest('hex');
+      const actual = this.storedSha256();
       if (actual !== this.expectedSha256) {
         throw new VaultError(
           'VAULT_HASH_MISMATCH',
@@ -127,6 +138,13 @@ export class RecordDecryptor {
       this.forget();
       return whole;
     });
+  }
+
+  /** The hash of the bytes this decryptor took; null when the stream's cannot vouch for them. */
+  private storedSha256(): string | null {
+    if (!this.hasher) return this.hash.digest('hex');
+    const passed = this.hasher.digest;
+    return passed && passed.bytes === this.bytesSeen ? passed.sha256 : null;
   }
 
   /** Drops (zeroes) whatever was decrypted; for a download that stopped half-way. */

@@ -3,6 +3,7 @@
 // decryptor.ts). On any failure every partial buffer is zeroed before the error goes on.
 import type { Readable } from 'node:stream';
 import { RecordDecryptor } from './decryptor';
+import { StoredBytesHasher } from './stored-bytes-hasher';
 
 export interface DecryptProgress {
   storedBytesRead: number;
@@ -27,6 +28,7 @@ export async function decryptToMemory(
     expectedSha256: record.sha256,
     boundTo: record.storagePointer,
     ...(record.sizeBytes !== undefined ? { storedBytes: record.sizeBytes } : {}),
+    ...(source instanceof StoredBytesHasher ? { hashedAlongside: source } : {}),
   });
   const input: AsyncIterable<Buffer> | Iterable<Buffer> = Buffer.isBuffer(source)
     ? [source]
