@@ -3,14 +3,13 @@
 //     encrypt, upload, wrap keys, register), against a raw S3 PUT of the same bytes plus one
 //     ledger commit, measured in the same run;
 //   open a shared course — the caregiver's imaging, plan and dose records (opened side by
-//     side) from the click to
-//     the decrypted files in the main process (disclosure committed on the ledger first,
-//     download, hash and tag checks, unwrap on the card), against a raw S3 GET of the same
-//     stored bytes plus one commit.
+//     side) from the click to the decrypted files in the main process (disclosure committed
+//     on the ledger while the encrypted bytes download, then the key unwrapped on the card,
+//     tag and hash checks), against a raw S3 GET of the same stored bytes plus one commit,
+//     and against the larger of the two (only the key has to wait for the commit);
 //   and the same course from the click on "Open all records" to the first CT slice painted
 //     in the page (browser shell, timed by the page itself), against the larger of that raw
-//     GET and one commit (the reference), and against one commit then the GET (the
-//     floor: the gateway serves the bytes only once the disclosure is committed);
+//     GET and one commit (the reference), and against one commit then the GET;
 //   cache sync — events re-queried and applied per second while the patient's views are
 //     kept in step (a replay of the channel from its first block), against the bare rate of
 //     the history query those events trigger (higher is better).
@@ -285,6 +284,16 @@ export async function run(): Promise<BenchFigure[]> {
         reference: { name: 'raw_s3_get_plus_one_commit', value: rawGetMs + commitMs },
       },
       {
+        // The download runs while the disclosure commits: the floor is the larger of the two.
+        name: 'record_open_shared_course_vs_max_of_get_and_commit',
+        value: openMs,
+        unit: 'ms',
+        reference: {
+          name: 'max_of_raw_s3_get_and_one_commit',
+          value: Math.max(rawGetMs, commitMs),
+        },
+      },
+      {
         // The figure: against the larger of a raw GET of the same bytes and a commit.
         name: 'record_open_shared_course_click_to_first_slice_ms_lower_is_better',
         value: clickToSliceMs,
@@ -295,8 +304,8 @@ export async function run(): Promise<BenchFigure[]> {
         },
       },
       {
-        // Against the floor the record gateway's rule sets: it hands out the URL only once
-        // the disclosure is committed, so no opening can beat one commit and then the GET.
+        // Against one commit then the GET: what an opening costs when its download waits for
+        // the commit (as it did before the gateway let the encrypted bytes come early).
         name: 'record_open_shared_course_click_to_first_slice_vs_commit_then_get',
         value: clickToSliceMs,
         unit: 'ms',
