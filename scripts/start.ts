@@ -7,13 +7,15 @@
 // Debian's Chromium through the browser shell: a window when a display is there, otherwise
 // headless, signing in with each demo card and saving a picture of each screen (tour.ts).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeApp, type ComposedApp } from '../src/main/app/compose';
 import { defaultUserDataDir } from '../src/main/app/user-data';
 import { REPO_ROOT, openBrowserShell } from '../test/harness/browser-shell';
 import { findElectronBinary } from '../test/harness/electron-binary';
 import { DEMO_PIN, prepareDemoWorld, type DemoWorld } from './demo/demo-world';
+import { resolveConfig } from './devnet/config';
+import { stopChaincode } from './devnet/network';
 import { tourHeadless } from './demo/tour';
 
 const args = process.argv.slice(2);
@@ -37,19 +39,55 @@ function run(command: string, commandArgs: string[], cwd = REPO_ROOT): void {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-function ensureBuilt(): void {
-  const needed = [
+/** The newest modification time among `paths` (folders walked), 0 when none exists. */
+function newestChange(paths: string[]): number {
+  let newest = 0;
+  for (const path of paths) {
+    if (!existsSync(path)) continue;
+    const stat = statSync(path);
+    if (!stat.isDirectory()) {
+      newest = Math.max(newest, stat.mtimeMs);
+      continue;
+    }
+    for (const entry of readdirSync(path, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile())
+        newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/** Missing, or older than a source it is built from: after a pull, `npm start` rebuilds. */
+function outOfDate(outputs: string[], sources: string[]): boolean {
+  if (!outputs.every((path) => existsSync(path))) return true;
+  const builtAt = Math.min(...outputs.map((path) => statSync(path).mtimeMs));
+  return newestChange(sources.map((p) => join(REPO_ROOT, p))) > builtAt;
+}
+
+async function ensureBuilt(): Promise<void> {
+  const outputs = [
     built('renderer', 'index.html'),
     childScripts.cardService.path,
     initTokenScript.path,
   ];
-  if (!needed.every((path) => existsSync(path))) {
+  const sources = ['src', 'scripts/build.ts', 'vite.config.ts', 'package-lock.json'];
+  if (outOfDate(outputs, sources)) {
     console.log('start: building the workstation first');
     run('npx', ['tsx', 'scripts/build.ts']);
   }
-  if (demoMode && !existsSync(join(REPO_ROOT, 'chaincode', 'dist', 'server.js'))) {
+  const chaincode = join(REPO_ROOT, 'chaincode');
+  if (
+    demoMode &&
+    outOfDate(
+      [join(chaincode, 'dist', 'server.js')],
+      ['chaincode/src', 'chaincode/package-lock.json'],
+    )
+  ) {
     console.log('start: building the chaincode first');
-    run('npm', ['run', 'build', '--silent'], join(REPO_ROOT, 'chaincode'));
+    run('npm', ['run', 'build', '--silent'], chaincode);
+    // A local network still running the old build serves the new one from here on.
+    const stopped = await stopChaincode(resolveConfig({ log: () => undefined }));
+    if (stopped.length) console.log(`start: restarting ${stopped.join(', ')} with the new build`);
   }
 }
 
@@ -62,7 +100,7 @@ function appInfo() {
 }
 
 async function main(): Promise<void> {
-  ensureBuilt();
+  await ensureBuilt();
   const log = (line: string) => console.log(`start: ${line}`);
   const world: DemoWorld | null = demoMode
     ? await prepareDemoWorld({ childScripts, initTokenScript, appInfo: appInfo(), log })
