@@ -7,7 +7,11 @@ import { ListObjectsV2Command, PutObjectCommand, GetObjectCommand } from '@aws-s
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeCourse } from '../../src/shared/rt/synth/course';
 import type { Category } from '../../src/shared/ledger';
-import type { RecordView, SharedPatientView } from '../../src/shared/ipc/contract';
+import type {
+  OperationProgress,
+  RecordView,
+  SharedPatientView,
+} from '../../src/shared/ipc/contract';
 import { ViewCache } from '../../src/main/cache/view-cache';
 import { ledgerSkipReason } from '../support/ledger-network';
 import {
@@ -222,9 +226,9 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
       'radiotherapy-plan',
     ]);
 
-    const progress: number[] = [];
-    const listen = (p: { operationId: string; bytesDone: number }) => {
-      if (p.operationId === 'open-imaging-1') progress.push(p.bytesDone);
+    const progress: OperationProgress[] = [];
+    const listen = (p: OperationProgress) => {
+      if (p.operationId === 'open-imaging-1') progress.push(p);
     };
     B.app.events.on('operationProgress', listen);
     const opened = await B.call('openRecord', {
@@ -238,7 +242,14 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
     for (const file of opened.files)
       expect(Buffer.from(file.bytes).equals(originals.get(file.name)!)).toBe(true);
     expect(opened.record.accessBasis).toBe('grant');
-    expect(progress.length).toBeGreaterThan(0);
+    // The bar shows the download, then the decryption to the last stored byte.
+    const stages = progress.map((p) => p.stage);
+    expect(stages).toContain('download');
+    expect(progress.at(-1)).toMatchObject({
+      stage: 'decrypt',
+      bytesDone: progress.at(-1)!.bytesTotal,
+    });
+    expect(stages.lastIndexOf('download')).toBeLessThan(stages.indexOf('decrypt'));
 
     // Treatment records were not granted: refused by the ledger, nothing shown.
     const wrongCategory = await failure(

@@ -103,8 +103,14 @@ export async function openRecord(
 ): Promise<OpenedRecord> {
   const patientId = patientOf(services, request.patientId);
   let dataKey: Buffer | null = null;
-  const reportDownload = (record?: RecordMetadata) => (loaded: number, total?: number) =>
-    op.report('download', loaded, total ?? record?.sizeBytes ?? loaded);
+  // The bar: the download while bytes arrive, then the decryption of what had arrived
+  // before the key (never both at once, so it does not flicker between them).
+  let arrived = false;
+  const reportDownload = (record?: RecordMetadata) => (loaded: number, total?: number) => {
+    const whole = total ?? record?.sizeBytes ?? loaded;
+    arrived = loaded >= whole;
+    op.report('download', loaded, whole);
+  };
   // Stops the head start when the opening ends without it.
   const ahead = new AbortController();
   const early =
@@ -160,7 +166,9 @@ export async function openRecord(
         `The stored record is ${download.size} bytes but the ledger registered ${record.sizeBytes}: it was altered, so nothing of it is shown.`,
       );
     }
-    const plaintext = await decryptToMemory(download.body, unwrapped.value, record);
+    const plaintext = await decryptToMemory(download.body, unwrapped.value, record, (p) => {
+      if (arrived) op.report('decrypt', p.storedBytesRead, record.sizeBytes);
+    });
     // The card may have left the reader while the last bytes arrived: show nothing then.
     if (op.signal.aborted) {
       plaintext.fill(0);
