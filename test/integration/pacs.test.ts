@@ -109,7 +109,7 @@ describe.skipIf(Boolean(missing))('the hospital PACS over DICOMweb (real Orthanc
     const [study] = await searchPacs({ pacsUrl: sending.dicomWebUrl }, { patientId: 'HA-0042' });
     const ct = study!.series.find((s) => s.modality === 'CT')!;
     let bytes = 0;
-    const ops = new Operations((p) => (bytes = Math.max(bytes, p.bytesDone)));
+    const ops = new Operations((p) => (bytes = Math.max(bytes, p.done)));
     const files = await ops.run('retrieve', (op) =>
       retrieveSeriesFiles({ pacsUrl: sending.dicomWebUrl }, [ct], op),
     );

@@ -204,11 +204,22 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
   it('shares the existing records when the patient grants read, and HospitalB opens them intact', async () => {
     const { patient, oncologistB } = world.people;
     await A.signInAs(patient);
-    const granted = await A.call(
-      'grantAccess',
-      readGrant(oncologistB.id, ['imaging', 'radiotherapy-plan', 'dose'], days(30)),
-    );
+    const granting: OperationProgress[] = [];
+    const listenToGrant = (p: OperationProgress) => {
+      if (p.operationId === 'grant-imaging-1') granting.push(p);
+    };
+    A.app.events.on('operationProgress', listenToGrant);
+    const granted = await A.call('grantAccess', {
+      ...readGrant(oncologistB.id, ['imaging', 'radiotherapy-plan', 'dose'], days(30)),
+      operationId: 'grant-imaging-1',
+    });
+    A.app.events.off('operationProgress', listenToGrant);
     expect(granted.recordsShared).toBe(3);
+    // The kiosk's bar counts categories and records, not bytes: "Sharing the keys · 3 of 3".
+    expect(granting.at(-1)).toMatchObject({ stage: 'keys', unit: 'items', done: 3, total: 3 });
+    expect(granting.filter((p) => p.stage === 'ledger')).toEqual(
+      expect.arrayContaining([expect.objectContaining({ unit: 'items', total: 3 })]),
+    );
     const current = (await A.call('listMyGrants')).items;
     expect(current.filter((g) => g.caregiver.id === oncologistB.id).map((g) => g.category)).toEqual(
       ['imaging', 'radiotherapy-plan', 'dose'],
@@ -247,7 +258,8 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
     expect(stages).toContain('download');
     expect(progress.at(-1)).toMatchObject({
       stage: 'decrypt',
-      bytesDone: progress.at(-1)!.bytesTotal,
+      unit: 'bytes',
+      done: progress.at(-1)!.total,
     });
     expect(stages.lastIndexOf('download')).toBeLessThan(stages.indexOf('decrypt'));
 

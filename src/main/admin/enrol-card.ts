@@ -79,7 +79,7 @@ export async function enrolCard(
   let step: EnrolmentStep = 'card-check';
   const enter = (next: EnrolmentStep) => {
     step = next;
-    op.report(next, ENROLMENT_STEPS.indexOf(next), ENROLMENT_STEPS.length);
+    op.report(next, ENROLMENT_STEPS.indexOf(next), ENROLMENT_STEPS.length, 'items');
   };
   enter('card-check');
   await checkCard(deps, request);
@@ -133,7 +133,7 @@ export async function enrolCard(
     card = null;
     enter('directory');
     const user = await registerInDirectory(deps, userId, request, identity);
-    op.report('directory', ENROLMENT_STEPS.length, ENROLMENT_STEPS.length);
+    op.report('directory', ENROLMENT_STEPS.length, ENROLMENT_STEPS.length, 'items');
     return {
       user: adminUserView(user),
       pseudonym: request.role === 'patient' ? userId : null,

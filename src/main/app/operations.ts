@@ -2,12 +2,18 @@
 // named: it reports progress (bytes done, total, rate) as events and can be cancelled by id.
 // Signing out or pulling the card cancels every operation of that session.
 import type { OperationProgress } from '../../shared/ipc/contract';
+import type { ProgressUnit } from '../../shared/ipc/slices/records';
 import { EhrError } from '../errors';
 
 export interface Operation {
   readonly signal: AbortSignal;
   /** Reports progress of the current stage; throttled to a few events a second. */
-  report(stage: OperationProgress['stage'], bytesDone: number, bytesTotal: number | null): void;
+  report(
+    stage: OperationProgress['stage'],
+    done: number,
+    total: number | null,
+    unit?: ProgressUnit,
+  ): void;
 }
 
 const MIN_INTERVAL_MS = 100;
@@ -26,23 +32,24 @@ export class Operations {
     let lastSent = 0;
     const op: Operation = {
       signal: controller.signal,
-      report: (next, bytesDone, bytesTotal) => {
+      report: (next, done, total, unit = 'bytes') => {
         const now = Date.now();
         if (next !== stage) {
           stage = next;
           stageStarted = now;
           lastSent = 0;
         }
-        const finished = bytesTotal !== null && bytesDone >= bytesTotal;
+        const finished = total !== null && done >= total;
         if (!id || (!finished && now - lastSent < MIN_INTERVAL_MS)) return;
         lastSent = now;
         const seconds = Math.max((now - stageStarted) / 1000, 0.001);
         this.emit({
           operationId: id,
           stage: next,
-          bytesDone,
-          bytesTotal,
-          bytesPerSecond: Math.round(bytesDone / seconds),
+          unit,
+          done,
+          total,
+          bytesPerSecond: unit === 'bytes' ? Math.round(done / seconds) : 0,
         });
       },
     };

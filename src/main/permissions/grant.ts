@@ -45,7 +45,7 @@ export async function grantAccess(
   const entries: GrantEntry[] = [];
   try {
     for (const category of request.categories) {
-      op.report('ledger', entries.length, request.categories.length);
+      op.report('ledger', entries.length, request.categories.length, 'items');
       const { value } = await services.ledger.grant({
         patientId: services.user.id,
         caregiverId: request.caregiverId,

@@ -38,7 +38,7 @@ async function rewriteEnvelopes(
   const records = await recordsIn(services, categories);
   let changed = 0;
   for (const [index, record] of records.entries()) {
-    op.report('keys', index, records.length);
+    op.report('keys', index, records.length, 'items');
     // The patient's own objects: his card's signature is what the gateway checks.
     const { store, key } = await services.storage.locate(record.keyEnvelopeRef);
     const scope = { patientId: record.patientId, category: record.category };
@@ -47,7 +47,7 @@ async function rewriteEnvelopes(
     await writeEnvelopes(store, key, next, scope, op.signal);
     changed++;
   }
-  op.report('keys', records.length, records.length);
+  op.report('keys', records.length, records.length, 'items');
   return changed;
 }
 

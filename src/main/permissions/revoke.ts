@@ -19,7 +19,7 @@ export async function revokeAccess(
   let revoked = 0;
   try {
     for (const category of request.categories) {
-      op.report('ledger', revoked, request.categories.length);
+      op.report('ledger', revoked, request.categories.length, 'items');
       await services.ledger.revoke(services.user.id, request.caregiverId, category);
       revoked++;
     }

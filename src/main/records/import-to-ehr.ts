@@ -358,12 +358,12 @@ export async function importIntoEhr(
       { ...linked.resource, id: linked.patient.fhirId },
       { ...request, localPatientId },
     );
-    op.report('upload', 0, resources.length);
+    op.report('upload', 0, resources.length, 'items');
     const answer = await ehr.transaction(bundle, op.signal);
     const statuses = (answer.entry ?? [])
       .slice(0, resources.length)
       .map((e) => e.response?.status ?? '');
-    op.report('upload', resources.length, resources.length);
+    op.report('upload', resources.length, resources.length, 'items');
     return {
       created: statuses.filter((s) => s.startsWith('201')).length,
       alreadyThere: statuses.filter((s) => s.startsWith('200')).length,

@@ -124,9 +124,9 @@ export async function openRecord(
           reportDownload(),
         );
   try {
-    op.report('ledger', 0, 1);
+    op.report('ledger', 0, 1, 'items');
     const { record, basis } = await disclose(services, patientId, request.recordId);
-    op.report('ledger', 1, 1);
+    op.report('ledger', 1, 1, 'items');
     // The data key (envelopes read, unwrapped on the card) and the download go side by
     // side; the envelopes come only now that the disclosure is committed.
     const scope = { patientId };

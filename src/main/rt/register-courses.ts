@@ -97,7 +97,7 @@ export async function registerCourses(
       'This workstation was built without the registration helper, so it cannot register CTs.',
     );
   refuseUnusable(request);
-  op.report('registration', 0, null);
+  op.report('registration', 0, null, 'items');
   const found = await runInChild(
     deps.registrationScript,
     {
@@ -107,7 +107,7 @@ export async function registerCourses(
     },
     op,
   );
-  op.report('registration', 1, 1);
+  op.report('registration', 1, 1, 'items');
   return {
     transform: found.transform,
     method: found.method,

@@ -52,19 +52,20 @@ export function cancelOperation(operationId: string): void {
 export function OperationProgressBar({ operationId, label, cancellable, onCancel }: Props) {
   const cancel = onCancel ?? (cancellable ? () => cancelOperation(operationId) : undefined);
   const progress = useOperationProgress(operationId);
-  const total = progress?.bytesTotal ?? null;
+  const total = progress?.total ?? null;
+  const amount = (n: number) => (progress?.unit === 'items' ? String(n) : formatBytes(n));
   return (
     <div className="operation-progress" role="status" aria-label={label}>
       <progress
         aria-label={`${label} progress`}
         max={total ?? undefined}
-        value={total !== null ? Math.min(progress?.bytesDone ?? 0, total) : undefined}
+        value={total !== null ? Math.min(progress?.done ?? 0, total) : undefined}
       />
       <span>
         {progress ? STAGE_LABELS[progress.stage] : 'Starting'}
         {progress &&
           progress.stage !== 'registration' &&
-          ` · ${formatBytes(progress.bytesDone)}${total !== null ? ` of ${formatBytes(total)}` : ''}`}
+          ` · ${amount(progress.done)}${total !== null ? ` of ${amount(total)}` : ''}`}
         {progress && progress.bytesPerSecond > 0 && ` · ${formatRate(progress.bytesPerSecond)}`}
       </span>
       {cancel && (

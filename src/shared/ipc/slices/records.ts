@@ -40,10 +40,15 @@ export interface AddedRecord {
 export interface OperationProgress {
   operationId: string;
   stage: 'ledger' | 'download' | 'decrypt' | 'upload' | 'keys' | 'registration' | EnrolmentStep;
-  bytesDone: number;
-  bytesTotal: number | null;
+  /** What `done` and `total` count: stored bytes, or items (categories, records, resources). */
+  unit: ProgressUnit;
+  done: number;
+  total: number | null;
+  /** For bytes: the rate so far in this stage; 0 when counting items. */
   bytesPerSecond: number;
 }
+
+export type ProgressUnit = 'bytes' | 'items';
 
 const MAX_FILES = 5000;
 const MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024;
