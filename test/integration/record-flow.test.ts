@@ -13,7 +13,7 @@ import type {
   SharedPatientView,
 } from '../../src/shared/ipc/contract';
 import { ViewCache } from '../../src/main/cache/view-cache';
-import { ledgerSkipReason } from '../support/ledger-network';
+import { ledgerSkipReason, type OrgIndex } from '../support/ledger-network';
 import {
   CallFailed,
   failure,
@@ -62,6 +62,35 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
 
   const objectCount = async () =>
     (await world.s3.raw.send(new ListObjectsV2Command({ Bucket: world.s3.bucket }))).KeyCount ?? 0;
+
+  /** A new workstation of `stationAt` whose requests to `storageOf`'s storage pass a fault proxy. */
+  const behindFaultProxy = async (
+    storageOf: OrgIndex,
+    stationAt: OrgIndex,
+    decide: Parameters<typeof startFaultProxy>[1],
+  ) => {
+    const proxy = await startFaultProxy(world.s3.settings.endpoint, decide);
+    const detour = await world.detourStorage(storageOf, proxy.endpoint);
+    const station = await world.openWorkstation(stationAt);
+    return {
+      proxy,
+      station,
+      async close() {
+        await detour.restore();
+        await proxy.close();
+      },
+    };
+  };
+
+  /** The progress events of one named operation, as its bar receives them. */
+  const progressOf = (station: Workstation, operationId: string) => {
+    const events: OperationProgress[] = [];
+    const listen = (p: OperationProgress) => {
+      if (p.operationId === operationId) events.push(p);
+    };
+    station.app.events.on('operationProgress', listen);
+    return { events, stop: () => station.app.events.off('operationProgress', listen) };
+  };
 
   beforeAll(async () => {
     world = await startRecordWorld();
@@ -149,13 +178,11 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
     const stopped = new Promise<void>((resolve) => (cancelled = resolve));
     const isRecordPut = (method: string | undefined, path: string | undefined) =>
       method === 'PUT' && /\/records\/[0-9a-f]{32}(\?|$)/.test(path ?? '');
-    const proxy = await startFaultProxy(world.s3.settings.endpoint, async (req) => {
+    const { proxy, station, close } = await behindFaultProxy(0, 0, async (req) => {
       if (!isRecordPut(req.method, req.url)) return { kind: 'pass' };
       await stopped;
       return { kind: 'status', status: 503, code: 'SlowDown' };
     });
-    const detour = await world.detourStorage(0, proxy.endpoint);
-    const station = await world.openWorkstation(0);
     try {
       await station.signInAs(oncologistA);
       const adding = failure(
@@ -178,8 +205,7 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
       await station.signOut();
     } finally {
       cancelled();
-      await detour.restore();
-      await proxy.close();
+      await close();
     }
     expect(await objectCount()).toBe(storedBefore);
     await A.signInAs(patient);
@@ -204,20 +230,21 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
   it('shares the existing records when the patient grants read, and HospitalB opens them intact', async () => {
     const { patient, oncologistB } = world.people;
     await A.signInAs(patient);
-    const granting: OperationProgress[] = [];
-    const listenToGrant = (p: OperationProgress) => {
-      if (p.operationId === 'grant-imaging-1') granting.push(p);
-    };
-    A.app.events.on('operationProgress', listenToGrant);
+    const granting = progressOf(A, 'grant-imaging-1');
     const granted = await A.call('grantAccess', {
       ...readGrant(oncologistB.id, ['imaging', 'radiotherapy-plan', 'dose'], days(30)),
       operationId: 'grant-imaging-1',
     });
-    A.app.events.off('operationProgress', listenToGrant);
+    granting.stop();
     expect(granted.recordsShared).toBe(3);
     // The kiosk's bar counts categories and records, not bytes: "Sharing the keys · 3 of 3".
-    expect(granting.at(-1)).toMatchObject({ stage: 'keys', unit: 'items', done: 3, total: 3 });
-    expect(granting.filter((p) => p.stage === 'ledger')).toEqual(
+    expect(granting.events.at(-1)).toMatchObject({
+      stage: 'keys',
+      unit: 'items',
+      done: 3,
+      total: 3,
+    });
+    expect(granting.events.filter((p) => p.stage === 'ledger')).toEqual(
       expect.arrayContaining([expect.objectContaining({ unit: 'items', total: 3 })]),
     );
     const current = (await A.call('listMyGrants')).items;
@@ -237,17 +264,14 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
       'radiotherapy-plan',
     ]);
 
-    const progress: OperationProgress[] = [];
-    const listen = (p: OperationProgress) => {
-      if (p.operationId === 'open-imaging-1') progress.push(p);
-    };
-    B.app.events.on('operationProgress', listen);
+    const opening = progressOf(B, 'open-imaging-1');
     const opened = await B.call('openRecord', {
       patientId: patient.id,
       recordId: recordOf('imaging').recordId,
       operationId: 'open-imaging-1',
     });
-    B.app.events.off('operationProgress', listen);
+    opening.stop();
+    const progress = opening.events;
     const originals = new Map(course.files.map((f) => [f.name, Buffer.from(f.bytes)]));
     expect(opened.files.length).toBe(12);
     for (const file of opened.files)
@@ -555,13 +579,11 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
     // The record's bytes wait in a proxy until the card has left the reader.
     let pulled: () => void = () => undefined;
     const cardGone = new Promise<void>((resolve) => (pulled = resolve));
-    const proxy = await startFaultProxy(world.s3.settings.endpoint, async (req) => {
+    const { proxy, station, close } = await behindFaultProxy(0, 1, async (req) => {
       if (req.method === 'GET' && /\/records\/[0-9a-f]{32}(\?|$)/.test(req.url ?? ''))
         await cardGone;
       return { kind: 'pass' };
     });
-    const detour = await world.detourStorage(0, proxy.endpoint);
-    const station = await world.openWorkstation(1);
     try {
       await station.signInAs(physicistB);
       // Settled as soon as it fails, so the rejection is never left unhandled.
@@ -589,8 +611,7 @@ describe.skipIf(Boolean(skip))('the record flow on the real network', () => {
       );
     } finally {
       pulled();
-      await detour.restore();
-      await proxy.close();
+      await close();
     }
   }, 120_000);
 });

@@ -1,8 +1,8 @@
 // Long work (download, decrypt, upload, re-wrapping keys) runs as an operation the renderer
-// named: it reports progress (bytes done, total, rate) as events and can be cancelled by id.
+// named: it reports progress (done of total, in bytes or items; a byte rate) as events and
+// can be cancelled by id.
 // Signing out or pulling the card cancels every operation of that session.
 import type { OperationProgress } from '../../shared/ipc/contract';
-import type { ProgressUnit } from '../../shared/ipc/slices/records';
 import { EhrError } from '../errors';
 
 export interface Operation {
@@ -12,7 +12,7 @@ export interface Operation {
     stage: OperationProgress['stage'],
     done: number,
     total: number | null,
-    unit?: ProgressUnit,
+    unit?: OperationProgress['unit'],
   ): void;
 }
 

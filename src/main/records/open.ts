@@ -16,6 +16,7 @@ import { decryptToMemory } from '../vault/memory';
 import { StoredBytesHasher } from '../vault/stored-bytes-hasher';
 import { readBundle } from './bundle';
 import type { Download, GatewayObjectStore } from '../storage/gateway-store';
+import type { ProgressListener } from '../storage/progress';
 import { readEnvelopes, unwrapWithCard } from './envelopes';
 import { patientOf } from './list';
 import { recordView } from './views';
@@ -73,18 +74,14 @@ function downloadAhead(
   patientId: string,
   recordId: string,
   signal: AbortSignal,
-  onProgress: (loaded: number, total: number | undefined) => void,
+  onProgress: ProgressListener,
 ): Promise<{ record: RecordMetadata; download: Download } | null> {
   return (async () => {
     const listing = await services.ledger.listRecords(patientId);
     const record = listing.records.find((r) => r.record.recordId === recordId)?.record;
     if (!record) return null;
     const { store, key } = await services.storage.locate(record.storagePointer);
-    const download = await store.get(
-      key,
-      { patientId },
-      { signal, onProgress: (p) => onProgress(p.loaded, p.total) },
-    );
+    const download = await store.get(key, { patientId }, { signal, onProgress });
     // Encrypted bytes only, hashed as they come; the object's size bounds what is held.
     const ahead = new StoredBytesHasher({ highWaterMark: Math.max(download.size, 64 * 1024) });
     pipeline(download.body, ahead, () => undefined);
@@ -106,8 +103,8 @@ export async function openRecord(
   // The bar: the download while bytes arrive, then the decryption of what had arrived
   // before the key (never both at once, so it does not flicker between them).
   let arrived = false;
-  const reportDownload = (record?: RecordMetadata) => (loaded: number, total?: number) => {
-    const whole = total ?? record?.sizeBytes ?? loaded;
+  const reportDownload: ProgressListener = ({ loaded, total }) => {
+    const whole = total ?? loaded;
     arrived = loaded >= whole;
     op.report('download', loaded, whole);
   };
@@ -121,7 +118,7 @@ export async function openRecord(
           patientId,
           request.recordId,
           AbortSignal.any([op.signal, ahead.signal]),
-          reportDownload(),
+          reportDownload,
         );
   try {
     op.report('ledger', 0, 1, 'items');
@@ -149,7 +146,7 @@ export async function openRecord(
       const { store, key: objectKey } = await services.storage.locate(record.storagePointer);
       return store.get(objectKey, scope, {
         signal: op.signal,
-        onProgress: (p) => reportDownload(record)(p.loaded, p.total),
+        onProgress: (p) => reportDownload({ ...p, total: p.total ?? record.sizeBytes }),
       });
     });
     const [unwrapped, started] = await Promise.allSettled([unwrapping, downloading]);
